@@ -1,0 +1,149 @@
+/**
+ * `npm start`: the whole platform from a fresh clone. Builds if needed, provides PostgreSQL and
+ * Redis (configured, or the local defaults), migrates, seeds demo data on the first embedded
+ * start, runs the web and worker processes, and stops everything it started on Ctrl-C/SIGTERM.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { createDb } from '#app/lib/db.server.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import { provideDatabase, provideDataKey } from './local-config.ts'
+import { DATA_DIR, PROJECT_ROOT, provideRedis, type Service } from './services.ts'
+
+const dev = process.argv.includes('--dev')
+const port = Number(process.env.PORT ?? 3000)
+const say = (s: string) => console.log(`[xueshi] ${s}`)
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
+  }
+  return newest
+}
+
+function buildIfNeeded() {
+  const out = path.join(PROJECT_ROOT, 'build/server/index.js')
+  const sources = Math.max(newestMtime(path.join(PROJECT_ROOT, 'app')), newestMtime(path.join(PROJECT_ROOT, 'public')), newestMtime(path.join(PROJECT_ROOT, 'content')))
+  if (existsSync(out) && statSync(out).mtimeMs >= sources) return
+  say('Building the web app (first start, or sources changed)…')
+  const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], { cwd: PROJECT_ROOT, stdio: 'inherit' })
+  if (r.status !== 0) throw new Error('Build failed (see above).')
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error('The web process exited during start-up (see its log above).')
+    try {
+      const res = await fetch(`${url}/healthz`)
+      if (res.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`The web process did not become healthy within ${timeoutMs / 1000}s.`)
+}
+
+const started: Service[] = []
+const children: ChildProcess[] = []
+let stopping = false
+
+async function stopAll(code: number) {
+  if (stopping) return
+  stopping = true
+  say('Stopping…')
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve()
+          const kill = setTimeout(() => c.kill('SIGKILL'), 12_000)
+          c.once('exit', () => {
+            clearTimeout(kill)
+            resolve()
+          })
+          c.kill('SIGTERM')
+        }),
+    ),
+  )
+  for (const s of started.reverse()) await s.stop()
+  say('Stopped.')
+  process.exit(code)
+}
+
+async function main() {
+  process.on('SIGINT', () => void stopAll(0))
+  process.on('SIGTERM', () => void stopAll(0))
+
+  if (!dev) buildIfNeeded()
+
+  const database = await provideDatabase(say)
+  started.push(database)
+  say(database.embedded ? `PostgreSQL: embedded, data in ${path.relative(PROJECT_ROOT, path.join(DATA_DIR, 'pg'))}/` : 'PostgreSQL: DATABASE_URL')
+
+  let redisUrl = process.env.REDIS_URL
+  if (!redisUrl) {
+    const redis = await provideRedis({ dir: path.join(DATA_DIR, 'redis'), port: Number(process.env.XUESHI_LOCAL_REDIS_PORT ?? 6390), log: say })
+    started.push(redis)
+    redisUrl = redis.url
+  }
+  say(`Redis: ${redisUrl}`)
+
+  const dataKey = provideDataKey(say)
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: dev ? 'development' : 'production',
+    PORT: String(port),
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    XUESHI_DATA_KEY: dataKey,
+  }
+  Object.assign(process.env, env)
+
+  const db = createDb(database.url, 2)
+  let seeded = false
+  try {
+    const applied = await migrateToLatest(db)
+    if (applied.length) say(`Migrated: ${applied.join(', ')}`)
+    if (database.fresh || process.env.XUESHI_SEED_DEMO === '1') {
+      const { seedDemo } = await import('#db/seed.ts')
+      seeded = (await seedDemo(db)) === 'seeded'
+      if (seeded) say('Demo data seeded.')
+    }
+  } finally {
+    await db.destroy()
+  }
+
+  const run = (name: string, file: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] })
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        say(`The ${name} process stopped unexpectedly (${signal ?? `exit ${code}`}); stopping everything.`)
+        void stopAll(1)
+      }
+    })
+    children.push(child)
+    return child
+  }
+  const web = run('web', 'app/server.ts')
+  run('worker', 'workers/index.ts')
+
+  const url = `http://localhost:${port}`
+  await waitForHealth(url, web)
+  const { demoLoginsText, DEMO_ACCOUNTS } = await import('#db/seed.ts')
+  const check = createDb(database.url, 1)
+  const hasDemo = await check.selectFrom('accounts').select('id').where('phone', '=', DEMO_ACCOUNTS[0]!.phone).executeTakeFirst().finally(() => check.destroy())
+  console.log(`\n  Xueshi is running at ${url}\n`)
+  if (hasDemo) console.log(demoLoginsText().replace(/^/gm, '  ') + '\n')
+  else console.log('  No demo data in this database (run `npm run db:seed` to add it). Create the first admin with `npm run admin -- create-admin`.\n')
+  console.log('  Press Ctrl-C to stop.\n')
+}
+
+main().catch(async (e) => {
+  console.error(`\n[xueshi] ${e instanceof Error ? e.message : String(e)}\n`)
+  await stopAll(1)
+})

@@ -1,0 +1,83 @@
+/**
+ * Resident ID numbers (居民身份证号码, GB 11643-1999) and unified social credit codes
+ * (统一社会信用代码, GB 32100-2015). Pure functions: no I/O, safe in the browser.
+ */
+
+export type IdNumberProblem = 'empty' | 'format' | 'date' | 'checksum'
+
+export type ParsedIdNumber = {
+  /** Upper-case, 18 characters. */
+  value: string
+  areaCode: string
+  birthDate: string // YYYY-MM-DD
+  gender: 'M' | 'F'
+}
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const
+const CHECK_CHARS = '10X98765432'
+
+export function idNumberCheckChar(first17: string): string {
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!
+  return CHECK_CHARS[sum % 11]!
+}
+
+function isRealPastDate(y: number, m: number, d: number, today: Date): boolean {
+  if (y < 1800 || m < 1 || m > 12 || d < 1) return false
+  const date = new Date(Date.UTC(y, m - 1, d))
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return false
+  const todayUtc = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())
+  return date.getTime() < todayUtc
+}
+
+export function parseIdNumber(
+  input: string,
+  today: Date = new Date(),
+): { ok: true; id: ParsedIdNumber } | { ok: false; problem: IdNumberProblem } {
+  const value = input.trim().toUpperCase()
+  if (value === '') return { ok: false, problem: 'empty' }
+  if (!/^\d{17}[\dX]$/.test(value)) return { ok: false, problem: 'format' }
+  const y = Number(value.slice(6, 10))
+  const m = Number(value.slice(10, 12))
+  const d = Number(value.slice(12, 14))
+  if (!isRealPastDate(y, m, d, today)) return { ok: false, problem: 'date' }
+  if (idNumberCheckChar(value.slice(0, 17)) !== value[17]) return { ok: false, problem: 'checksum' }
+  return {
+    ok: true,
+    id: {
+      value,
+      areaCode: value.slice(0, 6),
+      birthDate: `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`,
+      gender: Number(value[16]) % 2 === 1 ? 'M' : 'F',
+    },
+  }
+}
+
+/** 220102********1234: the only form in which an ID number is shown to anyone but its owner. */
+export function maskIdNumber(value: string): string {
+  if (value.length !== 18) return '*'.repeat(value.length)
+  return `${value.slice(0, 6)}********${value.slice(14)}`
+}
+
+// GB 32100-2015: 31 characters (no I, O, Z, S, V), weights 3^i mod 31.
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const
+
+export type CreditCodeProblem = 'empty' | 'format' | 'checksum'
+
+export function parseCreditCode(input: string): { ok: true; value: string } | { ok: false; problem: CreditCodeProblem } {
+  const value = input.trim().toUpperCase()
+  if (value === '') return { ok: false, problem: 'empty' }
+  if (value.length !== 18 || [...value].some((c) => !USCC_CHARS.includes(c))) return { ok: false, problem: 'format' }
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(value[i]!) * USCC_WEIGHTS[i]!
+  const check = USCC_CHARS[(31 - (sum % 31)) % 31]
+  if (check !== value[17]) return { ok: false, problem: 'checksum' }
+  return { ok: true, value }
+}
+
+/** Mainland mobile numbers: 11 digits starting 1[3-9]. */
+export function parseMobile(input: string): string | null {
+  const v = input.trim().replace(/[\s-]/g, '')
+  return /^1[3-9]\d{9}$/.test(v) ? v : null
+}

@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '#db/schema.ts'
+
+type DB = Kysely<Database>
+
+/**
+ * In-app notices (消息通知). Text is rendered from `kind` in the reader's language; `dedupe_key`
+ * makes every sender idempotent, so a retried job never shows a notice twice.
+ */
+export async function sendWelcomeNotice(db: DB, personId: number, accountId: number): Promise<'sent' | 'already-sent' | 'no-person'> {
+  const person = await db.selectFrom('people').select(['id', 'name']).where('id', '=', personId).executeTakeFirst()
+  if (!person) return 'no-person'
+  const res = await db
+    .insertInto('notices')
+    .values({ person_id: personId, kind: 'welcome', dedupe_key: `welcome:${accountId}`, params: JSON.stringify({ name: person.name }) })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .executeTakeFirst()
+  return (res.numInsertedOrUpdatedRows ?? 0n) > 0n ? 'sent' : 'already-sent'
+}
+
+export async function listNotices(db: DB, personId: number) {
+  return db
+    .selectFrom('notices')
+    .select(['id', 'kind', 'params', 'created_at', 'read_at'])
+    .where('person_id', '=', personId)
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute()
+}

@@ -1,0 +1,34 @@
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from '#db/schema.ts'
+import { getEnv } from './env.server.ts'
+
+// int8 (counts) fits a JS number for everything we count; numeric (hours) stays a string so
+// decimal hours are never turned into binary floats.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
+// A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD'.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v)
+
+export type DB = Kysely<Database>
+
+export function createDb(connectionString: string, max = 10): DB {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 }),
+    }),
+  })
+}
+
+let db: DB | undefined
+
+/** The process-wide Kysely handle (a pool; safe to share). */
+export function getDb(): DB {
+  if (!db) db = createDb(getEnv().DATABASE_URL)
+  return db
+}
+
+export async function closeDb(): Promise<void> {
+  const d = db
+  db = undefined
+  await d?.destroy()
+}

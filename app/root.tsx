@@ -1,0 +1,172 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react'
+import type { ReactNode } from 'react'
+import { getUser } from './lib/auth.server.ts'
+import { getLang } from './lib/i18n.server.ts'
+import { htmlLang, translate, type Lang } from './lib/i18n.ts'
+import { useNonce } from './lib/nonce.ts'
+import styles from './styles/app.css?url'
+import type { Role } from '#db/schema.ts'
+
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: styles },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
+
+export const meta: MetaFunction = () => [{ title: '学时 · 吉林省专业技术人员继续教育平台' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const lang = getLang(request)
+  const user = await getUser(request)
+  return { lang, user: user ? { name: user.name, role: user.role } : null }
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>
+
+const NAV: Record<Role, { to: string; key: string }[]> = {
+  learner: [{ to: '/account', key: 'nav.account' }],
+  base_staff: [
+    { to: '/base', key: 'nav.base' },
+    { to: '/account', key: 'nav.account' },
+  ],
+  hr: [
+    { to: '/hr', key: 'nav.hr' },
+    { to: '/account', key: 'nav.account' },
+  ],
+  admin: [
+    { to: '/admin', key: 'nav.admin' },
+    { to: '/admin/staff', key: 'nav.admin.staff' },
+    { to: '/admin/audit', key: 'nav.admin.audit' },
+    { to: '/account', key: 'nav.account' },
+  ],
+}
+
+function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
+  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p)
+  const location = useLocation()
+  const here = location.pathname + location.search
+  return (
+    <header className="site-header">
+      <div className="container header-row">
+        <Link to="/" className="brand" aria-label={t('app.fullName')}>
+          <span className="brand-mark" aria-hidden="true">学</span>
+          <span className="brand-text">
+            <strong>{t('app.name')}</strong>
+            <small>{t('app.fullName')}</small>
+          </span>
+        </Link>
+        <Form method="post" action="/lang" className="lang-form" reloadDocument>
+          <input type="hidden" name="lang" value={lang === 'zh' ? 'en' : 'zh'} />
+          <input type="hidden" name="redirectTo" value={here} />
+          <button type="submit" className="link-button" aria-label={t('lang.switchLabel')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+            {t('lang.switch')}
+          </button>
+        </Form>
+      </div>
+      <nav className="site-nav" aria-label={t('nav.main')}>
+        <div className="container nav-row">
+          <NavLink to="/" end>
+            {t('nav.home')}
+          </NavLink>
+          {user ? (
+            <>
+              {NAV[user.role].map((item) => (
+                <NavLink key={item.to} to={item.to} end={item.to === '/admin'}>
+                  {t(item.key)}
+                </NavLink>
+              ))}
+              <span className="nav-spacer" />
+              <span className="nav-user">
+                {user.name} · {t(`role.${user.role}`)}
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="link-button nav-logout">
+                  {t('nav.logout')}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <span className="nav-spacer" />
+              <NavLink to="/login">{t('nav.login')}</NavLink>
+              <NavLink to="/register">{t('nav.register')}</NavLink>
+            </>
+          )}
+        </div>
+      </nav>
+    </header>
+  )
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData('root') as RootData | undefined
+  const lang: Lang = data?.lang ?? 'zh'
+  const nonce = useNonce()
+  const t = (k: string) => translate(lang, k)
+  return (
+    <html lang={htmlLang(lang)}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#main" className="skip-link">
+          {t('app.skip')}
+        </a>
+        <Header lang={lang} user={data?.user ?? null} />
+        <main id="main" className="container main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">
+            <p>{t('footer.basis')}</p>
+            <p>{t('footer.privacy')}</p>
+          </div>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  )
+}
+
+export default function App() {
+  return <Outlet />
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const data = useRouteLoaderData('root') as RootData | undefined
+  const lang: Lang = data?.lang ?? 'zh'
+  const t = (k: string) => translate(lang, k)
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const kind = status === 404 ? '404' : status === 403 ? '403' : 'generic'
+  if (kind === 'generic' && typeof document !== 'undefined') console.error(error)
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <p className="error-code">{status}</p>
+      <h1 id="error-title">{t(`error.${kind}.title`)}</h1>
+      <p>{t(`error.${kind}.body`)}</p>
+      <p>
+        <Link to="/" className="button">
+          {t('error.backHome')}
+        </Link>
+      </p>
+    </section>
+  )
+}

@@ -1,0 +1,45 @@
+import { Link, useRouteLoaderData } from '@remix-run/react'
+import { useT } from '#app/lib/use-t.ts'
+
+export default function Home() {
+  const t = useT()
+  const root = useRouteLoaderData('root') as { user: { role: string } | null } | undefined
+  const signedIn = Boolean(root?.user)
+  const audiences = ['learner', 'base', 'hr', 'api'] as const
+  return (
+    <>
+      <section className="hero" aria-labelledby="home-title">
+        <h1 id="home-title">{t('home.title')}</h1>
+        <p className="lead">{t('home.lead')}</p>
+        <p className="hero-actions">
+          {signedIn ? (
+            <Link to="/account" className="button">
+              {t('home.cta.account')}
+            </Link>
+          ) : (
+            <>
+              <Link to="/register" className="button">
+                {t('home.cta.register')}
+              </Link>
+              <Link to="/login" className="button button-secondary">
+                {t('home.cta.login')}
+              </Link>
+            </>
+          )}
+        </p>
+      </section>
+      <section className="cards" aria-label={t('home.title')}>
+        {audiences.map((a) => (
+          <article key={a} className="card">
+            <h2>{t(`home.for.${a}.title`)}</h2>
+            <p>{t(`home.for.${a}.body`)}</p>
+          </article>
+        ))}
+      </section>
+      <section className="rules" aria-labelledby="rules-title">
+        <h2 id="rules-title">{t('home.rules.title')}</h2>
+        <p>{t('home.rules.body')}</p>
+      </section>
+    </>
+  )
+}

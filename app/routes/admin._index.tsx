@@ -1,0 +1,46 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { adminOverview } from '#app/domain/stats.server.ts'
+import { requireRole } from '#app/lib/auth.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { useT } from '#app/lib/use-t.ts'
+
+export const meta: MetaFunction = () => [{ title: '管理后台 · 学时' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'])
+  return adminOverview(getDb())
+}
+
+export default function AdminHome() {
+  const stats = useLoaderData<typeof loader>()
+  const t = useT()
+  return (
+    <>
+      <h1>{t('admin.title')}</h1>
+      <p className="lead">{t('admin.lead')}</p>
+      <div className="stats">
+        <div className="stat">
+          <span className="stat-value">{stats.people}</span>
+          <span className="stat-label">{t('admin.stat.people')}</span>
+        </div>
+        <div className="stat">
+          <span className="stat-value">{stats.staff}</span>
+          <span className="stat-label">{t('admin.stat.staff')}</span>
+        </div>
+        <div className="stat">
+          <span className="stat-value">{stats.bases}</span>
+          <span className="stat-label">{t('admin.stat.bases')}</span>
+        </div>
+      </div>
+      <p className="hero-actions">
+        <Link className="button" to="/admin/staff">
+          {t('nav.admin.staff')}
+        </Link>
+        <Link className="button button-secondary" to="/admin/audit">
+          {t('nav.admin.audit')}
+        </Link>
+      </p>
+    </>
+  )
+}

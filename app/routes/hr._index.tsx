@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { countPeopleInScope } from '#app/domain/accounts.server.ts'
+import { PROVINCE, regionName } from '#app/domain/reference.ts'
+import { requireRole } from '#app/lib/auth.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { useLang, useT } from '#app/lib/use-t.ts'
+
+export const meta: MetaFunction = () => [{ title: '人社工作台 · 学时' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ['hr'])
+  const scope = user.scopeRegion ?? PROVINCE.code
+  return { scope, people: await countPeopleInScope(getDb(), scope, PROVINCE.code) }
+}
+
+export default function HrHome() {
+  const { scope, people } = useLoaderData<typeof loader>()
+  const t = useT()
+  const lang = useLang()
+  return (
+    <>
+      <h1>{t('hr.title')}</h1>
+      <p className="lead">{t('hr.scope', { region: regionName(scope, lang) })}</p>
+      <div className="stats">
+        <div className="stat">
+          <span className="stat-value">{people}</span>
+          <span className="stat-label">{t('hr.peopleLabel')}</span>
+        </div>
+      </div>
+    </>
+  )
+}

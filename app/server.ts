@@ -1,0 +1,119 @@
+/**
+ * The web process: Express serving the Remix build (or Vite in dev), with security headers,
+ * request logging that never records bodies, query strings or cookies, and graceful shutdown.
+ * Run by `npm start` (app/cli/start.ts), or alone with `npm run web` after `npm run build`.
+ */
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
+import express from 'express'
+import helmet from 'helmet'
+import { pinoHttp } from 'pino-http'
+import { closeDb } from './lib/db.server.ts'
+import { getEnv } from './lib/env.server.ts'
+import { getLogger } from './lib/log.server.ts'
+import { closeRedis } from './lib/redis.server.ts'
+
+const env = getEnv()
+const log = getLogger()
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const production = env.NODE_ENV === 'production'
+
+const app = express()
+app.disable('x-powered-by')
+app.set('trust proxy', env.TRUST_PROXY)
+
+app.use((req, res, next) => {
+  res.locals.cspNonce = randomBytes(16).toString('base64')
+  // The client address Remix sees; never taken from the client itself.
+  req.headers['x-xueshi-client-ip'] = req.ip ?? 'unknown'
+  next()
+})
+
+app.use(
+  helmet({
+    contentSecurityPolicy: production
+      ? {
+          useDefaults: true,
+          directives: {
+            'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+            'img-src': ["'self'", 'data:', 'blob:'],
+            'upgrade-insecure-requests': null,
+          },
+        }
+      : false,
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: production ? { maxAge: 15552000 } : false,
+  }),
+)
+
+app.use(
+  pinoHttp({
+    logger: log,
+    // Path only: a query string may carry personal data.
+    serializers: {
+      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || Boolean(req.url?.startsWith('/assets/')) },
+  }),
+)
+
+// Cross-site form posts are refused outright (SameSite=Lax cookies already keep sessions out).
+app.use((req, res, next) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !req.path.startsWith('/api/')) {
+    const origin = req.get('origin')
+    if (origin && origin !== 'null' && new URL(origin).host !== req.get('host')) {
+      res.status(403).type('text/plain').send('Cross-site request refused')
+      return
+    }
+  }
+  next()
+})
+
+app.use(compression())
+
+let build: ServerBuild | (() => Promise<ServerBuild>)
+if (production) {
+  app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }))
+  app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }))
+  build = (await import(path.join(root, 'build/server/index.js'))) as ServerBuild
+} else {
+  const vite = await import('vite').then((v) => v.createServer({ root, server: { middlewareMode: true } }))
+  app.use(vite.middlewares)
+  app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }))
+  build = () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+}
+
+app.all(
+  '*',
+  createRequestHandler({
+    build,
+    mode: production ? 'production' : 'development',
+    getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+  }),
+)
+
+const server = app.listen(env.PORT, () => {
+  log.info({ port: env.PORT, mode: env.NODE_ENV }, `web listening on http://localhost:${env.PORT}`)
+})
+server.keepAliveTimeout = 65_000
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  log.info({ signal }, 'web shutting down')
+  const force = setTimeout(() => server.closeAllConnections(), 8000)
+  force.unref()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeIdleConnections()
+  await Promise.allSettled([closeDb(), closeRedis()])
+  log.info('web stopped')
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))

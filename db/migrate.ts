@@ -1,0 +1,32 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { FileMigrationProvider, Migrator, type Kysely } from 'kysely'
+
+const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations')
+
+/** Applies every pending migration in db/migrations; throws (naming the migration) on failure. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+// `npm run db:migrate`: DATABASE_URL, or the embedded database `npm start` uses.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { createDb } = await import('#app/lib/db.server.ts')
+  const { provideDatabase } = await import('#app/cli/local-config.ts')
+  const database = await provideDatabase(console.log)
+  const db = createDb(database.url, 1)
+  try {
+    const applied = await migrateToLatest(db)
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.')
+  } finally {
+    await db.destroy()
+    await database.stop()
+  }
+}

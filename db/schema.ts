@@ -1,0 +1,99 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/** The Database interface, kept by hand beside the migrations in db/migrations (one source). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Id = Generated<number>
+
+export type Role = 'learner' | 'base_staff' | 'hr' | 'admin'
+export type BaseStatus = 'applied' | 'designated' | 'rectification' | 'revoked'
+
+export interface PeopleTable {
+  id: Id
+  id_number_enc: Buffer
+  id_number_hash: Buffer
+  name: string
+  gender: 'M' | 'F'
+  birth_date: string
+  employer: string | null
+  region_code: string | null
+  title_series: string | null
+  title_level: string | null
+  title_year: number | null
+  created_at: Generated<Date>
+}
+
+export interface BasesTable {
+  id: Id
+  name: string
+  credit_code: string
+  region_code: string
+  status: Generated<BaseStatus>
+  created_at: Generated<Date>
+}
+
+export interface AccountsTable {
+  id: Id
+  person_id: number
+  phone: string
+  password_hash: string
+  role: Role
+  base_id: number | null
+  scope_region: string | null
+  disabled_at: Timestamp | null
+  last_login_at: Timestamp | null
+  created_at: Generated<Date>
+}
+
+export interface SessionsTable {
+  id: Buffer
+  account_id: number
+  created_at: Generated<Date>
+  last_seen_at: Generated<Date>
+  expires_at: Timestamp
+  revoked_at: Timestamp | null
+  user_agent: string | null
+}
+
+export interface AuditLogTable {
+  id: Id
+  actor_account_id: number | null
+  action: string
+  target_type: string
+  target_id: string | null
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>
+  created_at: Generated<Date>
+}
+
+export interface OutboxTable {
+  id: Id
+  job_name: string
+  payload: ColumnType<unknown, string, string>
+  created_at: Generated<Date>
+  dispatched_at: Timestamp | null
+  attempts: Generated<number>
+  last_error: string | null
+}
+
+export interface NoticesTable {
+  id: Id
+  person_id: number
+  kind: string
+  dedupe_key: string
+  params: ColumnType<Record<string, unknown>, string | undefined, string>
+  created_at: Generated<Date>
+  read_at: Timestamp | null
+}
+
+export interface Database {
+  people: PeopleTable
+  bases: BasesTable
+  accounts: AccountsTable
+  sessions: SessionsTable
+  audit_log: AuditLogTable
+  outbox: OutboxTable
+  notices: NoticesTable
+}
+
+export type Person = Selectable<PeopleTable>
+export type Account = Selectable<AccountsTable>
+export type NewPerson = Insertable<PeopleTable>

@@ -1,0 +1,148 @@
+/**
+ * Demo data: people of every role so a newcomer can try each part of the platform.
+ * `npm start` runs it on the first start of its embedded database only; against a configured
+ * DATABASE_URL it runs only when asked: `npm run db:seed`. Idempotent.
+ */
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Kysely } from 'kysely'
+import type { Database, Role } from '#db/schema.ts'
+import { hashPassword } from '#app/domain/accounts.server.ts'
+import { parseIdNumber } from '#app/domain/id-number.ts'
+import { encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
+import { enqueue } from '#app/lib/queue.server.ts'
+
+export const DEMO_PASSWORD = 'Xueshi2026'
+
+export const DEMO_BASES = [
+  { name: '长春工程技术继续教育基地', credit_code: '12220000MB1234567B', region_code: '220100', status: 'designated' as const },
+  { name: '延边卫生健康继续教育基地', credit_code: '52220100MJ0012345X', region_code: '222400', status: 'rectification' as const },
+]
+
+type DemoAccount = {
+  role: Role
+  name: string
+  idNumber: string
+  phone: string
+  employer?: string
+  region?: string
+  titleSeries?: string
+  titleLevel?: string
+  titleYear?: number
+  scopeRegion?: string
+  base?: number // index into DEMO_BASES
+  note: string
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { role: 'admin', name: '王建国', idNumber: '220102196512304566', phone: '13900000001', note: '省级管理员 provincial admin' },
+  { role: 'hr', name: '李红', idNumber: '220104197803122348', phone: '13900000002', scopeRegion: '220000', note: '省人社厅 HR (whole province)' },
+  { role: 'hr', name: '张伟', idNumber: '220102198506151232', phone: '13900000003', scopeRegion: '220100', note: '长春市人社局 HR (Changchun)' },
+  { role: 'base_staff', name: '刘洋', idNumber: '220203199011083457', phone: '13900000004', base: 0, note: '基地工作人员 base staff' },
+  {
+    role: 'learner',
+    name: '陈静',
+    idNumber: '220381198802145677',
+    phone: '13900000011',
+    employer: '长春市第一中学',
+    region: '220100',
+    titleSeries: 'education',
+    titleLevel: 'intermediate',
+    titleYear: 2021,
+    note: '专业技术人员 learner (Changchun, teacher)',
+  },
+  {
+    role: 'learner',
+    name: '赵磊',
+    idNumber: '220104199207256787',
+    phone: '13900000012',
+    employer: '吉林省水利水电勘测设计研究院',
+    region: '220100',
+    titleSeries: 'engineering',
+    titleLevel: 'junior',
+    titleYear: 2019,
+    note: '专业技术人员 learner (Changchun, engineer)',
+  },
+  {
+    role: 'learner',
+    name: '孙丽',
+    idNumber: '222401197512128917',
+    phone: '13900000013',
+    employer: '延边大学附属医院',
+    region: '222400',
+    titleSeries: 'health',
+    titleLevel: 'associate_senior',
+    titleYear: 2018,
+    note: '专业技术人员 learner (Yanbian, physician)',
+  },
+]
+
+export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'already-seeded'> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  return db.transaction().execute(async (trx) => {
+    const marker = await trx.selectFrom('accounts').select('id').where('phone', '=', DEMO_ACCOUNTS[0]!.phone).executeTakeFirst()
+    if (marker) return 'already-seeded'
+    const baseIds: number[] = []
+    for (const b of DEMO_BASES) {
+      const row = await trx.insertInto('bases').values(b).onConflict((oc) => oc.column('credit_code').doUpdateSet({ name: b.name })).returning('id').executeTakeFirstOrThrow()
+      baseIds.push(row.id)
+    }
+    for (const a of DEMO_ACCOUNTS) {
+      const id = parseIdNumber(a.idNumber)
+      if (!id.ok) throw new Error(`Demo ID for ${a.name} is invalid (${id.problem})`)
+      const person = await trx
+        .insertInto('people')
+        .values({
+          id_number_enc: encryptPii(id.id.value),
+          id_number_hash: lookupHash(id.id.value),
+          name: a.name,
+          gender: id.id.gender,
+          birth_date: id.id.birthDate,
+          employer: a.employer ?? null,
+          region_code: a.region ?? null,
+          title_series: a.titleSeries ?? null,
+          title_level: a.titleLevel ?? null,
+          title_year: a.titleYear ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const account = await trx
+        .insertInto('accounts')
+        .values({
+          person_id: person.id,
+          phone: a.phone,
+          password_hash: passwordHash,
+          role: a.role,
+          base_id: a.base === undefined ? null : baseIds[a.base]!,
+          scope_region: a.scopeRegion ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      if (a.role === 'learner') await enqueue(trx, 'notice.welcome', { personId: person.id, accountId: account.id })
+    }
+    return 'seeded'
+  })
+}
+
+export function demoLoginsText(): string {
+  const lines = DEMO_ACCOUNTS.map((a) => `  ${a.note.padEnd(34)} ${a.idNumber}  or  ${a.phone}`)
+  return [`Demo logins (password for all: ${DEMO_PASSWORD}):`, ...lines].join('\n')
+}
+
+// `npm run db:seed`
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { provideDatabase, provideDataKey } = await import('#app/cli/local-config.ts')
+  const { createDb } = await import('#app/lib/db.server.ts')
+  const { migrateToLatest } = await import('./migrate.ts')
+  const database = await provideDatabase(console.log)
+  process.env.XUESHI_DATA_KEY = provideDataKey(console.log)
+  process.env.DATABASE_URL = database.url
+  const db = createDb(database.url, 2)
+  try {
+    await migrateToLatest(db)
+    console.log((await seedDemo(db)) === 'seeded' ? `Demo data seeded.\n${demoLoginsText()}` : 'Demo data was already there.')
+  } finally {
+    await db.destroy()
+    await database.stop()
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The worker process: relays the outbox to BullMQ and runs the jobs. Stateless; run as many as
+ * needed. SIGTERM/SIGINT: stop relaying, let running jobs finish (with a deadline), then close
+ * queues, the database and Redis.
+ */
+import { Queue, Worker } from 'bullmq'
+import { getDb, closeDb } from '#app/lib/db.server.ts'
+import { getEnv } from '#app/lib/env.server.ts'
+import { getLogger } from '#app/lib/log.server.ts'
+import { createWorkerRedis } from '#app/lib/redis.server.ts'
+import { QUEUES, type QueueName } from './jobs.ts'
+import { relayOutbox } from './outbox-relay.ts'
+import { processJob } from './processors/index.ts'
+
+const env = getEnv()
+const log = getLogger().child({ proc: 'worker' })
+const db = getDb()
+const connection = createWorkerRedis()
+connection.on('error', (e) => log.warn({ err: e.message }, 'redis connection error'))
+const prefix = env.XUESHI_REDIS_PREFIX
+
+const queues = Object.fromEntries(QUEUES.map((q) => [q, new Queue(q, { connection, prefix })])) as Record<QueueName, Queue>
+
+const workers = QUEUES.map(
+  (q) =>
+    new Worker(q, (job) => processJob(db, job.name, job.data), {
+      connection: createWorkerRedis(),
+      prefix,
+      concurrency: 4,
+    }),
+)
+for (const w of workers) {
+  w.on('completed', (job, result) => log.info({ job: job.name, jobId: job.id, result }, 'job done'))
+  w.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))
+  w.on('error', (err) => log.error({ err: err.message }, 'worker error'))
+}
+
+let stopping = false
+let relayTimer: NodeJS.Timeout | undefined
+async function relayLoop() {
+  if (stopping) return
+  let moved = 0
+  try {
+    moved = await relayOutbox(db, queues)
+    if (moved) log.debug({ moved }, 'outbox relayed')
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'outbox relay failed; will retry')
+  }
+  if (!stopping) relayTimer = setTimeout(relayLoop, moved ? 0 : 500)
+}
+void relayLoop()
+log.info({ queues: QUEUES }, 'worker started')
+
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  log.info({ signal }, 'worker shutting down')
+  clearTimeout(relayTimer)
+  const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref())
+  await Promise.race([Promise.allSettled(workers.map((w) => w.close())), deadline])
+  await Promise.allSettled(Object.values(queues).map((q) => q.close()))
+  await Promise.allSettled([closeDb(), connection.quit()])
+  log.info('worker stopped')
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))
