@@ -1,4 +1,5 @@
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
+import type { Redis } from 'ioredis'
 import { getDb } from './db.server.ts'
 import { getRedis } from './redis.server.ts'
 
@@ -8,10 +9,15 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())])
 }
 
-export async function checkHealth(): Promise<{ status: 'ok' | 'degraded'; db: State; redis: State }> {
-  const [db, redis] = await Promise.all([
-    withTimeout(sql`select 1`.execute(getDb()), 2000).then(() => 'up' as const, () => 'down' as const),
-    withTimeout(getRedis().ping(), 2000).then(() => 'up' as const, () => 'down' as const),
+/** Health of the two services the web process needs; the handles are injectable for tests. */
+export async function checkHealth(
+  deps: { db?: Kysely<any>; redis?: () => Promise<Redis> } = {},
+): Promise<{ status: 'ok' | 'degraded'; db: State; redis: State }> {
+  const db = deps.db ?? getDb()
+  const redis = deps.redis ?? getRedis
+  const [dbState, redisState] = await Promise.all([
+    withTimeout(sql`select 1`.execute(db), 2000).then(() => 'up' as const, () => 'down' as const),
+    withTimeout(redis().then((r) => r.ping()), 2500).then(() => 'up' as const, () => 'down' as const),
   ])
-  return { status: db === 'up' && redis === 'up' ? 'ok' : 'degraded', db, redis }
+  return { status: dbState === 'up' && redisState === 'up' ? 'ok' : 'degraded', db: dbState, redis: redisState }
 }

@@ -19,7 +19,7 @@ function keyFor(kind: string, value: string): string {
 /** Seconds until the caller may try again, or 0 if not blocked. */
 export async function blockedFor(kind: string, value: string, limit: Limit): Promise<number> {
   const key = keyFor(kind, value)
-  const r = await getRedis().multi().get(key).ttl(key).exec()
+  const r = await (await getRedis()).multi().get(key).ttl(key).exec()
   const count = Number(r?.[0]?.[1] ?? 0)
   const ttl = Number(r?.[1]?.[1] ?? -1)
   return count >= limit.max ? Math.max(ttl, 1) : 0
@@ -27,9 +27,9 @@ export async function blockedFor(kind: string, value: string, limit: Limit): Pro
 
 export async function recordFailure(kind: string, value: string, limit: Limit): Promise<void> {
   const key = keyFor(kind, value)
-  await getRedis().multi().incr(key).expire(key, limit.windowSeconds, 'NX').exec()
+  await (await getRedis()).multi().incr(key).expire(key, limit.windowSeconds, 'NX').exec()
 }
 
 export async function clearFailures(kind: string, value: string): Promise<void> {
-  await getRedis().del(keyFor(kind, value))
+  await (await getRedis()).del(keyFor(kind, value))
 }

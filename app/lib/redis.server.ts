@@ -7,19 +7,44 @@ let client: Redis | undefined
  * Redis for web requests (rate limits, enqueueing): fails fast instead of queueing commands
  * while disconnected, so a Redis outage turns into a clear error, never a hung request.
  */
-export function getRedis(): Redis {
+function getClient(): Redis {
   if (!client) {
     client = new Redis(getEnv().REDIS_URL, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
-      lazyConnect: false,
+      lazyConnect: true,
     })
     client.on('error', () => {
       // Reported through /healthz and the failing call; ioredis reconnects by itself.
     })
   }
   return client
+}
+
+/**
+ * The shared client, connected: waits (at most 2 s) for the first connection or a reconnect in
+ * progress, then commands fail fast while Redis is unreachable.
+ */
+export async function getRedis(): Promise<Redis> {
+  const c = getClient()
+  if (c.status === 'ready') return c
+  if (c.status === 'wait') {
+    await c.connect().catch(() => undefined)
+    return c
+  }
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      c.off('ready', done)
+      c.off('error', done)
+      resolve()
+    }
+    const timer = setTimeout(done, 2000)
+    c.once('ready', done)
+    c.once('error', done)
+  })
+  return c
 }
 
 /** A connection for BullMQ workers, which must block and retry forever. */

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely'
+import * as m0001 from './20261124_0001_foundation.ts'
+
+/**
+ * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
+ * same list works under tsx, vitest and any bundler. Add one line per new migration file.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261124_0001_foundation': m0001,
+}

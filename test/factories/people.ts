@@ -1,0 +1,83 @@
+import { idNumberCheckChar } from '#app/domain/id-number.ts'
+import { createStaffAccount, registerLearner } from '#app/domain/accounts.server.ts'
+import { RegistrationSchema, StaffSchema } from '#app/domain/accounts.schema.ts'
+import { createSession } from '#app/domain/sessions.server.ts'
+import type { DB } from '#app/lib/db.server.ts'
+import type { Role } from '#db/schema.ts'
+
+let seq = 0
+
+/** A valid, unique resident ID number (GB 11643 check character), Changchun by default. */
+export function makeIdNumber(area = '220102'): string {
+  seq += 1
+  const n = (Date.now() % 100000) * 100 + seq
+  const year = 1960 + (n % 40)
+  const month = String(1 + (n % 12)).padStart(2, '0')
+  const day = String(1 + (n % 28)).padStart(2, '0')
+  const serial = String(n % 1000).padStart(3, '0')
+  const first17 = `${area}${year}${month}${day}${serial}`
+  return first17 + idNumberCheckChar(first17)
+}
+
+export function makePhone(): string {
+  seq += 1
+  return `138${String((Date.now() + seq * 7919) % 100000000).padStart(8, '0')}`
+}
+
+export const PASSWORD = 'Passw0rd2026'
+
+export function registrationForm(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    name: '测试学员',
+    idNumber: makeIdNumber(),
+    phone: makePhone(),
+    employer: '长春市测试单位',
+    region: '220100',
+    titleSeries: 'engineering',
+    titleLevel: 'intermediate',
+    titleYear: '2020',
+    password: PASSWORD,
+    passwordConfirm: PASSWORD,
+    ...overrides,
+  }
+}
+
+export async function createLearner(db: DB, overrides: Record<string, string> = {}) {
+  const form = registrationForm(overrides)
+  const result = await registerLearner(db, RegistrationSchema.parse(form))
+  if (!result.ok) throw new Error(`factory: ${JSON.stringify(result.errors)}`)
+  return { accountId: result.accountId, idNumber: form.idNumber!, phone: form.phone!, password: PASSWORD }
+}
+
+export async function createBase(db: DB, name = '测试继续教育基地', region = '220100') {
+  const row = await db
+    .insertInto('bases')
+    .values({ name, credit_code: `TEST${Date.now()}${seq++}`.slice(0, 18), region_code: region, status: 'designated' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function createStaff(db: DB, role: Exclude<Role, 'learner'>, opts: { baseId?: number; scopeRegion?: string } = {}) {
+  const idNumber = makeIdNumber()
+  const phone = makePhone()
+  const baseId = role === 'base_staff' ? (opts.baseId ?? (await createBase(db))) : undefined
+  const input = StaffSchema.parse({
+    name: '测试人员',
+    idNumber,
+    phone,
+    password: PASSWORD,
+    role,
+    baseId: baseId === undefined ? undefined : String(baseId),
+    scopeRegion: role === 'hr' ? (opts.scopeRegion ?? '220100') : undefined,
+  })
+  const result = await createStaffAccount(db, null, input)
+  if (!result.ok) throw new Error(`factory: ${JSON.stringify(result.errors)}`)
+  return { accountId: result.accountId, idNumber, phone, password: PASSWORD, baseId }
+}
+
+/** A signed-in cookie header for an account, as the browser would send it. */
+export async function cookieFor(db: DB, accountId: number): Promise<string> {
+  const token = await createSession(db, accountId, 'vitest')
+  return `xs_session=${token}`
+}

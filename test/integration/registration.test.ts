@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest'
+import { action } from '#app/routes/register.tsx'
+import { getDb } from '#app/lib/db.server.ts'
+import { call, makeRequest } from '#test/fixtures/http.ts'
+import { makeIdNumber, registrationForm } from '#test/factories/people.ts'
+
+async function counts() {
+  const db = getDb()
+  const [people, accounts, outbox] = await Promise.all(
+    (['people', 'accounts', 'outbox'] as const).map((t) =>
+      db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => r.n),
+    ),
+  )
+  return { people, accounts, outbox }
+}
+
+describe('registration (实名注册)', () => {
+  test('a valid registration creates the person, the account, a session and the welcome job', async () => {
+    const form = registrationForm({ idNumber: makeIdNumber().replace(/X$/, 'x') })
+    const res = await call(action, makeRequest('/register', { form }))
+    expect(res.status).toBe(302)
+    expect(res.headers.get('Location')).toBe('/account')
+    expect(res.headers.get('Set-Cookie')).toMatch(/xs_session=[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax/)
+    expect(await counts()).toEqual({ people: 1, accounts: 1, outbox: 1 })
+    const person = await getDb().selectFrom('people').selectAll().executeTakeFirstOrThrow()
+    expect(person.name).toBe(form.name)
+    expect(person.region_code).toBe('220100')
+    const job = await getDb().selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
+    expect(job.job_name).toBe('notice.welcome')
+  })
+
+  test('a duplicate ID number is refused with a field message and nothing is written', async () => {
+    const idNumber = makeIdNumber()
+    expect((await call(action, makeRequest('/register', { form: registrationForm({ idNumber }) }))).status).toBe(302)
+    const before = await counts()
+    // Lower-case x or not, it is the same person.
+    const res = await call(action, makeRequest('/register', { form: registrationForm({ idNumber: idNumber.toLowerCase() }) }))
+    expect(res.status).toBe(400)
+    expect(res.data.errors).toEqual({ idNumber: 'err.idNumber.taken' })
+    expect(await counts()).toEqual(before)
+  })
+
+  test('a duplicate mobile number is refused on the phone field', async () => {
+    const first = registrationForm()
+    await call(action, makeRequest('/register', { form: first }))
+    const res = await call(action, makeRequest('/register', { form: registrationForm({ phone: first.phone! }) }))
+    expect(res.status).toBe(400)
+    expect(res.data.errors).toEqual({ phone: 'err.phone.taken' })
+    expect((await counts()).accounts).toBe(1)
+  })
+
+  test.each([
+    ['idNumber', '22010219850615123', 'err.idNumber.format'],
+    ['idNumber', '220102198502301233', 'err.idNumber.date'],
+    ['idNumber', '220102198506151233', 'err.idNumber.checksum'],
+    ['phone', '1234567', 'err.phone'],
+    ['name', '', 'err.required'],
+    ['region', '110000', 'err.choice'],
+    ['password', 'short1', 'err.password.short'],
+    ['password', 'onlyletters', 'err.password.weak'],
+    ['titleYear', '1900', 'err.titleYear'],
+  ])('bad %s (%s) → %s, nothing written', async (field, value, message) => {
+    const form = registrationForm({ [field]: value, ...(field === 'password' ? { passwordConfirm: value } : {}) })
+    const res = await call(action, makeRequest('/register', { form }))
+    expect(res.status).toBe(400)
+    expect(res.data.errors[field]).toBe(message)
+    expect(res.data.values).not.toHaveProperty('password')
+    expect(await counts()).toEqual({ people: 0, accounts: 0, outbox: 0 })
+  })
+
+  test('mismatched passwords are refused on the confirmation field', async () => {
+    const res = await call(action, makeRequest('/register', { form: registrationForm({ passwordConfirm: 'Different123' }) }))
+    expect(res.status).toBe(400)
+    expect(res.data.errors.passwordConfirm).toBe('err.password.mismatch')
+    expect((await counts()).accounts).toBe(0)
+  })
+})
