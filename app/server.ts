@@ -79,14 +79,14 @@ if (production) {
   build = () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
 }
 
-app.all(
-  '*',
-  createRequestHandler({
-    build,
-    mode: production ? 'production' : 'development',
-    getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
-  }),
-)
+const remix = createRequestHandler({
+  build,
+  mode: production ? 'production' : 'development',
+  getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+})
+app.all('*', (req, res, next) => {
+  remix(req, res, next).catch(next)
+})
 
 const server = app.listen(env.PORT, () => {
   log.info({ port: env.PORT, mode: env.NODE_ENV }, `web listening on http://localhost:${env.PORT}`)

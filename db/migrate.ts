@@ -2,9 +2,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Migrator, type Kysely } from 'kysely'
 import { migrations } from './migrations/index.ts'
+import type { Database } from './schema.ts'
 
 /** Applies every pending migration in db/migrations; throws (naming the migration) on failure. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')

@@ -46,7 +46,7 @@ async function relayLoop() {
   } catch (e) {
     log.warn({ err: (e as Error).message }, 'outbox relay failed; will retry')
   }
-  if (!stopping) relayTimer = setTimeout(relayLoop, moved ? 0 : 500)
+  if (!stopping) relayTimer = setTimeout(() => void relayLoop(), moved ? 0 : 500)
 }
 void relayLoop()
 log.info({ queues: QUEUES }, 'worker started')

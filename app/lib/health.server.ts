@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Redis } from 'ioredis'
+import type { Database } from '#db/schema.ts'
 import { getDb } from './db.server.ts'
 import { getRedis } from './redis.server.ts'
 
@@ -11,7 +12,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /** Health of the two services the web process needs; the handles are injectable for tests. */
 export async function checkHealth(
-  deps: { db?: Kysely<any>; redis?: () => Promise<Redis> } = {},
+  deps: { db?: Kysely<Database>; redis?: () => Promise<Redis> } = {},
 ): Promise<{ status: 'ok' | 'degraded'; db: State; redis: State }> {
   const db = deps.db ?? getDb()
   const redis = deps.redis ?? getRedis

@@ -8,7 +8,7 @@ export function useLang(): Lang {
   return data?.lang ?? 'zh'
 }
 
-/** `t('key', { param })` in the language of this request. */
+/** A translator bound to the language of this request. */
 export function useT() {
   const lang = useLang()
   return (key: MessageKey | string, params?: Record<string, string | number>) => translate(lang, key, params)
