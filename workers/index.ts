@@ -65,3 +65,5 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
+// Started by `npm start`: stop if the supervisor goes away, so no process is left behind.
+if (process.send) process.on('disconnect', () => void shutdown('supervisor-exit'))

@@ -78,6 +78,11 @@ async function stopAll(code: number) {
 async function main() {
   process.on('SIGINT', () => void stopAll(0))
   process.on('SIGTERM', () => void stopAll(0))
+  // npm does not always pass SIGTERM on to its script: if whoever started us goes away, stop too.
+  const parent = process.ppid
+  setInterval(() => {
+    if (process.ppid !== parent) void stopAll(0)
+  }, 1000).unref()
 
   if (!dev) buildIfNeeded()
 
@@ -119,7 +124,7 @@ async function main() {
   }
 
   const run = (name: string, file: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     child.on('exit', (code, signal) => {
       if (!stopping) {
         say(`The ${name} process stopped unexpectedly (${signal ?? `exit ${code}`}); stopping everything.`)
