@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
 import {
   Form,
   isRouteErrorResponse,
@@ -17,6 +17,7 @@ import type { ReactNode } from 'react'
 import { getUser } from './lib/auth.server.ts'
 import { getLang } from './lib/i18n.server.ts'
 import { htmlLang, translate, type Lang } from './lib/i18n.ts'
+import { pageTitle } from './lib/meta.ts'
 import { useNonce } from './lib/nonce.ts'
 import styles from './styles/app.css?url'
 import type { Role } from '#db/schema.ts'
@@ -26,7 +27,7 @@ export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
 
-export const meta: MetaFunction = () => [{ title: '学时 · 吉林省专业技术人员继续教育平台' }]
+export const meta = pageTitle(null)
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const lang = getLang(request)

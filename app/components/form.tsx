@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { useEffect, type ReactNode } from 'react'
 
 type Common = {
   name: string
@@ -100,4 +100,16 @@ export function Notice({ children }: { children: ReactNode }) {
       {children}
     </div>
   )
+}
+
+/**
+ * After a failed submit, move keyboard and screen-reader focus to the first invalid field, so
+ * the error is announced where it must be fixed. `errors` is the action's field-error object.
+ */
+export function useFocusFirstError(errors: Record<string, string> | undefined) {
+  useEffect(() => {
+    if (!errors || Object.keys(errors).length === 0) return
+    const first = document.querySelector<HTMLElement>('[aria-invalid="true"]')
+    first?.focus()
+  }, [errors])
 }

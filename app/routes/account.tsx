@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { getOwnProfile } from '#app/domain/accounts.server.ts'
 import { listNotices } from '#app/domain/notices.server.ts'
@@ -6,11 +6,12 @@ import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/refe
 import { listActiveSessions, revokeAllSessions } from '#app/domain/sessions.server.ts'
 import { requireUser } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
 import { formFields } from '#app/lib/http.server.ts'
 import { Notice } from '#app/components/form.tsx'
 import { useLang, useT } from '#app/lib/use-t.ts'
 
-export const meta: MetaFunction = () => [{ title: '我的账户 · 学时' }]
+export const meta = pageTitle('account.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)

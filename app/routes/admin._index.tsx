@@ -3,9 +3,10 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { adminOverview } from '#app/domain/stats.server.ts'
 import { requireRole } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
 import { useT } from '#app/lib/use-t.ts'
 
-export const meta: MetaFunction = () => [{ title: '管理后台 · 学时' }]
+export const meta = pageTitle('admin.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])

@@ -3,9 +3,10 @@ import { useLoaderData } from '@remix-run/react'
 import { listAudit } from '#app/domain/audit.server.ts'
 import { requireRole } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
 import { useLang, useT } from '#app/lib/use-t.ts'
 
-export const meta: MetaFunction = () => [{ title: '操作日志 · 学时' }]
+export const meta = pageTitle('admin.audit.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useState } from 'react'
 import { fieldErrors, STAFF_ROLES, StaffSchema, type FieldErrors } from '#app/domain/accounts.schema.ts'
@@ -7,11 +7,12 @@ import { PROVINCE, REGIONS, regionName } from '#app/domain/reference.ts'
 import { revokeAllSessions } from '#app/domain/sessions.server.ts'
 import { requireRole } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
 import { formFields } from '#app/lib/http.server.ts'
-import { FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
+import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
 import { useLang, useT } from '#app/lib/use-t.ts'
 
-export const meta: MetaFunction = () => [{ title: '工作人员账户 · 学时' }]
+export const meta = pageTitle('admin.staff.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -54,6 +55,7 @@ export default function AdminStaff() {
   const lang = useLang()
   const failed = actionData?.intent === 'create' && !actionData.ok ? actionData : undefined
   const errors = failed?.errors ?? {}
+  useFocusFirstError(failed?.errors)
   const values = failed?.values ?? {}
   const [role, setRole] = useState(values.role ?? '')
   const err = (k: string) => (errors[k] ? t(errors[k]) : undefined)

@@ -4,9 +4,10 @@ import { getBase } from '#app/domain/stats.server.ts'
 import { regionName } from '#app/domain/reference.ts'
 import { requireRole } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
 import { useLang, useT } from '#app/lib/use-t.ts'
 
-export const meta: MetaFunction = () => [{ title: '基地工作台 · 学时' }]
+export const meta = pageTitle('base.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['base_staff'])

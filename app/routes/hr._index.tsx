@@ -4,9 +4,10 @@ import { countPeopleInScope } from '#app/domain/accounts.server.ts'
 import { PROVINCE, regionName } from '#app/domain/reference.ts'
 import { requireRole } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
 import { useLang, useT } from '#app/lib/use-t.ts'
 
-export const meta: MetaFunction = () => [{ title: '人社工作台 · 学时' }]
+export const meta = pageTitle('hr.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['hr'])

@@ -1,17 +1,18 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { LoginSchema, fieldErrors, type FieldErrors } from '#app/domain/accounts.schema.ts'
 import { authenticate } from '#app/domain/accounts.server.ts'
 import { createSession, findSessionUser } from '#app/domain/sessions.server.ts'
 import { getUser, homeFor, safeRedirect, sessionCookie } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
 import { formFields } from '#app/lib/http.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
 import { blockedFor, clearFailures, LOGIN_LIMITS, recordFailure } from '#app/lib/rate-limit.server.ts'
 import { FormAlert, TextField } from '#app/components/form.tsx'
 import { useT } from '#app/lib/use-t.ts'
 
-export const meta: MetaFunction = () => [{ title: '登录 · 学时' }]
+export const meta = pageTitle('login.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request)

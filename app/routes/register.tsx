@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { fieldErrors, RegistrationSchema, type FieldErrors } from '#app/domain/accounts.schema.ts'
 import { registerLearner } from '#app/domain/accounts.server.ts'
@@ -6,11 +6,12 @@ import { REGIONS, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/reference.ts'
 import { createSession } from '#app/domain/sessions.server.ts'
 import { getUser, homeFor, sessionCookie } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
 import { formFields } from '#app/lib/http.server.ts'
-import { FormAlert, SelectField, TextField } from '#app/components/form.tsx'
+import { FormAlert, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
 import { useLang, useT } from '#app/lib/use-t.ts'
 
-export const meta: MetaFunction = () => [{ title: '实名注册 · 学时' }]
+export const meta = pageTitle('register.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request)
@@ -38,6 +39,7 @@ export default function Register() {
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const errors = actionData?.errors ?? {}
+  useFocusFirstError(actionData?.errors)
   const values = actionData?.values ?? {}
   const err = (k: string) => (errors[k] ? t(errors[k]) : undefined)
   const opts = (list: readonly { code: string; zh: string; en: string }[]) => list.map((x) => ({ value: x.code, label: x[lang] }))
