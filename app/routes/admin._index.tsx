@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { adminOverview } from '#app/domain/stats.server.ts'
 import { requireRole } from '#app/lib/auth.server.ts'

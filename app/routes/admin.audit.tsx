@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { listAudit } from '#app/domain/audit.server.ts'
 import { requireRole } from '#app/lib/auth.server.ts'

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { countPeopleInScope } from '#app/domain/accounts.server.ts'
 import { PROVINCE, regionName } from '#app/domain/reference.ts'
