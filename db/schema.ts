@@ -84,7 +84,48 @@ export interface NoticesTable {
   read_at: Timestamp | null
 }
 
+export type Category = 'public' | 'professional'
+export type SourceKind = 'online_course' | 'seminar' | 'base_training' | 'external' | 'adjustment' | 'reversal'
+
+export interface PoliciesTable {
+  year: number
+  version: string
+  body: ColumnType<unknown, string, string>
+  loaded_at: Generated<Date>
+}
+
+export interface HourEntriesTable {
+  id: Id
+  person_id: number
+  ce_year: number
+  category: Category
+  /** numeric(7,2) as a string: exact, never a float. */
+  hours: string
+  source_kind: SourceKind
+  source_ref: string | null
+  evidence: ColumnType<Record<string, unknown>, string | undefined, never>
+  counted: boolean
+  not_counted_reason: string | null
+  idempotency_key: string
+  reverses_id: number | null
+  reason: string | null
+  occurred_at: Timestamp
+  created_by: number | null
+  created_at: Generated<Date>
+}
+
+export interface HourTotalsTable {
+  person_id: number
+  ce_year: number
+  category: Category
+  counted_hours: ColumnType<string, string | undefined, string>
+  recorded_hours: ColumnType<string, string | undefined, string>
+}
+
 export interface Database {
+  policies: PoliciesTable
+  hour_entries: HourEntriesTable
+  hour_totals: HourTotalsTable
   people: PeopleTable
   bases: BasesTable
   accounts: AccountsTable

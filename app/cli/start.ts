@@ -114,7 +114,10 @@ async function main() {
   try {
     const applied = await migrateToLatest(db)
     if (applied.length) say(`Migrated: ${applied.join(', ')}`)
-    if (database.fresh || process.env.XUESHI_SEED_DEMO === '1') {
+    // Demo data goes into the embedded database while it holds no account yet (its first start,
+    // even if `npm run db:migrate` ran before), never into a configured DATABASE_URL unless asked.
+    const empty = !(await db.selectFrom('accounts').select('id').limit(1).executeTakeFirst())
+    if ((database.embedded && empty) || process.env.XUESHI_SEED_DEMO === '1') {
       const { seedDemo } = await import('#db/seed.ts')
       seeded = (await seedDemo(db)) === 'seeded'
       if (seeded) say('Demo data seeded.')

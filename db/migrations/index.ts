@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './20261124_0001_foundation.ts'
+import * as m0002 from './20261124_0002_hours_ledger.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -7,4 +8,5 @@ import * as m0001 from './20261124_0001_foundation.ts'
  */
 export const migrations: Record<string, Migration> = {
   '20261124_0001_foundation': m0001,
+  '20261124_0002_hours_ledger': m0002,
 }
