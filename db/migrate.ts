@@ -19,11 +19,13 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const { createDb } = await import('#app/lib/db.server.ts')
   const { provideDatabase } = await import('#app/cli/local-config.ts')
+  const { prepareDatabase } = await import('#app/cli/prepare.ts')
   const database = await provideDatabase(console.log)
   const db = createDb(database.url, 1)
   try {
-    const applied = await migrateToLatest(db)
-    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.')
+    const { migrations, policies } = await prepareDatabase(db)
+    console.log(migrations.length ? `Applied: ${migrations.join(', ')}` : 'Database schema is up to date.')
+    if (policies.length) console.log(`Policies loaded: ${policies.join(', ')}`)
   } finally {
     await db.destroy()
     await database.stop()

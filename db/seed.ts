@@ -133,13 +133,13 @@ export function demoLoginsText(): string {
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const { provideDatabase, provideDataKey } = await import('#app/cli/local-config.ts')
   const { createDb } = await import('#app/lib/db.server.ts')
-  const { migrateToLatest } = await import('./migrate.ts')
+  const { prepareDatabase } = await import('#app/cli/prepare.ts')
   const database = await provideDatabase(console.log)
   process.env.XUESHI_DATA_KEY = provideDataKey(console.log)
   process.env.DATABASE_URL = database.url
   const db = createDb(database.url, 2)
   try {
-    await migrateToLatest(db)
+    await prepareDatabase(db)
     console.log((await seedDemo(db)) === 'seeded' ? `Demo data seeded.\n${demoLoginsText()}` : 'Demo data was already there.')
   } finally {
     await db.destroy()

@@ -44,10 +44,10 @@ async function createAdmin(args: string[]) {
   process.env.DATABASE_URL = database.url
   process.env.XUESHI_DATA_KEY = provideDataKey()
   const { createDb } = await import('#app/lib/db.server.ts')
-  const { migrateToLatest } = await import('#db/migrate.ts')
+  const { prepareDatabase } = await import('./prepare.ts')
   const db = createDb(database.url, 1)
   try {
-    await migrateToLatest(db)
+    await prepareDatabase(db)
     const result = await createStaffAccount(db, null, parsed.data)
     if (!result.ok) {
       fail(

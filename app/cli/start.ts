@@ -7,8 +7,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { createDb } from '#app/lib/db.server.ts'
-import { migrateToLatest } from '#db/migrate.ts'
 import { provideDatabase, provideDataKey } from './local-config.ts'
+import { prepareDatabase } from './prepare.ts'
 import { DATA_DIR, PROJECT_ROOT, provideRedis, type Service } from './services.ts'
 
 const dev = process.argv.includes('--dev')
@@ -112,8 +112,9 @@ async function main() {
   const db = createDb(database.url, 2)
   let seeded = false
   try {
-    const applied = await migrateToLatest(db)
-    if (applied.length) say(`Migrated: ${applied.join(', ')}`)
+    const prepared = await prepareDatabase(db)
+    if (prepared.migrations.length) say(`Migrated: ${prepared.migrations.join(', ')}`)
+    if (prepared.policies.length) say(`Policies loaded: ${prepared.policies.join(', ')}`)
     // Demo data goes into the embedded database while it holds no account yet (its first start,
     // even if `npm run db:migrate` ran before), never into a configured DATABASE_URL unless asked.
     const empty = !(await db.selectFrom('accounts').select('id').limit(1).executeTakeFirst())

@@ -65,6 +65,18 @@ export function loadPolicyFiles(dir: string): Policy[] {
   })
 }
 
+/** JSON with sorted keys: jsonb does not keep key order, so compare this way. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(v)
+}
+
 /**
  * Copies policies into the database. A new version is added; an already-loaded version must be
  * byte-for-byte the same policy, otherwise loading stops (a published version never changes).
@@ -74,7 +86,7 @@ export async function syncPolicies(db: Kysely<Database>, policies: Policy[]): Pr
   for (const p of policies) {
     const existing = await db.selectFrom('policies').select('body').where('year', '=', p.year).where('version', '=', p.version).executeTakeFirst()
     if (existing) {
-      if (JSON.stringify(PolicySchema.parse(existing.body)) !== JSON.stringify(p)) {
+      if (canonical(PolicySchema.parse(existing.body)) !== canonical(p)) {
         throw new PolicyFileError(`Policy ${p.version} was changed after it was loaded; publish it as a new version instead.`)
       }
       continue
@@ -84,8 +96,6 @@ export async function syncPolicies(db: Kysely<Database>, policies: Policy[]): Pr
   }
   return added
 }
-
-export const POLICY_DIR = path.resolve(process.env.XUESHI_CONTENT_DIR ?? path.join(process.cwd(), 'content'), 'policies')
 
 /** The version in force for each year: the most recently loaded one. */
 export async function policiesInForce(db: Kysely<Database>): Promise<Map<number, Policy>> {

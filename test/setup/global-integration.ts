@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { createDb } from '#app/lib/db.server.ts'
-import { migrateToLatest } from '#db/migrate.ts'
+import { prepareDatabase } from '#app/cli/prepare.ts'
 import { recreateDatabase, startTestServices } from './services.ts'
 
 export const TEMPLATE_DB = 'xueshi_test_template'
@@ -19,7 +19,7 @@ export default async function setup(project: TestProject) {
   const url = await recreateDatabase(services.adminUrl, TEMPLATE_DB)
   const db = createDb(url, 1)
   try {
-    await migrateToLatest(db)
+    await prepareDatabase(db)
   } finally {
     await db.destroy()
   }
