@@ -72,8 +72,9 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
         <Form method="post" action="/lang" className="lang-form" reloadDocument>
           <input type="hidden" name="lang" value={lang === 'zh' ? 'en' : 'zh'} />
           <input type="hidden" name="redirectTo" value={here} />
-          <button type="submit" className="link-button" aria-label={t('lang.switchLabel')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
-            {t('lang.switch')}
+          <button type="submit" className="link-button">
+            <span className="sr-only">{t('lang.switchLabel')}: </span>
+            <span lang={lang === 'zh' ? 'en' : 'zh-CN'}>{t('lang.switch')}</span>
           </button>
         </Form>
       </div>

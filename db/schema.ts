@@ -122,7 +122,36 @@ export interface HourTotalsTable {
   recorded_hours: ColumnType<string, string | undefined, string>
 }
 
+export interface ApiClientsTable {
+  id: Id
+  name: string
+  key_prefix: string
+  key_hash: Buffer
+  scope_region: string
+  rate_limit_per_minute: Generated<number>
+  created_by: number | null
+  created_at: Generated<Date>
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
+}
+
+export interface CreditChecksTable {
+  id: string
+  api_client_id: number | null
+  requested_by: number | null
+  person_id: number | null
+  id_number_hash: Buffer
+  id_number_masked: string
+  application_year: number
+  eligible: boolean
+  policy_version: string
+  answer: ColumnType<unknown, string, never>
+  created_at: Generated<Date>
+}
+
 export interface Database {
+  api_clients: ApiClientsTable
+  credit_checks: CreditChecksTable
   policies: PoliciesTable
   hour_entries: HourEntriesTable
   hour_totals: HourTotalsTable

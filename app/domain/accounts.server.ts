@@ -137,9 +137,15 @@ export async function createStaffAccount(db: DB, actorAccountId: number | null, 
         const base = await trx.selectFrom('bases').select(['id', 'status']).where('id', '=', baseId).executeTakeFirst()
         if (!base) return { ok: false as const, errors: { baseId: 'err.choice' } }
       }
-      const personId = await upsertPerson(trx, input.idNumber, { name: input.name })
-      const taken = await trx.selectFrom('accounts').select('id').where('person_id', '=', personId).executeTakeFirst()
+      // Refuse before touching the person: a taken ID must change nothing, not even the name.
+      const taken = await trx
+        .selectFrom('accounts')
+        .innerJoin('people', 'people.id', 'accounts.person_id')
+        .select('accounts.id')
+        .where('people.id_number_hash', '=', lookupHash(input.idNumber.value))
+        .executeTakeFirst()
       if (taken) return { ok: false as const, errors: { idNumber: 'err.idNumber.taken' } }
+      const personId = await upsertPerson(trx, input.idNumber, { name: input.name })
       const account = await trx
         .insertInto('accounts')
         .values({ person_id: personId, phone: input.phone, password_hash: passwordHash, role: input.role, base_id: baseId, scope_region: scopeRegion })

@@ -56,10 +56,22 @@ export async function requireRole<R extends Role>(request: Request, roles: reado
   return user as SessionUser & { role: R }
 }
 
-/** Only same-site paths, so ?redirectTo can never send someone to another site. */
+/**
+ * Only same-site paths, so ?redirectTo can never send someone to another site. Browsers drop
+ * tabs and newlines and read backslashes as slashes, so any of those refuses the value too.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/account'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (typeof to !== 'string' || !to.startsWith('/') || /[\x00-\x20\x7f\\]/.test(to)) return fallback
+  const base = 'http://xueshi.invalid'
+  let url: URL
+  try {
+    url = new URL(to, base)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== base) return fallback
+  return url.pathname + url.search + url.hash
 }
 
 export function homeFor(role: Role): string {

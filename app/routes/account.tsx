@@ -43,6 +43,14 @@ export async function action({ request }: ActionFunctionArgs) {
   return data({ revoked: null }, { status: 400 })
 }
 
+/** "Chrome · Linux" rather than a raw user-agent string. */
+function deviceName(ua: string | null): string | null {
+  if (!ua) return null
+  const browser = /Edg\//.test(ua) ? 'Edge' : /MicroMessenger/.test(ua) ? 'WeChat' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : null
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : null
+  return browser || os ? [browser, os].filter(Boolean).join(' · ') : ua.slice(0, 40)
+}
+
 function formatTime(iso: string, lang: 'zh' | 'en') {
   return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso))
 }
@@ -113,7 +121,7 @@ export default function AccountPage() {
             <ul className="sessions">
               {sessions.map((s) => (
                 <li key={s.key}>
-                  <span>{s.userAgent ? s.userAgent.slice(0, 60) : t('account.sessions.unknownAgent')}</span>{' '}
+                  <span>{deviceName(s.userAgent) ?? t('account.sessions.unknownAgent')}</span>{' '}
                   {s.current ? <span className="badge">{t('account.sessions.current')}</span> : null}
                   <br />
                   <span className="muted small">{t('account.sessions.since', { time: formatTime(s.createdAt, lang) })}</span>

@@ -45,7 +45,7 @@ export default function AdminAudit() {
                   <td className="mono">
                     {r.target_type} {r.target_id}
                   </td>
-                  <td className="mono small">{r.detail}</td>
+                  <td className="mono small wrap">{r.detail}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './20261124_0001_foundation.ts'
 import * as m0002 from './20261124_0002_hours_ledger.ts'
+import * as m0003 from './20261124_0003_credit_checks.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -9,4 +10,5 @@ import * as m0002 from './20261124_0002_hours_ledger.ts'
 export const migrations: Record<string, Migration> = {
   '20261124_0001_foundation': m0001,
   '20261124_0002_hours_ledger': m0002,
+  '20261124_0003_credit_checks': m0003,
 }

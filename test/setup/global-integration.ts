@@ -1,15 +1,19 @@
 import type { TestProject } from 'vitest/node'
 import { createDb } from '#app/lib/db.server.ts'
 import { prepareDatabase } from '#app/cli/prepare.ts'
+import pg from 'pg'
 import { recreateDatabase, startTestServices } from './services.ts'
 
-export const TEMPLATE_DB = 'xueshi_test_template'
+// Per run, so two runs on one machine (a developer and CI, say) never share databases.
+const RUN_ID = `${process.pid}`
+const TEMPLATE_DB = `xueshi_test_${RUN_ID}_template`
 
 declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string
     redisUrl: string
     templateDb: string
+    runId: string
   }
 }
 
@@ -26,7 +30,16 @@ export default async function setup(project: TestProject) {
   project.provide('adminUrl', services.adminUrl)
   project.provide('redisUrl', services.redisUrl)
   project.provide('templateDb', TEMPLATE_DB)
+  project.provide('runId', RUN_ID)
   return async () => {
+    const client = new pg.Client({ connectionString: services.adminUrl })
+    await client.connect()
+    try {
+      const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`xueshi_test_${RUN_ID}_%`])
+      for (const r of rows) await client.query(`drop database if exists "${r.datname}" with (force)`)
+    } finally {
+      await client.end()
+    }
     await services.stop()
   }
 }

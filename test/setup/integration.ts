@@ -8,7 +8,7 @@ import { sql } from 'kysely'
 import { recreateDatabase, TEST_DATA_KEY } from './services.ts'
 
 const pool = process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '0'
-const dbName = `xueshi_test_w${pool}`
+const dbName = `xueshi_test_${inject('runId')}_w${pool}`
 const prefix = `xstest${pool}_${process.pid}`
 
 process.env.NODE_ENV = 'test'

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto'
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '#db/schema.ts'
+import { lookupHash } from '#app/lib/crypto.server.ts'
+import { evaluateCheck, governingPolicy, type Counted, type Evaluation, type PolicyForCheck } from './credit-check.ts'
+import { normalizeHours } from './decimal.ts'
+import { maskIdNumber, parseIdNumber, type IdNumberProblem } from './id-number.ts'
+import { policiesInForce, type Policy } from './policy.server.ts'
+import { PROVINCE } from './reference.ts'
+
+/**
+ * The credit-hours check service: finds the person by the keyed hash of their ID number, reads
+ * their counted totals (one indexed query), evaluates against the policies in force, and records
+ * every answer (who asked, about whom, what was answered, which policy) as the caller's proof.
+ */
+type DB = Kysely<Database>
+
+export { MAX_BATCH, MIN_APPLICATION_YEAR, maxApplicationYear } from './credit-checks.constants.ts'
+import { MIN_APPLICATION_YEAR, maxApplicationYear } from './credit-checks.constants.ts'
+
+export type CheckRequest = { idNumber: string; applicationYear: number; currentTitleYear?: number | null; titleLevel?: string | null }
+
+export type CheckAnswer = {
+  checkId: string
+  found: boolean
+  idNumberMasked: string
+  applicationYear: number
+  currentTitleYear: number | null
+  titleLevel: string | null
+  eligible: boolean
+  years: Evaluation['years']
+  reasons: (Evaluation['reasons'][number] | { code: 'not_found'; message: string })[]
+  policyVersion: string
+  checkedAt: string
+}
+
+export type ItemError =
+  | { code: 'invalid_id_number'; problem: IdNumberProblem }
+  | { code: 'application_year_out_of_range'; min: number; max: number }
+  | { code: 'forbidden' }
+
+export type Requester = { apiClientId: number; scopeRegion: string } | { accountId: number; scopeRegion: string }
+
+// Policies change once a year: a short per-process cache keeps the check to one indexed read.
+let policyCache: { at: number; policies: Map<number, Policy> } | undefined
+export async function cachedPolicies(db: DB): Promise<Map<number, Policy>> {
+  if (!policyCache || Date.now() - policyCache.at > 30_000) policyCache = { at: Date.now(), policies: await policiesInForce(db) }
+  return policyCache.policies
+}
+export function clearPolicyCache() {
+  policyCache = undefined
+}
+
+function newCheckId(): string {
+  return `chk_${randomBytes(12).toString('base64url')}`
+}
+
+function inScope(scopeRegion: string, personRegion: string | null): boolean {
+  return scopeRegion === PROVINCE.code || scopeRegion === personRegion
+}
+
+/**
+ * Checks many applicants with three queries whatever their number: people by hash, their totals,
+ * one insert of all answers. Each item is an answer or an item error, in request order.
+ */
+export async function runChecks(db: DB, requester: Requester, requests: CheckRequest[]): Promise<({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[]> {
+  const max = maxApplicationYear()
+  type Parsed = { kind: 'error'; error: ItemError } | { kind: 'ok'; id: string; hash: Buffer; req: CheckRequest }
+  const parsed = requests.map((r): Parsed => {
+    const id = parseIdNumber(r.idNumber)
+    if (!id.ok) return { kind: 'error', error: { code: 'invalid_id_number', problem: id.problem } }
+    if (!Number.isInteger(r.applicationYear) || r.applicationYear < MIN_APPLICATION_YEAR || r.applicationYear > max) {
+      return { kind: 'error', error: { code: 'application_year_out_of_range', min: MIN_APPLICATION_YEAR, max } }
+    }
+    return { kind: 'ok', id: id.id.value, hash: lookupHash(id.id.value), req: r }
+  })
+  const valid = parsed.filter((p) => p.kind === 'ok')
+  const hashes = valid.map((v) => v.hash)
+  const people = hashes.length
+    ? await db.selectFrom('people').select(['id', 'id_number_hash', 'region_code', 'title_year']).where('id_number_hash', 'in', hashes).execute()
+    : []
+  const byHash = new Map(people.map((p) => [p.id_number_hash.toString('hex'), p]))
+  const totalsRows = people.length
+    ? await db
+        .selectFrom('hour_totals')
+        .select(['person_id', 'ce_year', 'category', 'counted_hours'])
+        .where('person_id', 'in', people.map((p) => p.id))
+        .execute()
+    : []
+  const totals = new Map<number, Map<number, Counted>>()
+  for (const t of totalsRows) {
+    const perYear = totals.get(t.person_id) ?? new Map<number, Counted>()
+    const c = perYear.get(t.ce_year) ?? { professional: '0', public: '0' }
+    c[t.category] = normalizeHours(t.counted_hours)
+    perYear.set(t.ce_year, c)
+    totals.set(t.person_id, perYear)
+  }
+  const policies = (await cachedPolicies(db)) as Map<number, PolicyForCheck>
+  const checkedAt = new Date()
+  const out: ({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[] = []
+  const rows: Parameters<ReturnType<DB['insertInto']>['values']>[0][] = []
+  for (const p of parsed) {
+    if (p.kind === 'error') {
+      out.push({ ok: false, error: p.error })
+      continue
+    }
+    const person = byHash.get(p.hash.toString('hex'))
+    if (person && !inScope(requester.scopeRegion, person.region_code)) {
+      out.push({ ok: false, error: { code: 'forbidden' } })
+      continue
+    }
+    const currentTitleYear = p.req.currentTitleYear ?? person?.title_year ?? null
+    const base = {
+      checkId: newCheckId(),
+      found: Boolean(person),
+      idNumberMasked: maskIdNumber(p.id),
+      applicationYear: p.req.applicationYear,
+      currentTitleYear,
+      titleLevel: p.req.titleLevel ?? null,
+      checkedAt: checkedAt.toISOString(),
+    }
+    let answer: CheckAnswer
+    if (!person) {
+      const governing = governingPolicy(policies, p.req.applicationYear)
+      answer = {
+        ...base,
+        eligible: false,
+        years: [],
+        reasons: [{ code: 'not_found', message: '平台上没有该身份证号码的人员记录' }],
+        policyVersion: governing?.version ?? 'none',
+      }
+    } else {
+      const e = evaluateCheck({ applicationYear: p.req.applicationYear, currentTitleYear, totals: totals.get(person.id) ?? new Map(), policies })
+      answer = { ...base, eligible: e.eligible, years: e.years, reasons: e.reasons, policyVersion: e.policyVersion }
+    }
+    out.push({ ok: true, answer })
+    rows.push({
+      id: answer.checkId,
+      api_client_id: 'apiClientId' in requester ? requester.apiClientId : null,
+      requested_by: 'accountId' in requester ? requester.accountId : null,
+      person_id: person?.id ?? null,
+      id_number_hash: p.hash,
+      id_number_masked: answer.idNumberMasked,
+      application_year: answer.applicationYear,
+      eligible: answer.eligible,
+      policy_version: answer.policyVersion,
+      answer: JSON.stringify(answer),
+      created_at: checkedAt,
+    })
+  }
+  if (rows.length) await db.insertInto('credit_checks').values(rows as never).execute()
+  return out
+}
+
+/** A stored answer, for the client that asked it (or HR/admin with `scopeRegion`). */
+export async function getCheck(db: DB, checkId: string, owner: { apiClientId: number } | { scopeRegion: string }): Promise<CheckAnswer | null> {
+  let q = db.selectFrom('credit_checks').leftJoin('people', 'people.id', 'credit_checks.person_id').select(['credit_checks.answer', 'people.region_code']).where('credit_checks.id', '=', checkId)
+  if ('apiClientId' in owner) q = q.where('credit_checks.api_client_id', '=', owner.apiClientId)
+  const row = await q.executeTakeFirst()
+  if (!row) return null
+  if ('scopeRegion' in owner && !inScope(owner.scopeRegion, row.region_code)) return null
+  return row.answer as CheckAnswer
+}
+
+export async function touchApiClient(db: DB, id: number) {
+  await db.updateTable('api_clients').set({ last_used_at: sql`now()` }).where('id', '=', id).execute()
+}

@@ -1,0 +1,45 @@
+/**
+ * Full-page screenshots of every page, on a desktop and a phone, for people to look at:
+ * test-results/screenshots/<page>-<viewport>.png. Each test first checks the page's own heading,
+ * so a screenshot of an error page cannot pass for the real one.
+ */
+import path from 'node:path'
+import { DEMO, expect, SCREENSHOT_DIR, test } from './fixtures.ts'
+
+type Shot = { name: string; path: string; heading: string; as?: string; lang?: 'en' }
+
+const SHOTS: Shot[] = [
+  { name: 'home-zh', path: '/', heading: '吉林省专业技术人员继续教育平台' },
+  { name: 'home-en', path: '/', heading: 'Jilin Continuing Education Platform for Professionals', lang: 'en' },
+  { name: 'register', path: '/register', heading: '实名注册' },
+  { name: 'login', path: '/login', heading: '登录' },
+  { name: 'account', path: '/account', heading: `${DEMO.learner.name}，您好`, as: DEMO.learner.login },
+  { name: 'admin', path: '/admin', heading: '管理后台', as: DEMO.admin.login },
+  { name: 'admin-staff', path: '/admin/staff', heading: '工作人员账户', as: DEMO.admin.login },
+  { name: 'admin-audit', path: '/admin/audit', heading: '操作日志', as: DEMO.admin.login },
+  { name: 'hr', path: '/hr', heading: '人社工作台', as: DEMO.hrChangchun.login },
+  { name: 'base', path: '/base', heading: '基地工作台', as: DEMO.baseStaff.login },
+  { name: '404', path: '/no-such-page', heading: '页面不存在' },
+]
+
+const VIEWPORTS = [
+  { name: 'desktop', viewport: { width: 1280, height: 900 }, isMobile: false },
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
+] as const
+
+for (const vp of VIEWPORTS) {
+  test.describe(`screenshots, ${vp.name}`, () => {
+    test.use({ viewport: vp.viewport, isMobile: vp.isMobile, hasTouch: vp.isMobile })
+
+    for (const shot of SHOTS) {
+      test(`${shot.name} (${vp.name})`, async ({ page, loginAs, baseURL }) => {
+        if (shot.lang) await page.context().addCookies([{ name: 'xs_lang', value: shot.lang, url: baseURL! }])
+        if (shot.as) await loginAs(page, shot.as)
+        const response = await page.goto(shot.path)
+        expect(response?.status()).toBe(shot.name === '404' ? 404 : 200)
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(shot.heading)
+        await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${shot.name}-${vp.name}.png`), fullPage: true })
+      })
+    }
+  })
+}

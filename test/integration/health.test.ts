@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest'
+import { Redis } from 'ioredis'
+import { loader } from '#app/routes/healthz.ts'
+import { checkHealth } from '#app/lib/health.server.ts'
+import { createDb } from '#app/lib/db.server.ts'
+import { getRedis } from '#app/lib/redis.server.ts'
+import { call, makeRequest } from '#test/fixtures/http.ts'
+
+function deadRedis(): Redis {
+  const r = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  r.on('error', () => undefined)
+  return r
+}
+
+function urlOfMissingDatabase(): string {
+  const u = new URL(process.env.DATABASE_URL!)
+  u.pathname = '/no_such_db_xyz'
+  return u.toString()
+}
+
+describe('health (/healthz)', () => {
+  test('with PostgreSQL and Redis up, /healthz answers 200 ok, not cached', async () => {
+    const res = await call(loader, makeRequest('/healthz'))
+    expect(res.status).toBe(200)
+    expect(res.data).toEqual({ status: 'ok', db: 'up', redis: 'up' })
+    expect(res.headers.get('Cache-Control')).toBe('no-store')
+  })
+
+  test('an unreachable Redis → redis down, status degraded (database still up)', async () => {
+    const redis = deadRedis()
+    try {
+      const started = Date.now()
+      expect(await checkHealth({ redis: async () => redis })).toEqual({ status: 'degraded', db: 'up', redis: 'down' })
+      expect(Date.now() - started).toBeLessThan(5000)
+    } finally {
+      redis.disconnect()
+    }
+  })
+
+  test('a database that does not exist → db down, status degraded (Redis still up)', async () => {
+    const db = createDb(urlOfMissingDatabase(), 1)
+    try {
+      expect(await checkHealth({ db })).toEqual({ status: 'degraded', db: 'down', redis: 'up' })
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  test('both down → both reported down', async () => {
+    const redis = deadRedis()
+    const db = createDb(urlOfMissingDatabase(), 1)
+    try {
+      expect(await checkHealth({ db, redis: async () => redis })).toEqual({ status: 'degraded', db: 'down', redis: 'down' })
+    } finally {
+      redis.disconnect()
+      await db.destroy()
+    }
+  })
+
+  test('the injected handles are really used: the shared ones report up', async () => {
+    const db = createDb(process.env.DATABASE_URL!, 1)
+    try {
+      expect(await checkHealth({ db, redis: getRedis })).toEqual({ status: 'ok', db: 'up', redis: 'up' })
+    } finally {
+      await db.destroy()
+    }
+  })
+})
