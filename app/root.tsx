@@ -50,6 +50,7 @@ const NAV: Record<Role, { to: string; key: string }[]> = {
   admin: [
     { to: '/admin', key: 'nav.admin' },
     { to: '/admin/staff', key: 'nav.admin.staff' },
+    { to: '/admin/api-clients', key: 'nav.admin.api' },
     { to: '/admin/audit', key: 'nav.admin.audit' },
     { to: '/account', key: 'nav.account' },
   ],
@@ -138,6 +139,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="container">
             <p>{t('footer.basis')}</p>
             <p>{t('footer.privacy')}</p>
+            <p>
+              <Link to="/developers">{t('nav.developers')}</Link>
+            </p>
           </div>
         </footer>
         <ScrollRestoration nonce={nonce} />

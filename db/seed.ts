@@ -11,6 +11,7 @@ import { hashPassword } from '#app/domain/accounts.server.ts'
 import { parseIdNumber } from '#app/domain/id-number.ts'
 import { encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
+import { credit } from '#app/domain/ledger.server.ts'
 
 export const DEMO_PASSWORD = 'Xueshi2026'
 
@@ -77,6 +78,52 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   },
 ]
 
+type DemoEntry = [year: number, month: number, category: 'professional' | 'public', hours: string, kind: 'external' | 'base_training' | 'seminar' | 'adjustment', title: string]
+
+/**
+ * Hours history 2022 → this year. 陈静 meets every year (eligible for a 2026 title application);
+ * 赵磊 fell short in 2024 (not eligible); 孙丽 is on track with some hours this year.
+ */
+const DEMO_HISTORY: Record<string, DemoEntry[]> = {
+  '220381198802145677': [
+    [2022, 3, 'public', '30', 'adjustment', '2022年度公需科目学时（平台上线前记录导入）'],
+    [2022, 9, 'professional', '64', 'adjustment', '2022年度专业科目学时（平台上线前记录导入）'],
+    [2023, 4, 'public', '30', 'base_training', '习近平新时代中国特色社会主义思想专题培训'],
+    [2023, 7, 'professional', '36', 'base_training', '新课标背景下的课堂教学设计研修班'],
+    [2023, 11, 'professional', '24', 'external', '吉林省基础教育学术年会'],
+    [2024, 5, 'public', '32', 'base_training', '专业技术人员职业道德与法治'],
+    [2024, 8, 'professional', '60', 'seminar', '高级研修班：人工智能赋能中小学教学'],
+    [2025, 3, 'public', '30', 'base_training', '数字经济与数字政府建设专题'],
+    [2025, 10, 'professional', '42', 'base_training', '中小学心理健康教育骨干教师培训'],
+    [2025, 12, 'professional', '18', 'external', '东北师范大学教育学部进修'],
+    [2026, 4, 'public', '12', 'base_training', '安全生产与应急管理知识'],
+    [2026, 6, 'professional', '30', 'base_training', '大单元教学设计实践'],
+  ],
+  '220104199207256787': [
+    [2022, 5, 'public', '30', 'adjustment', '2022年度公需科目学时（平台上线前记录导入）'],
+    [2022, 10, 'professional', '60', 'adjustment', '2022年度专业科目学时（平台上线前记录导入）'],
+    [2023, 6, 'public', '30', 'base_training', '新时代科技创新政策解读'],
+    [2023, 9, 'professional', '66', 'base_training', '水利水电工程BIM技术应用培训'],
+    [2024, 4, 'public', '24', 'base_training', '知识产权保护与成果转化'],
+    [2024, 11, 'professional', '42', 'external', '中国水利学会学术年会'],
+    [2025, 5, 'public', '30', 'base_training', '专业技术人员职业道德与法治'],
+    [2025, 9, 'professional', '60', 'seminar', '高级研修班：智慧水利与数字孪生流域'],
+    [2026, 3, 'public', '6', 'base_training', '保密知识与网络安全'],
+  ],
+  '222401197512128917': [
+    [2022, 6, 'public', '30', 'adjustment', '2022年度公需科目学时（平台上线前记录导入）'],
+    [2022, 12, 'professional', '72', 'adjustment', '2022年度专业科目学时（平台上线前记录导入）'],
+    [2023, 5, 'public', '30', 'base_training', '健康中国战略与公共卫生政策'],
+    [2023, 9, 'professional', '60', 'base_training', '胸痛中心建设与急危重症救治'],
+    [2024, 3, 'public', '30', 'base_training', '医疗卫生法律法规'],
+    [2024, 10, 'professional', '66', 'seminar', '高级研修班：县域医共体建设'],
+    [2025, 4, 'public', '30', 'base_training', '医德医风与廉洁从业'],
+    [2025, 8, 'professional', '60', 'base_training', '心血管介入诊疗新进展'],
+    [2026, 5, 'professional', '36', 'external', '中华医学会心血管病学分会年会'],
+    [2026, 9, 'public', '18', 'base_training', '人工智能在医疗中的应用与伦理'],
+  ],
+}
+
 export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'already-seeded'> {
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   return db.transaction().execute(async (trx) => {
@@ -119,6 +166,21 @@ export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'alread
         .returning('id')
         .executeTakeFirstOrThrow()
       if (a.role === 'learner') await enqueue(trx, 'notice.welcome', { personId: person.id, accountId: account.id })
+      const thisYear = new Date().getFullYear()
+      for (const [i, [year, month, category, hours, kind, title]] of (DEMO_HISTORY[a.idNumber] ?? []).entries()) {
+        if (year > thisYear) continue
+        await credit(trx, {
+          personId: person.id,
+          category,
+          hours,
+          sourceKind: kind,
+          sourceRef: `demo-${i + 1}`,
+          evidence: { title, demo: true },
+          idempotencyKey: `demo:${a.idNumber.slice(-6)}:${i + 1}`,
+          occurredAt: new Date(Date.UTC(year, month - 1, 15, 2)),
+          reason: kind === 'adjustment' ? '平台上线前的学时记录导入' : null,
+        })
+      }
     }
     return 'seeded'
   })

@@ -5,6 +5,10 @@
  *   create-admin --name 王建国 --id-number 220102196512304566 --phone 13900000001 [--password …]
  *       Creates an admin account (the first admin of a real deployment). Without --password a
  *       strong one is generated and printed once.
+ *   api-client create --name NAME [--region CODE] [--rate-limit N]
+ *       Issues an API key for the credit-hours check (scope: a region code, default the whole
+ *       province 220000). The key is printed alone on the last line, once.
+ *   api-client list | api-client revoke --id N
  */
 import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
@@ -14,7 +18,10 @@ import { catalogs } from '#app/lib/i18n.ts'
 import { provideDatabase, provideDataKey } from './local-config.ts'
 
 const USAGE = `Usage:
-  npm run admin -- create-admin --name NAME --id-number ID --phone MOBILE [--password PASSWORD]`
+  npm run admin -- create-admin --name NAME --id-number ID --phone MOBILE [--password PASSWORD]
+  npm run admin -- api-client create --name NAME [--region CODE] [--rate-limit N]
+  npm run admin -- api-client list
+  npm run admin -- api-client revoke --id N`
 
 function fail(message: string): never {
   console.error(message)
@@ -65,10 +72,63 @@ async function createAdmin(args: string[]) {
   }
 }
 
+async function withDb<T>(fn: (db: import('kysely').Kysely<import('#db/schema.ts').Database>) => Promise<T>): Promise<T> {
+  const database = await provideDatabase()
+  process.env.DATABASE_URL = database.url
+  process.env.XUESHI_DATA_KEY = provideDataKey()
+  const { createDb } = await import('#app/lib/db.server.ts')
+  const { prepareDatabase } = await import('./prepare.ts')
+  const db = createDb(database.url, 1)
+  try {
+    await prepareDatabase(db)
+    return await fn(db)
+  } finally {
+    await db.destroy()
+    await database.stop()
+  }
+}
+
+async function apiClient(args: string[]) {
+  const [sub, ...rest] = args
+  const { values } = parseArgs({
+    args: rest,
+    options: { name: { type: 'string' }, region: { type: 'string' }, 'rate-limit': { type: 'string' }, id: { type: 'string' } },
+    strict: true,
+  })
+  const { createApiClient, listApiClients, revokeApiClient } = await import('#app/domain/api-clients.server.ts')
+  const { HR_SCOPE_CODES, PROVINCE } = await import('#app/domain/reference.ts')
+  if (sub === 'create') {
+    const region = values.region ?? PROVINCE.code
+    if (!values.name?.trim()) fail(`--name is required.\n\n${USAGE}`)
+    if (!HR_SCOPE_CODES.includes(region)) fail(`--region must be one of: ${HR_SCOPE_CODES.join(', ')}`)
+    const rate = values['rate-limit'] === undefined ? 600 : Number(values['rate-limit'])
+    if (!Number.isInteger(rate) || rate < 1) fail('--rate-limit must be a positive whole number (requests per minute)')
+    const result = await withDb((db) => db.transaction().execute((trx) => createApiClient(trx, { name: values.name!, scopeRegion: region, rateLimitPerMinute: rate, actorAccountId: null })))
+    if (!result.ok) fail(`Cannot create the API client: ${result.error}`)
+    console.log(`API client ${result.id} "${values.name!.trim()}" created, scope ${region}, ${rate} requests/minute. The key is shown once:`)
+    console.log(result.key)
+  } else if (sub === 'list') {
+    const rows = await withDb((db) => listApiClients(db))
+    for (const r of rows) console.log(`${r.id}\t${r.name}\t${r.key_prefix}…\t${r.scope_region}\t${r.revoked_at ? 'revoked' : 'active'}`)
+    if (!rows.length) console.log('No API clients.')
+  } else if (sub === 'revoke') {
+    const id = Number(values.id)
+    if (!Number.isInteger(id) || id <= 0) fail(`--id is required.\n\n${USAGE}`)
+    const done = await withDb((db) => db.transaction().execute((trx) => revokeApiClient(trx, id, null)))
+    console.log(done ? `API client ${id} revoked.` : `No active API client ${id}.`)
+    if (!done) process.exitCode = 1
+  } else {
+    fail(USAGE)
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2)
 switch (command) {
   case 'create-admin':
     await createAdmin(rest)
+    break
+  case 'api-client':
+    await apiClient(rest)
     break
   default:
     fail(command ? `Unknown command: ${command}\n\n${USAGE}` : USAGE)

@@ -1,4 +1,5 @@
 import { authenticateApiKey, type ApiClient } from '#app/domain/api-clients.server.ts'
+import { touchApiClient } from '#app/domain/credit-checks.server.ts'
 import { getDb } from './db.server.ts'
 import { getLogger } from './log.server.ts'
 import { getRedis, redisKey } from './redis.server.ts'
@@ -50,6 +51,8 @@ async function enforceRateLimit(client: ApiClient): Promise<void> {
     getLogger().warn({ err: (e as Error).message }, 'api rate limiter unavailable; request allowed')
     return
   }
+  // First request of the window: note the key as used (at most one write per key per minute).
+  if (count === 1) await touchApiClient(getDb(), client.id)
   if (count > client.rateLimitPerMinute) {
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000))
     throw apiError(429, 'rate_limited', `请求过于频繁，请 ${retryAfter} 秒后重试 / Too many requests`, { limitPerMinute: client.rateLimitPerMinute, retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) })

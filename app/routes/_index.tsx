@@ -33,6 +33,11 @@ export default function Home() {
           <article key={a} className="card">
             <h2>{t(`home.for.${a}.title`)}</h2>
             <p>{t(`home.for.${a}.body`)}</p>
+            {a === 'api' ? (
+              <p>
+                <Link to="/developers">{t('nav.developers')} →</Link>
+              </p>
+            ) : null}
           </article>
         ))}
       </section>
