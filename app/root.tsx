@@ -38,7 +38,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type RootData = Awaited<ReturnType<typeof loader>>
 
 const NAV: Record<Role, { to: string; key: string }[]> = {
-  learner: [{ to: '/account', key: 'nav.account' }],
+  learner: [
+    { to: '/hours', key: 'nav.hours' },
+    { to: '/account', key: 'nav.account' },
+  ],
   base_staff: [
     { to: '/base', key: 'nav.base' },
     { to: '/account', key: 'nav.account' },

@@ -43,10 +43,14 @@ export function yearsToCheck(applicationYear: number, currentTitleYear: number |
   return years
 }
 
-/** The policy that governs an application year: its own, else the latest earlier one. */
+/**
+ * The policy that governs an application year: its own, else the latest earlier one, else (for
+ * years before any policy file) the earliest, whose title-check rules then say "not subject".
+ */
 export function governingPolicy<P>(policies: Map<number, P>, year: number): P | undefined {
   let best: number | undefined
   for (const y of policies.keys()) if (y <= year && (best === undefined || y > best)) best = y
+  if (best === undefined) for (const y of policies.keys()) if (best === undefined || y < best) best = y
   return best === undefined ? undefined : policies.get(best)
 }
 

@@ -17,9 +17,14 @@ export type ApiErrorCode =
   | 'application_year_out_of_range'
   | 'rate_limited'
   | 'batch_too_large'
+  | 'method_not_allowed'
 
 export function apiError(status: number, code: ApiErrorCode, message: string, details?: Record<string, unknown>, headers?: HeadersInit): Response {
   return Response.json({ error: { code, message, ...(details ? { details } : {}) } }, { status, headers: { 'Cache-Control': 'no-store', ...headers } })
+}
+
+export function methodNotAllowed(allow: string): Response {
+  return apiError(405, 'method_not_allowed', `请使用 ${allow} / Use ${allow}`, undefined, { Allow: allow })
 }
 
 export function apiJson(body: unknown, status = 200): Response {

@@ -1,17 +1,18 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { BatchBodySchema } from '#app/domain/credit-checks.schema.ts'
 import { MAX_BATCH, runChecks } from '#app/domain/credit-checks.server.ts'
-import { apiError, apiJson, readJson, requireApiClient } from '#app/lib/api.server.ts'
+import { apiError, apiJson, methodNotAllowed, readJson, requireApiClient } from '#app/lib/api.server.ts'
 import { itemErrorBody, zodDetails } from '#app/lib/api-checks.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 /** POST /api/v1/credit-checks/batch: up to 1,000 applicants; each gets an answer or its own error. */
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return apiError(405, 'invalid_body', 'Use POST')
+  if (request.method !== 'POST') return methodNotAllowed('POST')
   const client = await requireApiClient(request)
   const json = await readJson(request)
   if (!json.ok) return json.response
-  const count = (json.body as { applicants?: unknown[] } | null)?.applicants?.length ?? 0
+  const applicants = (json.body as { applicants?: unknown } | null)?.applicants
+  const count = Array.isArray(applicants) ? applicants.length : 0
   if (count > MAX_BATCH) return apiError(400, 'batch_too_large', `一次最多核验 ${MAX_BATCH} 人 / At most ${MAX_BATCH} applicants per call`, { max: MAX_BATCH, given: count })
   const parsed = BatchBodySchema.safeParse(json.body)
   if (!parsed.success) return apiError(400, 'invalid_body', '请求参数不正确 / Invalid request body', zodDetails(parsed.error.issues))
@@ -26,5 +27,5 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export async function loader() {
-  return apiError(405, 'invalid_body', 'Use POST')
+  return methodNotAllowed('POST')
 }

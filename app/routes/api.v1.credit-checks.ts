@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { CheckBodySchema } from '#app/domain/credit-checks.schema.ts'
 import { runChecks } from '#app/domain/credit-checks.server.ts'
-import { apiError, apiJson, readJson, requireApiClient } from '#app/lib/api.server.ts'
+import { apiError, apiJson, methodNotAllowed, readJson, requireApiClient } from '#app/lib/api.server.ts'
 import { itemErrorResponse, zodDetails } from '#app/lib/api-checks.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 /** POST /api/v1/credit-checks: one applicant's credit-hours check (学时核验). */
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return apiError(405, 'invalid_body', 'Use POST')
+  if (request.method !== 'POST') return methodNotAllowed('POST')
   const client = await requireApiClient(request)
   const json = await readJson(request)
   if (!json.ok) return json.response
@@ -19,5 +19,5 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export async function loader() {
-  return apiError(405, 'invalid_body', 'Use POST /api/v1/credit-checks, or GET /api/v1/credit-checks/{checkId}')
+  return methodNotAllowed('POST')
 }

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '#db/schema.ts'
+import { evaluateCheck, evaluateYear, type Counted, type PolicyForCheck } from './credit-check.ts'
+import { cachedPolicies } from './credit-checks.server.ts'
+import { ceYearOf, entriesForYear, totalsByYear } from './ledger.server.ts'
+
+/**
+ * 我的学时: a person's hours for one CE year against that year's policy, every record of the
+ * year with whether it counted (and why not), the other years at a glance, and what a title
+ * application next year would be told.
+ */
+export async function hoursOverview(db: Kysely<Database>, personId: number, year: number, now = new Date()) {
+  const [totals, policies, entries, person] = await Promise.all([
+    totalsByYear(db, personId),
+    cachedPolicies(db),
+    entriesForYear(db, personId, year),
+    db.selectFrom('people').select(['title_year']).where('id', '=', personId).executeTakeFirstOrThrow(),
+  ])
+  const currentYear = ceYearOf(now)
+  const firstYear = Math.min(...[...policies.keys()], ...totals.keys())
+  const counted = new Map<number, Counted>([...totals].map(([y, t]) => [y, { professional: t.professional, public: t.public }]))
+  const years = []
+  for (let y = currentYear; y >= firstYear; y--) {
+    const p = policies.get(y)
+    if (p) years.push({ ...evaluateYear(y, p as PolicyForCheck, counted.get(y)), recorded: totals.get(y) ?? null })
+  }
+  const policy = policies.get(year)
+  const selected = policy ? { ...evaluateYear(year, policy as PolicyForCheck, counted.get(year)), recorded: totals.get(year) ?? null } : null
+  const nextApplication = evaluateCheck({
+    applicationYear: currentYear + 1,
+    currentTitleYear: person.title_year,
+    totals: counted,
+    policies: policies as Map<number, PolicyForCheck>,
+  })
+  return { year, currentYear, years, selected, entries, nextApplication, policyVersion: policy?.version ?? null }
+}

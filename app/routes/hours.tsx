@@ -1,0 +1,189 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useLoaderData } from '@remix-run/react'
+import { hoursOverview } from '#app/domain/hours.server.ts'
+import { ceYearOf } from '#app/domain/ledger.server.ts'
+import { requireUser } from '#app/lib/auth.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
+import { HoursChart } from '#app/components/hours-chart.tsx'
+import { useLang, useT } from '#app/lib/use-t.ts'
+
+export const meta = pageTitle('hours.title')
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const current = ceYearOf(new Date())
+  const asked = Number(new URL(request.url).searchParams.get('year') ?? current)
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= current ? asked : current
+  const o = await hoursOverview(getDb(), user.personId, year)
+  return {
+    ...o,
+    entries: o.entries.map((e) => ({
+      id: e.id,
+      category: e.category,
+      hours: e.hours,
+      sourceKind: e.source_kind,
+      title: typeof e.evidence.title === 'string' ? e.evidence.title : null,
+      counted: e.counted,
+      notCountedReason: e.not_counted_reason,
+      reversesId: e.reverses_id,
+      reversedBy: e.reversed_by,
+      reason: e.reason,
+      occurredAt: new Date(e.occurred_at).toISOString(),
+    })),
+  }
+}
+
+function Meter({ label, earned, required, met }: { label: string; earned: string; required: string; met: boolean }) {
+  const t = useT()
+  const pct = Math.min(100, (Number(earned) / Math.max(Number(required), 0.01)) * 100)
+  return (
+    <div className="meter">
+      <div className="meter-head">
+        <span>{label}</span>
+        <strong>{t('hours.of', { earned, required })}</strong>
+      </div>
+      <div className="meter-bar" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={Number(required)} aria-valuenow={Number(earned)}>
+        <span className={met ? 'ok' : 'short'} style={{ width: `${pct}%` }} />
+      </div>
+    </div>
+  )
+}
+
+export default function HoursPage() {
+  const d = useLoaderData<typeof loader>()
+  const t = useT()
+  const lang = useLang()
+  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Shanghai' })
+  const s = d.selected
+  const notCountedHours = s?.recorded
+    ? (Number(s.recorded.recordedProfessional) + Number(s.recorded.recordedPublic) - Number(s.recorded.professional) - Number(s.recorded.public)).toFixed(2).replace(/\.?0+$/, '')
+    : '0'
+  const next = d.nextApplication
+  return (
+    <>
+      <h1>{t('hours.title')}</h1>
+      <Form method="get" className="year-picker">
+        <label htmlFor="year">{t('hours.choose')}</label>
+        <select id="year" name="year" defaultValue={d.year} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
+          {d.years.map((y) => (
+            <option key={y.year} value={y.year}>
+              {t('hours.yearLabel', { year: y.year })}
+            </option>
+          ))}
+        </select>
+        <noscript>
+          <button type="submit" className="button button-secondary">
+            OK
+          </button>
+        </noscript>
+      </Form>
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="year-title">
+          <h2 id="year-title">
+            {t('hours.yearLabel', { year: d.year })}{' '}
+            {s ? <span className={`badge ${s.met ? 'badge-designated' : 'badge-rectification'}`}>{s.met ? t('hours.met') : t('hours.notMet')}</span> : null}
+          </h2>
+          {s ? (
+            <>
+              <Meter label={t('hours.total')} earned={s.earned.total} required={s.required.total} met={s.shortfall.total === '0'} />
+              <Meter label={t('hours.professional')} earned={s.earned.professional} required={s.required.professional} met={s.shortfall.professional === '0'} />
+              <Meter label={t('hours.public')} earned={s.earned.public} required={s.required.public} met={s.shortfall.public === '0'} />
+              <p>{s.met ? t('hours.allMet') : t('hours.missing', s.shortfall)}</p>
+              {notCountedHours !== '0' ? <p className="muted">{t('hours.recordedNotCounted', { hours: notCountedHours })}</p> : null}
+              <p className="muted small">{t('hours.policy', { version: d.policyVersion ?? '' })}</p>
+            </>
+          ) : (
+            <p className="muted">{t('hours.noPolicy')}</p>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="next-title">
+          <h2 id="next-title">{t('hours.next.title')}</h2>
+          {next.eligible ? (
+            <p className="ok-text">{next.years.length ? t('hours.next.eligible', { year: d.currentYear + 1 }) : t('hours.next.noYears')}</p>
+          ) : (
+            <>
+              <p className="short-text">{t('hours.next.notEligible', { year: d.currentYear + 1 })}</p>
+              <ul>
+                {next.years
+                  .filter((y) => !y.met)
+                  .map((y) => (
+                    <li key={y.year}>{t('hours.next.yearShort', { year: y.year, ...y.shortfall })}</li>
+                  ))}
+              </ul>
+            </>
+          )}
+          {next.years.length ? <p className="muted small">{t('hours.next.checked', { years: next.years.map((y) => y.year).join('、') })}</p> : null}
+        </section>
+      </div>
+      <section className="panel" aria-labelledby="years-title">
+        <h2 id="years-title">{t('hours.years')}</h2>
+        <HoursChart years={d.years.map((y) => ({ year: y.year, total: y.earned.total, required: y.required.total, met: y.met }))} label={t('hours.chart')} />
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('hours.year')}</th>
+                <th scope="col">{t('hours.total')}</th>
+                <th scope="col">{t('hours.professional')}</th>
+                <th scope="col">{t('hours.public')}</th>
+                <th scope="col">{t('hours.col.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.years.map((y) => (
+                <tr key={y.year}>
+                  <th scope="row">{y.year}</th>
+                  <td>{t('hours.of', { earned: y.earned.total, required: y.required.total })}</td>
+                  <td>{y.earned.professional}</td>
+                  <td>{y.earned.public}</td>
+                  <td>{y.met ? t('hours.met') : t('hours.notMet')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section className="panel" aria-labelledby="records-title">
+        <h2 id="records-title">
+          {t('hours.records')} · {t('hours.yearLabel', { year: d.year })}
+        </h2>
+        {d.entries.length === 0 ? (
+          <p className="muted">{t('hours.records.none')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('hours.col.date')}</th>
+                  <th scope="col">{t('hours.col.source')}</th>
+                  <th scope="col">{t('hours.col.category')}</th>
+                  <th scope="col">{t('hours.col.hours')}</th>
+                  <th scope="col">{t('hours.col.status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.entries.map((e) => (
+                  <tr key={e.id} className={e.reversedBy ? 'struck' : undefined}>
+                    <td>{fmt.format(new Date(e.occurredAt))}</td>
+                    <td className="wrap">
+                      {t(`source.${e.sourceKind}`)}
+                      {e.title ? <div className="small muted">{e.title}</div> : null}
+                      {e.sourceKind === 'reversal' && e.reason ? <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div> : null}
+                    </td>
+                    <td>{e.category === 'professional' ? t('hours.professional') : t('hours.public')}</td>
+                    <td className="num">{e.hours}</td>
+                    <td className="wrap">
+                      {e.counted ? t('hours.counted') : t('hours.notCounted', { reason: e.notCountedReason ? t(`reason.${e.notCountedReason}`) : '' })}
+                      {e.reversedBy ? <div className="small">{t('hours.reversed')}</div> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  )
+}
