@@ -127,7 +127,7 @@ export default function HoursPage() {
                 <th scope="col">{t('hours.total')}</th>
                 <th scope="col">{t('hours.professional')}</th>
                 <th scope="col">{t('hours.public')}</th>
-                <th scope="col">{t('hours.col.status')}</th>
+                <th scope="col">{t('hours.col.met')}</th>
               </tr>
             </thead>
             <tbody>
