@@ -39,6 +39,7 @@ export async function createApiClient(
 export async function revokeApiClient(db: DB, id: number, actorAccountId: number | null): Promise<boolean> {
   const res = await db.updateTable('api_clients').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
   const done = Number(res.numUpdatedRows) > 0
+  clearApiKeyCache()
   if (done) await audit(db, { actorAccountId, action: 'api_client.revoke', targetType: 'api_client', targetId: id })
   return done
 }
@@ -51,13 +52,37 @@ export async function listApiClients(db: DB) {
     .execute()
 }
 
+/**
+ * Accepted keys are remembered per process for a few seconds, so a burst of checks does not
+ * look the key up every time; a revocation therefore takes effect within KEY_CACHE_MS.
+ */
+export const KEY_CACHE_MS = 5_000
+const keyCache = new Map<string, { client: ApiClient; until: number }>()
+
 /** The client a bearer key belongs to, if the key is known and not revoked. */
 export async function authenticateApiKey(db: DB, key: string): Promise<ApiClient | null> {
   if (!/^xs_[A-Za-z0-9_-]{20,80}$/.test(key)) return null
+  const digest = sha256(key)
+  const cacheKey = digest.toString('base64')
+  const cached = keyCache.get(cacheKey)
+  if (cached && cached.until > Date.now()) return cached.client
+  const client = await lookupKey(db, digest)
+  if (client) {
+    if (keyCache.size > 1000) keyCache.clear()
+    keyCache.set(cacheKey, { client, until: Date.now() + KEY_CACHE_MS })
+  } else keyCache.delete(cacheKey)
+  return client
+}
+
+export function clearApiKeyCache() {
+  keyCache.clear()
+}
+
+async function lookupKey(db: DB, digest: Buffer): Promise<ApiClient | null> {
   const row = await db
     .selectFrom('api_clients')
     .select(['id', 'name', 'scope_region', 'rate_limit_per_minute'])
-    .where('key_hash', '=', sha256(key))
+    .where('key_hash', '=', digest)
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
   return row ? { id: row.id, name: row.name, scopeRegion: row.scope_region, rateLimitPerMinute: row.rate_limit_per_minute } : null

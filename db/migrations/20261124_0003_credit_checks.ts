@@ -27,11 +27,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('application_year', 'integer', (c) => c.notNull())
     .addColumn('eligible', 'boolean', (c) => c.notNull())
     .addColumn('policy_version', 'text', (c) => c.notNull())
-    .addColumn('answer', 'jsonb', (c) => c.notNull())
+    // json, not jsonb: the stored proof is the exact text that was answered, and it is cheaper to write.
+    .addColumn('answer', 'json', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
   await db.schema.createIndex('credit_checks_person_idx').on('credit_checks').column('person_id').execute()
-  await db.schema.createIndex('credit_checks_id_hash_idx').on('credit_checks').column('id_number_hash').execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
