@@ -47,31 +47,21 @@ async function createAdmin(args: string[]) {
         `\n\n${USAGE}`,
     )
   }
-  const database = await provideDatabase()
-  process.env.DATABASE_URL = database.url
-  process.env.XUESHI_DATA_KEY = provideDataKey()
-  const { createDb } = await import('#app/lib/db.server.ts')
-  const { prepareDatabase } = await import('./prepare.ts')
-  const db = createDb(database.url, 1)
-  try {
-    await prepareDatabase(db)
-    const result = await createStaffAccount(db, null, parsed.data)
-    if (!result.ok) {
-      fail(
-        'Cannot create the admin:\n' +
-          Object.entries(result.errors)
-            .map(([field, key]) => `  ${field}: ${catalogs.zh[key as keyof typeof catalogs.zh] ?? key}`)
-            .join('\n'),
-      )
-    }
-    console.log(`Admin account ${result.accountId} created for ${parsed.data.name}. Log in with the mobile number or ID number.`)
-    if (generated) console.log(`Generated password (shown once, change it after logging in):\n${password}`)
-  } finally {
-    await db.destroy()
-    await database.stop()
+  // Report after withDb has closed everything: fail() exits the process at once.
+  const result = await withDb((db) => createStaffAccount(db, null, parsed.data))
+  if (!result.ok) {
+    fail(
+      'Cannot create the admin:\n' +
+        Object.entries(result.errors)
+          .map(([field, key]) => `  ${field}: ${catalogs.zh[key as keyof typeof catalogs.zh] ?? key}`)
+          .join('\n'),
+    )
   }
+  console.log(`Admin account ${result.accountId} created for ${parsed.data.name}. Log in with the mobile number or ID number.`)
+  if (generated) console.log(`Generated password (shown once, change it after logging in):\n${password}`)
 }
 
+/** Runs `fn` against the prepared database, then closes it (and stops an embedded cluster it started). */
 async function withDb<T>(fn: (db: import('kysely').Kysely<import('#db/schema.ts').Database>) => Promise<T>): Promise<T> {
   const database = await provideDatabase()
   process.env.DATABASE_URL = database.url
