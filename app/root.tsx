@@ -40,6 +40,7 @@ type RootData = Awaited<ReturnType<typeof loader>>
 const NAV: Record<Role, { to: string; key: string }[]> = {
   learner: [
     { to: '/hours', key: 'nav.hours' },
+    { to: '/hours/external', key: 'nav.external' },
     { to: '/account', key: 'nav.account' },
   ],
   base_staff: [
@@ -48,6 +49,8 @@ const NAV: Record<Role, { to: string; key: string }[]> = {
   ],
   hr: [
     { to: '/hr', key: 'nav.hr' },
+    { to: '/hr/claims', key: 'nav.hr.claims' },
+    { to: '/hr/people', key: 'nav.hr.people' },
     { to: '/account', key: 'nav.account' },
   ],
   admin: [
@@ -90,7 +93,7 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
           {user ? (
             <>
               {NAV[user.role].map((item) => (
-                <NavLink key={item.to} to={item.to} end={item.to === '/admin'}>
+                <NavLink key={item.to} to={item.to} end={item.to === '/admin' || item.to === '/hr'}>
                   {t(item.key)}
                 </NavLink>
               ))}

@@ -149,6 +149,63 @@ export interface CreditChecksTable {
   created_at: Generated<Date>
 }
 
+export type ClaimStatus = 'pending' | 'approved' | 'rejected'
+export type EvidenceContentType = 'application/pdf' | 'image/png' | 'image/jpeg'
+
+/** External hours reported by a learner, approved or rejected by HR (migration 0005). */
+export interface ExternalClaimsTable {
+  id: Id
+  person_id: number
+  ce_year: number
+  activity: string
+  title: string
+  category: Category
+  /** numeric(7,2) as a string. */
+  units: string
+  /** numeric(7,2) as a string, computed by the server from the conversion table. */
+  claimed_hours: string
+  policy_version: string
+  /** 'YYYY-MM-DD' (DATE is kept as a calendar day). */
+  occurred_on: string
+  status: Generated<ClaimStatus>
+  decided_by: number | null
+  decided_at: Timestamp | null
+  decision_reason: string | null
+  ledger_entry_id: number | null
+  created_at: Generated<Date>
+}
+
+export interface EvidenceFilesTable {
+  id: Id
+  claim_id: number
+  filename: string
+  content_type: EvidenceContentType
+  size: number
+  /** Lower-case hex. */
+  sha256: string
+  bytes: Buffer
+  created_at: Generated<Date>
+}
+
+export type CertificateStatus = 'pending' | 'ready' | 'failed'
+
+/** Hours certificates (学时证明, migration 0004): the facts stated, the ledger mark, the PDF. */
+export interface CertificatesTable {
+  id: Id
+  /** 16 characters of base32 without I/O/0/1; shown grouped ABCD-EFGH-JKLM-NPQR. */
+  code: string
+  person_id: number
+  ce_year: number
+  status: Generated<CertificateStatus>
+  facts: ColumnType<unknown, string, never>
+  /** max(hour_entries.id) for the person and year at issue time: later entries supersede. */
+  ledger_high_water: number
+  pdf: Buffer | null
+  error: string | null
+  created_at: Generated<Date>
+  ready_at: Timestamp | null
+}
+
 export interface Database {
   api_clients: ApiClientsTable
   credit_checks: CreditChecksTable
@@ -162,6 +219,9 @@ export interface Database {
   audit_log: AuditLogTable
   outbox: OutboxTable
   notices: NoticesTable
+  certificates: CertificatesTable
+  external_claims: ExternalClaimsTable
+  evidence_files: EvidenceFilesTable
 }
 
 export type Person = Selectable<PeopleTable>

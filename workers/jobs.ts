@@ -22,6 +22,23 @@ export const JOBS = {
     schema: z.object({ personId: z.number().int().positive(), accountId: z.number().int().positive() }),
     options: defaults,
   },
+  /**
+   * Renders an hours certificate (学时证明) PDF into its row. `baseUrl` is the public origin the
+   * request came from, so the worker can print the verification URL without knowing it. Runs on
+   * the existing queue: a separate one would need the relay's callers to pass one more queue.
+   */
+  'certificate.render': {
+    queue: 'notices',
+    schema: z.object({
+      certificateId: z.number().int().positive(),
+      baseUrl: z
+        .string()
+        .max(200)
+        .url()
+        .refine((u) => /^https?:\/\/[^/?#]+$/.test(u), 'must be an origin such as https://example.org'),
+    }),
+    options: defaults,
+  },
 } as const satisfies Record<string, { queue: QueueName; schema: z.ZodTypeAny; options: JobsOptions }>
 
 export type JobName = keyof typeof JOBS

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { hoursOverview } from '#app/domain/hours.server.ts'
 import { ceYearOf } from '#app/domain/ledger.server.ts'
 import { requireUser } from '#app/lib/auth.server.ts'
@@ -63,6 +63,11 @@ export default function HoursPage() {
   return (
     <>
       <h1>{t('hours.title')}</h1>
+      <p>
+        <Link to={`/hours/certificates?year=${d.year}`} className="button button-secondary">
+          {t('cert.link')}
+        </Link>
+      </p>
       <Form method="get" className="year-picker">
         <label htmlFor="year">{t('hours.choose')}</label>
         <select id="year" name="year" defaultValue={d.year} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
@@ -183,6 +188,9 @@ export default function HoursPage() {
             </table>
           </div>
         )}
+        <p>
+          <Link to="/hours/external">{t('hours.external.link')}</Link>
+        </p>
       </section>
     </>
   )

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { countPeopleInScope } from '#app/domain/accounts.server.ts'
 import { PROVINCE, regionName } from '#app/domain/reference.ts'
 import { requireRole } from '#app/lib/auth.server.ts'
@@ -28,6 +28,20 @@ export default function HrHome() {
           <span className="stat-value">{people}</span>
           <span className="stat-label">{t('hr.peopleLabel')}</span>
         </div>
+      </div>
+      <div className="cards">
+        <section className="card">
+          <h2>
+            <Link to="/hr/claims">{t('nav.hr.claims')}</Link>
+          </h2>
+          <p>{t('hr.link.claims')}</p>
+        </section>
+        <section className="card">
+          <h2>
+            <Link to="/hr/people">{t('nav.hr.people')}</Link>
+          </h2>
+          <p>{t('hr.link.people')}</p>
+        </section>
       </div>
     </>
   )

@@ -2,6 +2,8 @@ import type { Migration } from 'kysely'
 import * as m0001 from './20261124_0001_foundation.ts'
 import * as m0002 from './20261124_0002_hours_ledger.ts'
 import * as m0003 from './20261124_0003_credit_checks.ts'
+import * as m0004 from './20261124_0004_certificates.ts'
+import * as m0005 from './20261124_0005_external_claims.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -11,4 +13,6 @@ export const migrations: Record<string, Migration> = {
   '20261124_0001_foundation': m0001,
   '20261124_0002_hours_ledger': m0002,
   '20261124_0003_credit_checks': m0003,
+  '20261124_0004_certificates': m0004,
+  '20261124_0005_external_claims': m0005,
 }

@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely'
 import { UnrecoverableError } from 'bullmq'
 import type { Database } from '#db/schema.ts'
 import { isJobName, type JobName } from '../jobs.ts'
+import { processCertificateRender } from './certificate.ts'
 import { processWelcomeNotice } from './welcome-notice.ts'
 
 const processors: Record<JobName, (db: Kysely<Database>, data: unknown) => Promise<unknown>> = {
   'notice.welcome': processWelcomeNotice,
+  'certificate.render': processCertificateRender,
 }
 
 /** Routes a job to its processor; an unknown name or invalid payload will never succeed, so no retry. */
