@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   /** 32 random bytes, base64 or hex: encrypts and indexes personal ID numbers. */
   XUESHI_DATA_KEY: z.string().min(1, 'XUESHI_DATA_KEY is required (32 random bytes, base64 or hex)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The address people use to reach the platform, printed in certificates' verify links. Default: the request's origin. */
+  XUESHI_PUBLIC_URL: z.string().url({ message: 'XUESHI_PUBLIC_URL must be a URL such as https://xueshi.example.cn' }).optional(),
   /** Number of proxy hops to trust for X-Forwarded-* (0 = none). */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
 })

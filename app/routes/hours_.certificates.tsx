@@ -7,6 +7,7 @@ import { certificateYears, listCertificates, requestCertificate } from '#app/dom
 import { ceYearOf } from '#app/domain/ledger.server.ts'
 import { requireUser } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { getEnv } from '#app/lib/env.server.ts'
 import { formFields } from '#app/lib/http.server.ts'
 import { pageTitle } from '#app/lib/meta.ts'
 import { FormAlert, Notice } from '#app/components/form.tsx'
@@ -44,8 +45,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const parsed = RequestSchema.safeParse(await formFields(request))
   if (!parsed.success) return data({ error: 'err.cert.invalid_year' }, { status: 400 })
-  // The worker prints the verification URL; it learns the public origin from this request.
-  const baseUrl = new URL(request.url).origin
+  // The worker prints the verification URL: the configured public address, else this request's origin.
+  const baseUrl = (getEnv().XUESHI_PUBLIC_URL ?? new URL(request.url).origin).replace(/\/$/, '')
   const result = await requestCertificate(getDb(), user.personId, parsed.data.year, { baseUrl })
   if (!result.ok) return data({ error: `err.cert.${result.error}` }, { status: 400 })
   return redirect(`/hours/certificates?${new URLSearchParams({ done: result.created ? 'created' : 'existing', year: String(parsed.data.year) })}`)

@@ -94,7 +94,7 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
     expect(after!.dispatched_at).toBeInstanceOf(Date)
     expect(after!.attempts).toBe(1)
     const job = await eventually(async () => {
-      const j = await queue.getJob(`outbox-${row!.id}`)
+      const j = await queue.getJob(`outbox-${row!.id}-${row!.created_at.getTime()}`)
       return j && (await j.getState()) === 'completed' ? j : undefined
     }, 'the job to complete')
     expect(job.returnvalue).toBe('sent')
