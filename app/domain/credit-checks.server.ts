@@ -155,6 +155,18 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
   return out
 }
 
+/** One statement shape whatever the number of rows (arrays + unnest), so PostgreSQL reuses its plan. */
+async function insertChecks(db: DB, rows: Insertable<CreditChecksTable>[]) {
+  const col = <K extends keyof Insertable<CreditChecksTable>>(k: K) => rows.map((r) => r[k] ?? null)
+  await sql`
+    insert into credit_checks (id, api_client_id, requested_by, person_id, id_number_hash, id_number_masked,
+                               application_year, eligible, policy_version, answer, created_at)
+    select * from unnest(${col('id')}::text[], ${col('api_client_id')}::bigint[], ${col('requested_by')}::bigint[],
+                         ${col('person_id')}::bigint[], ${col('id_number_hash')}::bytea[], ${col('id_number_masked')}::text[],
+                         ${col('application_year')}::int[], ${col('eligible')}::boolean[], ${col('policy_version')}::text[],
+                         ${col('answer')}::json[], ${col('created_at')}::timestamptz[])`.execute(db)
+}
+
 /**
  * Group commit for the check records: while one insert is committing, the records of requests
  * that arrive meanwhile wait and then go in together, so a burst of checks shares one WAL flush
@@ -180,7 +192,7 @@ async function flush(db: DB, queue: { pending: { rows: Insertable<CreditChecksTa
   while (queue.pending.length) {
     const batch = queue.pending.splice(0, 200)
     try {
-      await db.insertInto('credit_checks').values(batch.flatMap((b) => b.rows)).execute()
+      await insertChecks(db, batch.flatMap((b) => b.rows))
       for (const b of batch) b.done()
     } catch (e) {
       for (const b of batch) b.done(e)

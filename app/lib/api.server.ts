@@ -50,8 +50,9 @@ async function enforceRateLimit(client: ApiClient): Promise<void> {
   let count: number
   try {
     const redis = await getRedis()
-    const res = await redis.multi().incr(key).expire(key, 61).exec()
-    count = Number(res?.[0]?.[1] ?? 0)
+    // One round trip in the common case; the window's key expires after it closes.
+    count = await redis.incr(key)
+    if (count === 1) await redis.expire(key, 61)
   } catch (e) {
     getLogger().warn({ err: (e as Error).message }, 'api rate limiter unavailable; request allowed')
     return
