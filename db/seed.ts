@@ -124,7 +124,38 @@ const DEMO_HISTORY: Record<string, DemoEntry[]> = {
   ],
 }
 
+/** A one-page PDF standing in for a conference attendance certificate. */
+const DEMO_EVIDENCE = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+)
+
 export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'already-seeded'> {
+  const result = await seedPeopleAndHours(db)
+  if (result === 'seeded') await seedPendingClaim(db)
+  return result
+}
+
+/** 赵磊 reported a conference outside the platform this year: waiting for Changchun HR (张伟). */
+async function seedPendingClaim(db: Kysely<Database>) {
+  const { submitClaim } = await import('#app/domain/external-claims.server.ts')
+  const { ceYearOf } = await import('#app/domain/ce-year.ts')
+  const person = await db
+    .selectFrom('accounts')
+    .select('person_id')
+    .where('phone', '=', '13900000012')
+    .executeTakeFirstOrThrow()
+  const year = ceYearOf(new Date())
+  const result = await submitClaim(
+    db,
+    person.person_id,
+    { activity: 'academic_conference', title: `${year}年吉林省水利学会学术年会`, category: 'professional', units: '2', occurredOn: `${year}-01-10` },
+    { filename: '参会证明.pdf', bytes: DEMO_EVIDENCE },
+  )
+  if (!result.ok) throw new Error(`demo claim refused: ${JSON.stringify(result.errors)}`)
+}
+
+async function seedPeopleAndHours(db: Kysely<Database>): Promise<'seeded' | 'already-seeded'> {
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   return db.transaction().execute(async (trx) => {
     const marker = await trx.selectFrom('accounts').select('id').where('phone', '=', DEMO_ACCOUNTS[0]!.phone).executeTakeFirst()
