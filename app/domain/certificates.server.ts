@@ -20,6 +20,7 @@ import { evaluateYear, type PolicyForCheck } from './credit-check.ts'
 import { cachedPolicies } from './credit-checks.server.ts'
 import { fromCents, normalizeHours, toCents } from './decimal.ts'
 import { maskIdNumber } from './id-number.ts'
+import { canonical } from './canonical-json.ts'
 
 /**
  * Hours certificates (学时证明). A request snapshots the facts (name, masked ID, counted hours per
@@ -127,17 +128,6 @@ function buildFacts(input: { name: string; idNumber: string; year: number; polic
 function sameFacts(a: CertificateFacts, b: CertificateFacts): boolean {
   const strip = ({ issuedOn: _issuedOn, ...rest }: CertificateFacts) => rest
   return canonical(strip(a)) === canonical(strip(b))
-}
-
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`
-  }
-  return JSON.stringify(v)
 }
 
 /**

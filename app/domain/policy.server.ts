@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
 import { isHours } from './decimal.ts'
+import { canonical } from './canonical-json.ts'
 
 /**
  * Yearly policy (政策参数) as data: authored in content/policies/<year>.json, validated on load,
@@ -63,18 +64,6 @@ export function loadPolicyFiles(dir: string): Policy[] {
     }
     return parsed.data
   })
-}
-
-/** JSON with sorted keys: jsonb does not keep key order, so compare this way. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`
-  }
-  return JSON.stringify(v)
 }
 
 /**
