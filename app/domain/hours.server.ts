@@ -34,3 +34,22 @@ export async function hoursOverview(db: Kysely<Database>, personId: number, year
   })
   return { year, currentYear, years, selected, entries, nextApplication, policyVersion: policy?.version ?? null }
 }
+
+/** A ledger entry as pages show it (serialisable; the evidence title only). */
+export type LedgerRow = ReturnType<typeof toLedgerRows>[number]
+
+export function toLedgerRows(entries: Awaited<ReturnType<typeof entriesForYear>>) {
+  return entries.map((e) => ({
+    id: e.id,
+    category: e.category,
+    hours: e.hours,
+    sourceKind: e.source_kind,
+    title: typeof e.evidence.title === 'string' ? e.evidence.title : null,
+    counted: e.counted,
+    notCountedReason: e.not_counted_reason,
+    reversesId: e.reverses_id,
+    reversedBy: e.reversed_by,
+    reason: e.reason,
+    occurredAt: new Date(e.occurred_at).toISOString(),
+  }))
+}

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { hoursOverview } from '#app/domain/hours.server.ts'
+import { hoursOverview, toLedgerRows } from '#app/domain/hours.server.ts'
 import { ceYearOf } from '#app/domain/ledger.server.ts'
 import { requireUser } from '#app/lib/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { pageTitle } from '#app/lib/meta.ts'
 import { HoursChart } from '#app/components/hours-chart.tsx'
-import { useLang, useT } from '#app/lib/use-t.ts'
+import { LedgerTable } from '#app/components/ledger-table.tsx'
+import { useT } from '#app/lib/use-t.ts'
 
 export const meta = pageTitle('hours.title')
 
@@ -18,19 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const o = await hoursOverview(getDb(), user.personId, year)
   return {
     ...o,
-    entries: o.entries.map((e) => ({
-      id: e.id,
-      category: e.category,
-      hours: e.hours,
-      sourceKind: e.source_kind,
-      title: typeof e.evidence.title === 'string' ? e.evidence.title : null,
-      counted: e.counted,
-      notCountedReason: e.not_counted_reason,
-      reversesId: e.reverses_id,
-      reversedBy: e.reversed_by,
-      reason: e.reason,
-      occurredAt: new Date(e.occurred_at).toISOString(),
-    })),
+    entries: toLedgerRows(o.entries),
   }
 }
 
@@ -53,8 +42,6 @@ function Meter({ label, earned, required, met }: { label: string; earned: string
 export default function HoursPage() {
   const d = useLoaderData<typeof loader>()
   const t = useT()
-  const lang = useLang()
-  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Shanghai' })
   const s = d.selected
   const notCountedHours = s?.recorded
     ? (Number(s.recorded.recordedProfessional) + Number(s.recorded.recordedPublic) - Number(s.recorded.professional) - Number(s.recorded.public)).toFixed(2).replace(/\.?0+$/, '')
@@ -153,41 +140,7 @@ export default function HoursPage() {
         <h2 id="records-title">
           {t('hours.records')} · {t('hours.yearLabel', { year: d.year })}
         </h2>
-        {d.entries.length === 0 ? (
-          <p className="muted">{t('hours.records.none')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('hours.col.date')}</th>
-                  <th scope="col">{t('hours.col.source')}</th>
-                  <th scope="col">{t('hours.col.category')}</th>
-                  <th scope="col">{t('hours.col.hours')}</th>
-                  <th scope="col">{t('hours.col.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.entries.map((e) => (
-                  <tr key={e.id} className={e.reversedBy ? 'struck' : undefined}>
-                    <td>{fmt.format(new Date(e.occurredAt))}</td>
-                    <td className="wrap">
-                      {t(`source.${e.sourceKind}`)}
-                      {e.title ? <div className="small muted">{e.title}</div> : null}
-                      {e.sourceKind === 'reversal' && e.reason ? <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div> : null}
-                    </td>
-                    <td>{e.category === 'professional' ? t('hours.professional') : t('hours.public')}</td>
-                    <td className="num">{e.hours}</td>
-                    <td className="wrap">
-                      {e.counted ? t('hours.counted') : t('hours.notCounted', { reason: e.notCountedReason ? t(`reason.${e.notCountedReason}`) : '' })}
-                      {e.reversedBy ? <div className="small">{t('hours.reversed')}</div> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <LedgerTable entries={d.entries} />
         <p>
           <Link to="/hours/external">{t('hours.external.link')}</Link>
         </p>

@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-r
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { fieldErrors, type FieldErrors } from '#app/domain/accounts.schema.ts'
 import { cachedPolicies } from '#app/domain/credit-checks.server.ts'
-import { hoursOverview } from '#app/domain/hours.server.ts'
+import { hoursOverview, toLedgerRows } from '#app/domain/hours.server.ts'
 import { AdjustmentSchema, ReverseSchema } from '#app/domain/hr-ledger.schema.ts'
 import { addAdjustment, personForHr, reverseForHr } from '#app/domain/hr-ledger.server.ts'
 import type { HrActor } from '#app/domain/hr-scope.ts'
@@ -14,6 +14,7 @@ import { requireHr } from '#app/lib/hr.server.ts'
 import { formFields } from '#app/lib/http.server.ts'
 import { pageTitle } from '#app/lib/meta.ts'
 import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
+import { LedgerTable, type LedgerRowView } from '#app/components/ledger-table.tsx'
 import { useLang, useT } from '#app/lib/use-t.ts'
 
 // URL /hr/people/:personId; the trailing underscore keeps it out of the search page's layout.
@@ -46,19 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     adjustYears: [...policies.keys()].filter((y) => y <= current).sort((a, b) => b - a),
     // A fresh value per rendered form: submitting the same form twice credits once.
     nonce: randomToken(16),
-    entries: o.entries.map((e) => ({
-      id: e.id,
-      category: e.category,
-      hours: e.hours,
-      sourceKind: e.source_kind,
-      title: typeof e.evidence.title === 'string' ? e.evidence.title : null,
-      counted: e.counted,
-      notCountedReason: e.not_counted_reason,
-      reversesId: e.reverses_id,
-      reversedBy: e.reversed_by,
-      reason: e.reason,
-      occurredAt: new Date(e.occurred_at).toISOString(),
-    })),
+    entries: toLedgerRows(o.entries),
   }
 }
 
@@ -106,7 +95,6 @@ export default function HrPerson() {
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const lang = useLang()
-  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Shanghai' })
   const adjustFailed = actionData?.intent === 'adjust' && !actionData.ok ? actionData : undefined
   const reverseFailed = actionData?.intent === 'reverse' && !actionData.ok ? actionData : undefined
   useFocusFirstError(adjustFailed?.errors ?? reverseFailed?.errors)
@@ -114,7 +102,39 @@ export default function HrPerson() {
   const values = adjustFailed?.values ?? {}
   const p = d.person
   const s = d.selected
-  const catLabel = (c: string) => (c === 'professional' ? t('hours.professional') : t('hours.public'))
+  // A render function, not a component: defined per render, a component would remount each time.
+  const reverseCell = (e: LedgerRowView) => {
+    const rowError = reverseFailed && reverseFailed.entryId === e.id ? reverseFailed.errors.reason : undefined
+    if (e.sourceKind === 'reversal' || e.reversedBy) return '—'
+    return (
+        <details open={Boolean(rowError)}>
+          <summary>{t('hrPerson.reverse')}</summary>
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="entryId" value={e.id} />
+            <div className={`field${rowError ? ' field-invalid' : ''}`}>
+              <label htmlFor={`reverse-${e.id}`}>{t('hrPerson.reason')}</label>
+              <input
+                id={`reverse-${e.id}`}
+                name="reason"
+                required
+                maxLength={500}
+                aria-invalid={rowError ? true : undefined}
+                aria-describedby={rowError ? `reverse-${e.id}-error` : undefined}
+              />
+              {rowError ? (
+                <p className="field-error" id={`reverse-${e.id}-error`} role="alert">
+                  {t(rowError)}
+                </p>
+              ) : null}
+            </div>
+            <button type="submit" name="intent" value="reverse" className="button button-secondary" disabled={busy}>
+              {t('hrPerson.reverseSubmit')}
+            </button>
+          </Form>
+        </details>
+      )
+  }
+
   return (
     <>
       <p className="small">
@@ -211,78 +231,10 @@ export default function HrPerson() {
         <h2 id="records-title">
           {t('hours.records')} · {t('hours.yearLabel', { year: d.year })}
         </h2>
-        {d.entries.length === 0 ? (
-          <p className="muted">{t('hours.records.none')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('hours.col.date')}</th>
-                  <th scope="col">{t('hours.col.source')}</th>
-                  <th scope="col">{t('hours.col.category')}</th>
-                  <th scope="col">{t('hours.col.hours')}</th>
-                  <th scope="col">{t('hours.col.status')}</th>
-                  {p.self ? null : <th scope="col">{t('table.actions')}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {d.entries.map((e) => {
-                  const rowError = reverseFailed && reverseFailed.entryId === e.id ? reverseFailed.errors.reason : undefined
-                  return (
-                    <tr key={e.id} className={e.reversedBy ? 'struck' : undefined}>
-                      <td>{fmt.format(new Date(e.occurredAt))}</td>
-                      <td className="wrap">
-                        {t(`source.${e.sourceKind}`)}
-                        {e.title ? <div className="small muted">{e.title}</div> : null}
-                        {e.sourceKind === 'reversal' && e.reason ? <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div> : null}
-                      </td>
-                      <td>{catLabel(e.category)}</td>
-                      <td className="num">{e.hours}</td>
-                      <td className="wrap">
-                        {e.counted ? t('hours.counted') : t('hours.notCounted', { reason: e.notCountedReason ? t(`reason.${e.notCountedReason}`) : '' })}
-                        {e.reversedBy ? <div className="small">{t('hours.reversed')}</div> : null}
-                      </td>
-                      {p.self ? null : (
-                        <td className="wrap">
-                          {e.sourceKind === 'reversal' || e.reversedBy ? (
-                            '—'
-                          ) : (
-                            <details open={Boolean(rowError)}>
-                              <summary>{t('hrPerson.reverse')}</summary>
-                              <Form method="post" className="stack" noValidate>
-                                <input type="hidden" name="entryId" value={e.id} />
-                                <div className={`field${rowError ? ' field-invalid' : ''}`}>
-                                  <label htmlFor={`reverse-${e.id}`}>{t('hrPerson.reason')}</label>
-                                  <input
-                                    id={`reverse-${e.id}`}
-                                    name="reason"
-                                    required
-                                    maxLength={500}
-                                    aria-invalid={rowError ? true : undefined}
-                                    aria-describedby={rowError ? `reverse-${e.id}-error` : undefined}
-                                  />
-                                  {rowError ? (
-                                    <p className="field-error" id={`reverse-${e.id}-error`} role="alert">
-                                      {t(rowError)}
-                                    </p>
-                                  ) : null}
-                                </div>
-                                <button type="submit" name="intent" value="reverse" className="button button-secondary" disabled={busy}>
-                                  {t('hrPerson.reverseSubmit')}
-                                </button>
-                              </Form>
-                            </details>
-                          )}
-                        </td>
-                      )}
-                    </tr>
-                  )
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <LedgerTable
+          entries={d.entries}
+          actions={p.self ? undefined : { header: t('table.actions'), cell: reverseCell }}
+        />
       </section>
 
       {p.self ? (

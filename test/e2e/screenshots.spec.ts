@@ -19,6 +19,8 @@ const SHOTS: Shot[] = [
   { name: 'certificates', path: '/hours/certificates', heading: '学时证明', as: DEMO.learner.login },
   { name: 'external', path: '/hours/external', heading: '报告平台外学时', as: DEMO.learner.login },
   { name: 'hr-claims', path: '/hr/claims', heading: '平台外学时审核', as: DEMO.hrChangchun.login },
+  // People are seeded in DEMO_ACCOUNTS order, so the first learner (陈静) is person 5.
+  { name: 'hr-person', path: '/hr/people/5', heading: `${DEMO.learner.name} · 学时记录`, as: DEMO.hrChangchun.login },
   { name: 'hr-people', path: '/hr/people', heading: '人员学时查询', as: DEMO.hrChangchun.login },
   { name: 'developers', path: '/developers', heading: '学时核验接口说明' },
   { name: 'admin', path: '/admin', heading: '管理后台', as: DEMO.admin.login },
