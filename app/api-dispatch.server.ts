@@ -1,49 +1,60 @@
-import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
-import * as batch from '#app/routes/api.v1.credit-checks.batch.ts'
-import * as getOne from '#app/routes/api.v1.credit-checks.$checkId.ts'
-import * as openapi from '#app/routes/api.v1.openapi[.]json.ts'
-import * as single from '#app/routes/api.v1.credit-checks.ts'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { checkBatch, checkOne, getOne, openApi } from '#app/lib/api-checks.server.ts'
+import { handle, type ApiHandler } from '#app/lib/api.server.ts'
 
 /**
- * /api/v1 without the page pipeline: requests go straight to the same resource-route modules
- * Remix would call (one implementation; the tests call them too), skipping document rendering,
- * route-tree matching and single-fetch handling, which a JSON API never needs. Anything not
- * listed here falls through to Remix.
+ * /api/v1 without the page pipeline: Node's request goes straight to the same handlers the Remix
+ * resource routes wrap (one implementation; the tests call the routes), without Fetch
+ * Request/Response objects, route-tree matching or single-fetch handling, which a JSON API never
+ * needs. Returns false for anything it does not serve, which then falls through to Remix.
  */
-type Fn = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>
-
-const ROUTES: { path: RegExp; loader?: Fn; action?: Fn }[] = [
-  { path: /^\/api\/v1\/credit-checks$/, loader: single.loader, action: single.action },
-  { path: /^\/api\/v1\/credit-checks\/batch$/, loader: batch.loader, action: batch.action },
-  { path: /^\/api\/v1\/credit-checks\/(?<checkId>[^/]+)$/, loader: getOne.loader as Fn },
-  { path: /^\/api\/v1\/openapi\.json$/, loader: openapi.loader as Fn },
+const ROUTES: { path: RegExp; handler: ApiHandler }[] = [
+  { path: /^\/api\/v1\/credit-checks$/, handler: checkOne },
+  { path: /^\/api\/v1\/credit-checks\/batch$/, handler: checkBatch },
+  { path: /^\/api\/v1\/credit-checks\/(?<checkId>[^/]+)$/, handler: getOne },
+  { path: /^\/api\/v1\/openapi\.json$/, handler: openApi },
 ]
 
-export function apiDispatcher(origin: (req: ExpressRequest) => string) {
-  return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
-    const route = ROUTES.find((r) => r.path.test(req.path))
-    if (!route) return next()
-    const fn = req.method === 'GET' || req.method === 'HEAD' ? route.loader : route.action
-    if (!fn) return next()
-    const params = (route.path.exec(req.path)?.groups ?? {}) as Record<string, string>
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const headers = new Headers()
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
-      const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-      const request = new Request(origin(req) + req.originalUrl, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined })
-      fn({ request, params, context: {} })
-        .catch((e: unknown) => {
-          if (e instanceof Response) return e
-          throw e
-        })
-        .then(async (response) => {
-          res.status(response.status)
-          response.headers.forEach((value, key) => res.setHeader(key, value))
-          res.end(Buffer.from(await response.arrayBuffer()))
-        })
-        .catch(next)
+const MAX_BODY = 2 * 1024 * 1024
+
+export function isApiPath(url: string | undefined): boolean {
+  const path = (url ?? '/').split('?')[0]!
+  return ROUTES.some((r) => r.path.test(path))
+}
+
+export function serveApi(req: IncomingMessage, res: ServerResponse, origin: string, onError: (e: unknown) => void): boolean {
+  const path = (req.url ?? '/').split('?')[0]!
+  const route = ROUTES.find((r) => r.path.test(path))
+  if (!route) return false
+  const params = (route.path.exec(path)?.groups ?? {}) as Record<string, string>
+  let body: Promise<string> | undefined
+  const text = () =>
+    (body ??= new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      req.on('data', (c: Buffer) => {
+        size += c.length
+        if (size > MAX_BODY) reject(new Error('body too large'))
+        else chunks.push(c)
+      })
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      req.on('error', reject)
+    }))
+  handle(route.handler, {
+    method: req.method ?? 'GET',
+    header: (name) => {
+      const v = req.headers[name]
+      return Array.isArray(v) ? v[0] : v
+    },
+    text,
+    origin,
+    params,
+  })
+    .then((r) => {
+      const payload = JSON.stringify(r.body)
+      res.writeHead(r.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...r.headers })
+      res.end(payload)
     })
-  }
+    .catch(onError)
+  return true
 }

@@ -115,6 +115,7 @@ async function main() {
     const prepared = await prepareDatabase(db)
     if (prepared.migrations.length) say(`Migrated: ${prepared.migrations.join(', ')}`)
     if (prepared.policies.length) say(`Policies loaded: ${prepared.policies.join(', ')}`)
+    if (prepared.courses.length) say(`Courses loaded: ${prepared.courses.join(', ')}`)
     // Demo data goes into the embedded database while it holds no account yet (its first start,
     // even if `npm run db:migrate` ran before), never into a configured DATABASE_URL unless asked.
     const empty = !(await db.selectFrom('accounts').select('id').limit(1).executeTakeFirst())

@@ -1,5 +1,10 @@
-import type { ItemError } from '#app/domain/credit-checks.server.ts'
-import { apiError } from './api.server.ts'
+import { BatchBodySchema, CheckBodySchema } from '#app/domain/credit-checks.schema.ts'
+import { getCheck, MAX_BATCH, runChecks, type ItemError } from '#app/domain/credit-checks.server.ts'
+import { openApiDocument } from '#app/domain/openapi.ts'
+import { methodNotAllowed, readJson, reply, replyError, requireApiClient, type ApiReply, type ApiRequest } from './api.server.ts'
+import { getDb } from './db.server.ts'
+
+/** The credit-check API's handlers (transport-neutral; see app/lib/api.server.ts). */
 
 const ID_PROBLEMS: Record<string, string> = {
   empty: '身份证号码为空 / ID number is empty',
@@ -20,11 +25,60 @@ export function itemErrorBody(e: ItemError): { status: number; code: string; mes
   }
 }
 
-export function itemErrorResponse(e: ItemError): Response {
+function itemErrorReply(e: ItemError): ApiReply {
   const b = itemErrorBody(e)
-  return apiError(b.status, b.code as never, b.message, b.details)
+  return replyError(b.status, b.code as never, b.message, b.details)
 }
 
-export function zodDetails(issues: { path: (string | number)[]; message: string }[]) {
+function zodDetails(issues: { path: (string | number)[]; message: string }[]) {
   return { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }
+}
+
+/** POST /api/v1/credit-checks */
+export async function checkOne(req: ApiRequest): Promise<ApiReply> {
+  if (req.method !== 'POST') return methodNotAllowed('POST')
+  const client = await requireApiClient(req)
+  const json = await readJson(req)
+  if (!json.ok) return json.reply
+  const parsed = CheckBodySchema.safeParse(json.body)
+  if (!parsed.success) return replyError(400, 'invalid_body', '请求参数不正确 / Invalid request body', zodDetails(parsed.error.issues))
+  const [result] = await runChecks(getDb(), { apiClientId: client.id, scopeRegion: client.scopeRegion }, [parsed.data])
+  if (!result) throw new Error('no check result')
+  return result.ok ? reply(result.answer) : itemErrorReply(result.error)
+}
+
+/** POST /api/v1/credit-checks/batch */
+export async function checkBatch(req: ApiRequest): Promise<ApiReply> {
+  if (req.method !== 'POST') return methodNotAllowed('POST')
+  const client = await requireApiClient(req)
+  const json = await readJson(req)
+  if (!json.ok) return json.reply
+  const applicants = (json.body as { applicants?: unknown } | null)?.applicants
+  const count = Array.isArray(applicants) ? applicants.length : 0
+  if (count > MAX_BATCH) return replyError(400, 'batch_too_large', `一次最多核验 ${MAX_BATCH} 人 / At most ${MAX_BATCH} applicants per call`, { max: MAX_BATCH, given: count })
+  const parsed = BatchBodySchema.safeParse(json.body)
+  if (!parsed.success) return replyError(400, 'invalid_body', '请求参数不正确 / Invalid request body', zodDetails(parsed.error.issues))
+  const results = await runChecks(getDb(), { apiClientId: client.id, scopeRegion: client.scopeRegion }, parsed.data.applicants)
+  return reply({
+    results: results.map((r, index) => {
+      if (r.ok) return { index, ok: true, ...r.answer }
+      const { status, ...error } = itemErrorBody(r.error)
+      return { index, ok: false, status, error }
+    }),
+  })
+}
+
+/** GET /api/v1/credit-checks/{checkId} */
+export async function getOne(req: ApiRequest): Promise<ApiReply> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed('GET')
+  const client = await requireApiClient(req)
+  const checkId = req.params.checkId ?? ''
+  const answer = /^chk_[A-Za-z0-9_-]{10,40}$/.test(checkId) ? await getCheck(getDb(), checkId, { apiClientId: client.id }) : null
+  if (!answer) return replyError(404, 'not_found', '没有该核验记录 / No such check for this key')
+  return reply(answer)
+}
+
+/** GET /api/v1/openapi.json (public) */
+export async function openApi(req: ApiRequest): Promise<ApiReply> {
+  return reply(openApiDocument(req.origin), 200, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' })
 }
