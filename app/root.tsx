@@ -39,6 +39,7 @@ type RootData = Awaited<ReturnType<typeof loader>>
 
 const NAV: Record<Role, { to: string; key: string }[]> = {
   learner: [
+    { to: '/courses', key: 'nav.courses' },
     { to: '/hours', key: 'nav.hours' },
     { to: '/hours/external', key: 'nav.external' },
     { to: '/account', key: 'nav.account' },
@@ -109,6 +110,7 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
             </>
           ) : (
             <>
+              <NavLink to="/courses">{t('nav.courses')}</NavLink>
               <span className="nav-spacer" />
               <NavLink to="/login">{t('nav.login')}</NavLink>
               <NavLink to="/register">{t('nav.register')}</NavLink>

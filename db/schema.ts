@@ -206,7 +206,43 @@ export interface CertificatesTable {
   ready_at: Timestamp | null
 }
 
+export type CourseCategory = Category
+export type LessonKind = 'text' | 'video'
+
+/** Online courses (migration 0006), copied from content/courses by app/domain/courses.server.ts. */
+export interface CoursesTable {
+  id: string
+  title: string
+  category: CourseCategory
+  /** A title-series code, or 'all' for general subjects (公需). */
+  series: string
+  /** numeric(5,2) as a string. */
+  hours: string
+  summary: string
+  /** 'YYYY-MM-DD'. */
+  listed_on: ColumnType<string, string, string>
+  total_seconds: number
+  quiz: ColumnType<unknown, string, string>
+  content_hash: string
+  published: Generated<boolean>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface LessonsTable {
+  course_id: string
+  id: string
+  position: number
+  title: string
+  kind: LessonKind
+  seconds: number
+  video: string | null
+  body: string | null
+}
+
 export interface Database {
+  courses: CoursesTable
+  lessons: LessonsTable
   api_clients: ApiClientsTable
   credit_checks: CreditChecksTable
   policies: PoliciesTable

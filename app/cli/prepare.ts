@@ -8,7 +8,7 @@ import { loadPolicyFiles, syncPolicies } from '#app/domain/policy.server.ts'
 import { PROJECT_ROOT } from './services.ts'
 
 export const COURSES_DIR = path.join(PROJECT_ROOT, 'content/courses')
-export const COURSE_VIDEO_DIR = path.join(PROJECT_ROOT, 'public/courses')
+export const COURSE_VIDEO_DIR = path.join(PROJECT_ROOT, 'public/course-videos')
 
 /**
  * Brings a database up to date: migrations, the yearly policies from content/policies, then the

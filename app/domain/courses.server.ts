@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import type { CourseCategory, Database, LessonKind } from '#db/schema.ts'
 import { canonical } from './canonical-json.ts'
+import type { CatalogQuery } from './courses.schema.ts'
 import { isHours, normalizeHours, toCents } from './decimal.ts'
 import { TITLE_SERIES } from './reference.ts'
 
@@ -110,7 +111,7 @@ export type Course = {
 export class CourseFileError extends Error {}
 
 export type LoadOptions = {
-  /** Where video lesson files live (public/courses). */
+  /** Where video lesson files live (public/course-videos). */
   videoDir: string
   /** 1 学时 = this many minutes of verified study (the policy's conversion.onlineMinutesPerHour). */
   minutesPerHour: number
@@ -301,19 +302,6 @@ export async function syncCourses(db: Kysely<Database>, courses: Course[]): Prom
 // ---------------------------------------------------------------------------------------------
 // Catalog (课程目录)
 
-export const SORTS = ['newest', 'hours', 'title'] as const
-export type CatalogSort = (typeof SORTS)[number]
-
-export type CatalogQuery = {
-  q?: string
-  category?: CourseCategory
-  series?: string
-  /** Inclusive bounds, hours values such as "2" or "1.5". */
-  minHours?: string
-  maxHours?: string
-  sort?: CatalogSort
-}
-
 export type CatalogItem = {
   id: string
   title: string
@@ -395,4 +383,11 @@ export async function getCourse(db: Kysely<Database>, id: string): Promise<Cours
     lessons,
     quiz: { passMark: quiz.passMark, questionCount: quiz.questions.length },
   }
+}
+
+/** The title series that have at least one published course, for the catalog's filter. */
+export async function catalogSeries(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('courses').select('series').distinct().where('published', '=', true).where('series', '<>', 'all').orderBy('series').execute()
+  const order = new Map(SERIES_CODES.map((c, i) => [c, i]))
+  return rows.map((r) => r.series).sort((a, b) => (order.get(a) ?? 99) - (order.get(b) ?? 99))
 }

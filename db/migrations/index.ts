@@ -4,6 +4,7 @@ import * as m0002 from './20261124_0002_hours_ledger.ts'
 import * as m0003 from './20261124_0003_credit_checks.ts'
 import * as m0004 from './20261124_0004_certificates.ts'
 import * as m0005 from './20261124_0005_external_claims.ts'
+import * as m0006 from './20261124_0006_courses.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261124_0003_credit_checks': m0003,
   '20261124_0004_certificates': m0004,
   '20261124_0005_external_claims': m0005,
+  '20261124_0006_courses': m0006,
 }

@@ -22,6 +22,9 @@ const SHOTS: Shot[] = [
   // People are seeded in DEMO_ACCOUNTS order, so the first learner (陈静) is person 5.
   { name: 'hr-person', path: '/hr/people/5', heading: `${DEMO.learner.name} · 学时记录`, as: DEMO.hrChangchun.login },
   { name: 'hr-people', path: '/hr/people', heading: '人员学时查询', as: DEMO.hrChangchun.login },
+  { name: 'courses', path: '/courses', heading: '网络课程' },
+  { name: 'courses-search', path: '/courses?q=%E9%BB%91%E5%9C%9F&sort=hours', heading: '网络课程' },
+  { name: 'courses-bim', path: '/courses/bim-application', heading: 'BIM 技术在工程建设全过程中的应用', as: DEMO.learner.login },
   { name: 'developers', path: '/developers', heading: '学时核验接口说明' },
   { name: 'admin', path: '/admin', heading: '管理后台', as: DEMO.admin.login },
   { name: 'admin-api', path: '/admin/api-clients', heading: 'API 密钥', as: DEMO.admin.login },

@@ -1,7 +1,8 @@
 /**
  * Per test file: a database of its own cloned from the migrated template, a Redis key prefix of
  * its own, and a clean slate before every test (tables truncated, prefixed keys deleted).
- * Reference data loaded into the template (the yearly policies) stays.
+ * Reference data loaded into the template (the yearly policies, the courses and their lessons)
+ * stays: a test that changes it puts it back.
  */
 import { afterAll, beforeEach, inject } from 'vitest'
 import { sql } from 'kysely'
@@ -21,7 +22,7 @@ process.env.LOG_LEVEL = 'silent'
 const { getDb, closeDb } = await import('#app/lib/db.server.ts')
 const { getRedis, closeRedis } = await import('#app/lib/redis.server.ts')
 
-const TABLES = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' and tablename <> 'policies'`
+const TABLES = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' and tablename not in ('policies', 'courses', 'lessons')`
   .execute(getDb())
   .then((r) => r.rows.map((t) => `"${t.tablename}"`))
 

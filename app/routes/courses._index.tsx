@@ -1,0 +1,114 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
+import { catalogSeries, listCourses } from '#app/domain/courses.server.ts'
+import { parseCatalogQuery, SORTS } from '#app/domain/courses.schema.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
+import { useLang, useT } from '#app/lib/use-t.ts'
+import { seriesLabel } from '#app/components/course-labels.ts'
+
+export const meta = pageTitle('courses.title')
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const query = parseCatalogQuery(new URL(request.url).searchParams)
+  const db = getDb()
+  const [courses, series] = await Promise.all([listCourses(db, query), catalogSeries(db)])
+  return { query, courses, series }
+}
+
+export default function CoursesCatalog() {
+  const { query, courses, series } = useLoaderData<typeof loader>()
+  const t = useT()
+  const lang = useLang()
+  const busy = useNavigation().state === 'loading'
+  const filtered = Boolean(query.q || query.category || query.series || query.minHours || query.maxHours)
+  return (
+    <>
+      <h1>{t('courses.title')}</h1>
+      <p className="lead">{t('courses.lead')}</p>
+      <Form method="get" className="catalog-filters" role="search" aria-label={t('courses.filters')}>
+        <div className="field catalog-q">
+          <label htmlFor="q">{t('courses.q')}</label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ''} maxLength={50} aria-describedby="q-hint" />
+          <p className="field-hint" id="q-hint">
+            {t('courses.q.hint')}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="category">{t('courses.category')}</label>
+          <select id="category" name="category" defaultValue={query.category ?? ''}>
+            <option value="">{t('courses.category.any')}</option>
+            <option value="public">{t('courses.category.public')}</option>
+            <option value="professional">{t('courses.category.professional')}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="series">{t('courses.series')}</label>
+          <select id="series" name="series" defaultValue={query.series ?? ''}>
+            <option value="">{t('courses.series.any')}</option>
+            {series.map((s) => (
+              <option key={s} value={s}>
+                {seriesLabel(s, lang, t('courses.series.all'))}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="min">{t('courses.minHours')}</label>
+          <input id="min" name="min" type="number" min={0} step={0.5} inputMode="decimal" defaultValue={query.minHours ?? ''} />
+        </div>
+        <div className="field">
+          <label htmlFor="max">{t('courses.maxHours')}</label>
+          <input id="max" name="max" type="number" min={0} step={0.5} inputMode="decimal" defaultValue={query.maxHours ?? ''} />
+        </div>
+        <div className="field">
+          <label htmlFor="sort">{t('courses.sort')}</label>
+          <select id="sort" name="sort" defaultValue={query.sort}>
+            {SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`courses.sort.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="catalog-actions">
+          <button type="submit" className="button" disabled={busy}>
+            {t('courses.search')}
+          </button>
+          {filtered ? (
+            <Link to="/courses" className="button button-secondary">
+              {t('courses.clear')}
+            </Link>
+          ) : null}
+        </div>
+      </Form>
+      <section aria-labelledby="results-title" aria-live="polite">
+        <h2 id="results-title" className="catalog-count">
+          {t('courses.count', { count: courses.length })}
+        </h2>
+        {courses.length === 0 ? (
+          <p className="panel">{t('courses.none')}</p>
+        ) : (
+          <ul className="course-list">
+            {courses.map((c) => (
+              <li key={c.id} className="card course-card">
+                <h3>
+                  <Link to={`/courses/${c.id}`}>{c.title}</Link>
+                </h3>
+                <p className="course-tags">
+                  <span className={`badge ${c.category === 'public' ? 'badge-public' : 'badge-designated'}`}>{t(`courses.category.${c.category}`)}</span>{' '}
+                  <span className="badge">{seriesLabel(c.series, lang, t('courses.series.all'))}</span>{' '}
+                  {c.videoCount ? <span className="badge">{t('courses.video')}</span> : null}
+                </p>
+                <p className="course-summary">{c.summary}</p>
+                <p className="course-meta">
+                  <strong>{t('courses.hours', { hours: c.hours })}</strong> · {t('courses.meta', { lessons: c.lessonCount, minutes: c.minutes })}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  )
+}
