@@ -66,3 +66,23 @@ describe('health (/healthz)', () => {
     }
   })
 })
+
+describe('a lost PostgreSQL connection', () => {
+  test('an idle connection terminated by the server does not crash the process; the next query reconnects', async () => {
+    const { createDb } = await import('#app/lib/db.server.ts')
+    const { sql } = await import('kysely')
+    const db = createDb(process.env.DATABASE_URL!, 2)
+    try {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)
+      const admin = createDb(process.env.DATABASE_URL!, 1)
+      await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(admin)
+      await admin.destroy()
+      // Give the pool a moment to notice; without an error handler the process would die here.
+      await new Promise((r) => setTimeout(r, 200))
+      const again = await sql<{ one: number }>`select 1 as one`.execute(db)
+      expect(again.rows[0]!.one).toBe(1)
+    } finally {
+      await db.destroy()
+    }
+  })
+})
