@@ -86,6 +86,18 @@ export async function syncPolicies(db: Kysely<Database>, policies: Policy[]): Pr
   return added
 }
 
+/** Every year's version in force with when it was loaded and how many versions the year has had. */
+export async function policyOverview(db: Kysely<Database>) {
+  const rows = await db.selectFrom('policies').select(['year', 'version', 'body', 'loaded_at']).orderBy('year', 'desc').orderBy('loaded_at', 'desc').execute()
+  const out: { year: number; version: string; loadedAt: string; versions: number; policy: Policy }[] = []
+  for (const r of rows) {
+    const seen = out.find((o) => o.year === r.year)
+    if (seen) seen.versions += 1
+    else out.push({ year: r.year, version: r.version, loadedAt: r.loaded_at.toISOString(), versions: 1, policy: PolicySchema.parse(r.body) })
+  }
+  return out
+}
+
 /** The version in force for each year: the most recently loaded one. */
 export async function policiesInForce(db: Kysely<Database>): Promise<Map<number, Policy>> {
   const rows = await db

@@ -27,6 +27,7 @@ const SHOTS: Shot[] = [
   { name: 'courses-bim', path: '/courses/bim-application', heading: 'BIM 技术在工程建设全过程中的应用', as: DEMO.learner.login },
   { name: 'developers', path: '/developers', heading: '学时核验接口说明' },
   { name: 'admin', path: '/admin', heading: '管理后台', as: DEMO.admin.login },
+  { name: 'admin-policy', path: '/admin/policy', heading: '年度政策', as: DEMO.admin.login },
   { name: 'admin-api', path: '/admin/api-clients', heading: 'API 密钥', as: DEMO.admin.login },
   { name: 'admin-staff', path: '/admin/staff', heading: '工作人员账户', as: DEMO.admin.login },
   { name: 'admin-audit', path: '/admin/audit', heading: '操作日志', as: DEMO.admin.login },
