@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
-import { evaluateCheck, evaluateYear, type Counted, type PolicyForCheck } from './credit-check.ts'
+import { evaluateCheck, evaluateYear, governingPolicy, type Counted, type PolicyForCheck } from './credit-check.ts'
 import { cachedPolicies } from './credit-checks.server.ts'
 import { ceYearOf, entriesForYear, totalsByYear } from './ledger.server.ts'
 
@@ -52,4 +52,13 @@ export function toLedgerRows(entries: Awaited<ReturnType<typeof entriesForYear>>
     reason: e.reason,
     occurredAt: new Date(e.occurred_at).toISOString(),
   }))
+}
+
+/** This CE year's requirement and online conversion, for texts that state them. */
+export async function currentRules(db: Kysely<Database>, now = new Date()) {
+  const policies = await cachedPolicies(db)
+  const year = ceYearOf(now)
+  const p = policies.get(year) ?? governingPolicy(policies, year)
+  if (!p) return null
+  return { year, version: p.version, ...p.requirement, minutesPerHour: p.conversion.onlineMinutesPerHour }
 }

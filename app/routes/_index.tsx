@@ -1,8 +1,18 @@
-import { Link, useRouteLoaderData } from '@remix-run/react'
+import { Link, useLoaderData, useRouteLoaderData } from '@remix-run/react'
+import { currentRules } from '#app/domain/hours.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
 import { useT } from '#app/lib/use-t.ts'
+
+/** The requirement stated on the home page comes from the policy in force, not from the text. */
+export async function loader() {
+  const rules = await currentRules(getDb())
+  const dash = '—'
+  return { rules: { total: rules?.total ?? dash, professional: rules?.professional ?? dash, public: rules?.public ?? dash } }
+}
 
 export default function Home() {
   const t = useT()
+  const { rules } = useLoaderData<typeof loader>()
   const root = useRouteLoaderData('root') as { user: { role: string } | null } | undefined
   const signedIn = Boolean(root?.user)
   const audiences = ['learner', 'base', 'hr', 'api'] as const
@@ -32,7 +42,7 @@ export default function Home() {
         {audiences.map((a) => (
           <article key={a} className="card">
             <h2>{t(`home.for.${a}.title`)}</h2>
-            <p>{t(`home.for.${a}.body`)}</p>
+            <p>{t(`home.for.${a}.body`, rules)}</p>
             {a === 'api' ? (
               <p>
                 <Link to="/developers">{t('nav.developers')} →</Link>
@@ -43,7 +53,7 @@ export default function Home() {
       </section>
       <section className="rules" aria-labelledby="rules-title">
         <h2 id="rules-title">{t('home.rules.title')}</h2>
-        <p>{t('home.rules.body')}</p>
+        <p>{t('home.rules.body', rules)}</p>
       </section>
     </>
   )

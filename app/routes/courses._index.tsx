@@ -6,18 +6,19 @@ import { getDb } from '#app/lib/db.server.ts'
 import { pageTitle } from '#app/lib/meta.ts'
 import { useLang, useT } from '#app/lib/use-t.ts'
 import { seriesLabel } from '#app/components/course-labels.ts'
+import { currentRules } from '#app/domain/hours.server.ts'
 
 export const meta = pageTitle('courses.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseCatalogQuery(new URL(request.url).searchParams)
   const db = getDb()
-  const [courses, series] = await Promise.all([listCourses(db, query), catalogSeries(db)])
-  return { query, courses, series }
+  const [courses, series, rules] = await Promise.all([listCourses(db, query), catalogSeries(db), currentRules(db)])
+  return { query, courses, series, minutesPerHour: rules?.minutesPerHour ?? null }
 }
 
 export default function CoursesCatalog() {
-  const { query, courses, series } = useLoaderData<typeof loader>()
+  const { query, courses, series, minutesPerHour } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state === 'loading'
@@ -25,7 +26,7 @@ export default function CoursesCatalog() {
   return (
     <>
       <h1>{t('courses.title')}</h1>
-      <p className="lead">{t('courses.lead')}</p>
+      <p className="lead">{t('courses.lead', { minutes: minutesPerHour ?? '—' })}</p>
       <Form method="get" className="catalog-filters" role="search" aria-label={t('courses.filters')}>
         <div className="field catalog-q">
           <label htmlFor="q">{t('courses.q')}</label>
