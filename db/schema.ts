@@ -240,7 +240,38 @@ export interface LessonsTable {
   body: string | null
 }
 
+export interface EnrollmentsTable {
+  id: Id
+  person_id: number
+  course_id: string
+  enrolled_at: Generated<Date>
+  completed_at: Timestamp | null
+  ledger_entry_id: number | null
+}
+
+export interface LessonProgressTable {
+  enrollment_id: number
+  lesson_id: string
+  verified_ms: Generated<number>
+  furthest_ms: Generated<number>
+  position_ms: Generated<number>
+  last_accepted_at: Timestamp | null
+  last_seq: Generated<number>
+  done_at: Timestamp | null
+}
+
+export interface StudySlotsTable {
+  person_id: number
+  player_id: string
+  enrollment_id: number
+  lesson_id: string
+  claimed_at: Generated<Date>
+}
+
 export interface Database {
+  enrollments: EnrollmentsTable
+  lesson_progress: LessonProgressTable
+  study_slots: StudySlotsTable
   courses: CoursesTable
   lessons: LessonsTable
   api_clients: ApiClientsTable

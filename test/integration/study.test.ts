@@ -1,0 +1,135 @@
+import { describe, expect, test } from 'vitest'
+import { enroll, recordHeartbeat, type HeartbeatInput } from '#app/domain/study.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { createLearner } from '#test/factories/people.ts'
+
+const T0 = Date.UTC(2026, 2, 1, 1, 0, 0)
+
+async function learner() {
+  const { accountId } = await createLearner(getDb())
+  return (await getDb().selectFrom('accounts').select('person_id').where('id', '=', accountId).executeTakeFirstOrThrow()).person_id
+}
+
+async function lessonOf(kind: 'text' | 'video') {
+  return getDb().selectFrom('lessons').select(['course_id', 'id', 'seconds']).where('kind', '=', kind).orderBy('course_id').orderBy('position').executeTakeFirstOrThrow()
+}
+
+function beats(personId: number, base: Omit<HeartbeatInput, 'seq'>) {
+  let seq = 0
+  return (at: number, extra: Partial<HeartbeatInput> = {}) => recordHeartbeat(getDb(), personId, { ...base, seq: seq++, ...extra }, { nowMs: T0 + at * 1000 })
+}
+
+async function verifiedMs(personId: number, courseId: string, lessonId: string) {
+  const row = await getDb()
+    .selectFrom('lesson_progress')
+    .innerJoin('enrollments', 'enrollments.id', 'lesson_progress.enrollment_id')
+    .select('lesson_progress.verified_ms')
+    .where('enrollments.person_id', '=', personId)
+    .where('enrollments.course_id', '=', courseId)
+    .where('lesson_progress.lesson_id', '=', lessonId)
+    .executeTakeFirst()
+  return Number(row?.verified_ms ?? 0)
+}
+
+describe('online study on the server', () => {
+  test('enrolment is idempotent; an unknown or unpublished course is refused', async () => {
+    const pid = await learner()
+    const { course_id } = await lessonOf('text')
+    const first = await enroll(getDb(), pid, course_id)
+    const again = await enroll(getDb(), pid, course_id)
+    expect(first).toMatchObject({ ok: true, created: true })
+    expect(again).toMatchObject({ ok: true, created: false, enrollmentId: first.ok ? first.enrollmentId : -1 })
+    expect(await enroll(getDb(), pid, 'no-such-course')).toEqual({ ok: false, error: 'not_found' })
+  })
+
+  test('text lesson: verified time follows the server clock and is stored', async () => {
+    const pid = await learner()
+    const l = await lessonOf('text')
+    await enroll(getDb(), pid, l.course_id)
+    const hb = beats(pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-aaaa', engaged: true })
+    await hb(0, { start: true })
+    await hb(15)
+    const r = await hb(30)
+    expect(r).toMatchObject({ kind: 'credited', verifiedSeconds: 30 })
+    expect(await verifiedMs(pid, l.course_id, l.id)).toBe(30_000)
+  })
+
+  test('heartbeats faster than the clock are capped to the clock', async () => {
+    const pid = await learner()
+    const l = await lessonOf('text')
+    await enroll(getDb(), pid, l.course_id)
+    const hb = beats(pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-fast', engaged: true })
+    await hb(0, { start: true })
+    for (let i = 1; i <= 40; i++) await hb(i * 0.25)
+    expect(await verifiedMs(pid, l.course_id, l.id)).toBe(10_000)
+  })
+
+  test('a seek beyond the furthest point is refused and earns nothing', async () => {
+    const pid = await learner()
+    const v = await lessonOf('video')
+    await enroll(getDb(), pid, v.course_id)
+    const hb = beats(pid, { courseId: v.course_id, lessonId: v.id, playerId: 'player-video', engaged: true })
+    await hb(0, { start: true, positionSeconds: 0 })
+    await hb(10, { positionSeconds: 10 })
+    expect(await hb(12, { positionSeconds: v.seconds - 1 })).toEqual({ kind: 'seek_refused', resumeAt: 10 })
+    expect(await verifiedMs(pid, v.course_id, v.id)).toBe(10_000)
+  })
+
+  test('two lessons at once accrue for only one: the newer page takes over', async () => {
+    const pid = await learner()
+    const a = await lessonOf('text')
+    const lessons = await getDb().selectFrom('lessons').select(['course_id', 'id']).where('kind', '=', 'text').where('course_id', '<>', a.course_id).limit(1).executeTakeFirstOrThrow()
+    await enroll(getDb(), pid, a.course_id)
+    await enroll(getDb(), pid, lessons.course_id)
+    const first = beats(pid, { courseId: a.course_id, lessonId: a.id, playerId: 'tab-one', engaged: true })
+    const second = beats(pid, { courseId: lessons.course_id, lessonId: lessons.id, playerId: 'tab-two', engaged: true })
+    await first(0, { start: true })
+    await first(15)
+    await second(16, { start: true })
+    expect(await first(30)).toEqual({ kind: 'taken_over' })
+    await second(31)
+    expect(await verifiedMs(pid, a.course_id, a.id)).toBe(15_000)
+    expect(await verifiedMs(pid, lessons.course_id, lessons.id)).toBe(15_000)
+  })
+
+  test('replayed heartbeats change nothing', async () => {
+    const pid = await learner()
+    const l = await lessonOf('text')
+    await enroll(getDb(), pid, l.course_id)
+    const base = { courseId: l.course_id, lessonId: l.id, playerId: 'player-replay', engaged: true }
+    await recordHeartbeat(getDb(), pid, { ...base, seq: 0, start: true }, { nowMs: T0 })
+    await recordHeartbeat(getDb(), pid, { ...base, seq: 1 }, { nowMs: T0 + 15_000 })
+    expect(await recordHeartbeat(getDb(), pid, { ...base, seq: 1 }, { nowMs: T0 + 29_000 })).toEqual({ kind: 'replayed' })
+    expect(await verifiedMs(pid, l.course_id, l.id)).toBe(15_000)
+  })
+
+  test('another person’s enrolment cannot be used, and an unknown lesson is refused', async () => {
+    const owner = await learner()
+    const other = await learner()
+    const l = await lessonOf('text')
+    await enroll(getDb(), owner, l.course_id)
+    expect(await recordHeartbeat(getDb(), other, { courseId: l.course_id, lessonId: l.id, playerId: 'intruder', seq: 0, start: true, engaged: true })).toEqual({ kind: 'not_enrolled' })
+    expect(await recordHeartbeat(getDb(), owner, { courseId: l.course_id, lessonId: 'nope', playerId: 'p', seq: 0, start: true, engaged: true })).toEqual({ kind: 'unknown_lesson' })
+  })
+
+  test('concurrent heartbeats of one person never earn more than the clock', async () => {
+    const pid = await learner()
+    const l = await lessonOf('text')
+    await enroll(getDb(), pid, l.course_id)
+    const base = { courseId: l.course_id, lessonId: l.id, playerId: 'player-race', engaged: true }
+    await recordHeartbeat(getDb(), pid, { ...base, seq: 0, start: true }, { nowMs: T0 })
+    await Promise.all(Array.from({ length: 10 }, (_, i) => recordHeartbeat(getDb(), pid, { ...base, seq: i + 1 }, { nowMs: T0 + 20_000 })))
+    expect(await verifiedMs(pid, l.course_id, l.id)).toBe(20_000)
+  })
+
+  test('without an injected clock, PostgreSQL’s clock is used', async () => {
+    const pid = await learner()
+    const l = await lessonOf('text')
+    await enroll(getDb(), pid, l.course_id)
+    const base = { courseId: l.course_id, lessonId: l.id, playerId: 'player-db-clock', engaged: true }
+    expect(await recordHeartbeat(getDb(), pid, { ...base, seq: 0, start: true })).toMatchObject({ kind: 'credited', creditedSeconds: 0 })
+    const r = await recordHeartbeat(getDb(), pid, { ...base, seq: 1 })
+    expect(r.kind).toBe('credited')
+    if (r.kind === 'credited') expect(r.verifiedSeconds).toBeLessThan(2)
+  })
+})
