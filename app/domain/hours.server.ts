@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
 import { evaluateCheck, evaluateYear, governingPolicy, type Counted, type PolicyForCheck } from './credit-check.ts'
 import { cachedPolicies } from './credit-checks.server.ts'
-import { ceYearOf, entriesForYear, totalsByYear } from './ledger.server.ts'
+import { fromCents, toCents } from './decimal.ts'
+import { ceYearOf, entriesForYear, totalsByYear, type YearTotals } from './ledger.server.ts'
 
 /**
  * 我的学时: a person's hours for one CE year against that year's policy, every record of the
@@ -25,7 +26,8 @@ export async function hoursOverview(db: Kysely<Database>, personId: number, year
     if (p) years.push({ ...evaluateYear(y, p as PolicyForCheck, counted.get(y)), recorded: totals.get(y) ?? null })
   }
   const policy = policies.get(year)
-  const selected = policy ? { ...evaluateYear(year, policy as PolicyForCheck, counted.get(year)), recorded: totals.get(year) ?? null } : null
+  const recorded = totals.get(year) ?? null
+  const selected = policy ? { ...evaluateYear(year, policy as PolicyForCheck, counted.get(year)), recorded, notCounted: notCountedHours(recorded) } : null
   const nextApplication = evaluateCheck({
     applicationYear: currentYear + 1,
     currentTitleYear: person.title_year,
@@ -61,4 +63,10 @@ export async function currentRules(db: Kysely<Database>, now = new Date()) {
   const p = policies.get(year) ?? governingPolicy(policies, year)
   if (!p) return null
   return { year, version: p.version, ...p.requirement, minutesPerHour: p.conversion.onlineMinutesPerHour }
+}
+
+/** Hours recorded in a year that do not count toward its requirement (exact decimals). */
+function notCountedHours(t: YearTotals | null): string {
+  if (!t) return '0'
+  return fromCents(toCents(t.recordedProfessional) + toCents(t.recordedPublic) - toCents(t.professional) - toCents(t.public))
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { hoursOverview, toLedgerRows } from '#app/domain/hours.server.ts'
 import { ceYearOf } from '#app/domain/ledger.server.ts'
 import { requireUser } from '#app/lib/auth.server.ts'
@@ -8,6 +8,7 @@ import { pageTitle } from '#app/lib/meta.ts'
 import { HoursChart } from '#app/components/hours-chart.tsx'
 import { LedgerTable } from '#app/components/ledger-table.tsx'
 import { useT } from '#app/lib/use-t.ts'
+import { YearPicker } from '#app/components/year-picker.tsx'
 
 export const meta = pageTitle('hours.title')
 
@@ -43,9 +44,6 @@ export default function HoursPage() {
   const d = useLoaderData<typeof loader>()
   const t = useT()
   const s = d.selected
-  const notCountedHours = s?.recorded
-    ? (Number(s.recorded.recordedProfessional) + Number(s.recorded.recordedPublic) - Number(s.recorded.professional) - Number(s.recorded.public)).toFixed(2).replace(/\.?0+$/, '')
-    : '0'
   const next = d.nextApplication
   return (
     <>
@@ -55,21 +53,7 @@ export default function HoursPage() {
           {t('cert.link')}
         </Link>
       </p>
-      <Form method="get" className="year-picker">
-        <label htmlFor="year">{t('hours.choose')}</label>
-        <select id="year" name="year" defaultValue={d.year} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
-          {d.years.map((y) => (
-            <option key={y.year} value={y.year}>
-              {t('hours.yearLabel', { year: y.year })}
-            </option>
-          ))}
-        </select>
-        <noscript>
-          <button type="submit" className="button button-secondary">
-            OK
-          </button>
-        </noscript>
-      </Form>
+      <YearPicker id="year" years={d.years.map((y) => y.year)} value={d.year} />
       <div className="grid-2">
         <section className="panel" aria-labelledby="year-title">
           <h2 id="year-title">
@@ -82,7 +66,7 @@ export default function HoursPage() {
               <Meter label={t('hours.professional')} earned={s.earned.professional} required={s.required.professional} met={s.shortfall.professional === '0'} />
               <Meter label={t('hours.public')} earned={s.earned.public} required={s.required.public} met={s.shortfall.public === '0'} />
               <p>{s.met ? t('hours.allMet') : t('hours.missing', s.shortfall)}</p>
-              {notCountedHours !== '0' ? <p className="muted">{t('hours.recordedNotCounted', { hours: notCountedHours })}</p> : null}
+              {s.notCounted !== '0' ? <p className="muted">{t('hours.recordedNotCounted', { hours: s.notCounted })}</p> : null}
               <p className="muted small">{t('hours.policy', { version: d.policyVersion ?? '' })}</p>
             </>
           ) : (

@@ -16,6 +16,7 @@ import { pageTitle } from '#app/lib/meta.ts'
 import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
 import { LedgerTable, type LedgerRowView } from '#app/components/ledger-table.tsx'
 import { useLang, useT } from '#app/lib/use-t.ts'
+import { YearPicker } from '#app/components/year-picker.tsx'
 
 // URL /hr/people/:personId; the trailing underscore keeps it out of the search page's layout.
 export const meta = pageTitle('hrPerson.title')
@@ -175,21 +176,7 @@ export default function HrPerson() {
       ) : null}
       {reverseFailed?.errors._form ? <FormAlert>{t(reverseFailed.errors._form)}</FormAlert> : null}
 
-      <Form method="get" className="year-picker">
-        <label htmlFor="view-year">{t('hours.choose')}</label>
-        <select id="view-year" name="year" defaultValue={d.year} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
-          {d.years.map((y) => (
-            <option key={y.year} value={y.year}>
-              {t('hours.yearLabel', { year: y.year })}
-            </option>
-          ))}
-        </select>
-        <noscript>
-          <button type="submit" className="button button-secondary">
-            OK
-          </button>
-        </noscript>
-      </Form>
+      <YearPicker id="view-year" years={d.years.map((y) => y.year)} value={d.year} />
 
       <section className="panel" aria-labelledby="year-title">
         <h2 id="year-title">
