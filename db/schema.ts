@@ -266,12 +266,33 @@ export interface StudySlotsTable {
   enrollment_id: number
   lesson_id: string
   claimed_at: Generated<Date>
+  /** Bumped by every accepted heartbeat (optimistic concurrency, ADR 0009). */
+  version: Generated<number>
 }
+
+export interface QuizAttemptsTable {
+  id: Id
+  enrollment_id: number
+  started_at: Generated<Date>
+  /** The shuffled order shown: [{ id, options: [original option index, …] }]. */
+  layout: ColumnType<QuizLayout, string, string>
+  submitted_at: Timestamp | null
+  /** { questionId: original option index }. */
+  answers: ColumnType<Record<string, number> | null, string | null, string | null>
+  correct: number | null
+  total: number
+  score: number | null
+  pass_mark: number
+  passed: boolean | null
+}
+
+export type QuizLayout = { id: string; options: number[] }[]
 
 export interface Database {
   enrollments: EnrollmentsTable
   lesson_progress: LessonProgressTable
   study_slots: StudySlotsTable
+  quiz_attempts: QuizAttemptsTable
   courses: CoursesTable
   lessons: LessonsTable
   api_clients: ApiClientsTable

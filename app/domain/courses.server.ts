@@ -73,6 +73,8 @@ export const FrontMatterSchema = z
     quiz: z
       .object({
         passMark: z.number().int().min(0, 'must be 0–100').max(100, 'must be 0–100'),
+        /** Minutes a learner waits after a failed sitting before the next one (default 10). */
+        retryMinutes: z.number().int('must be whole minutes').min(0, 'must be 0–1440').max(1440, 'must be 0–1440').default(10),
         questions: z.array(QuestionSchema).min(5, 'needs at least 5 questions'),
       })
       .strict(),
@@ -93,7 +95,7 @@ export type Lesson = {
   body: string | null
 }
 export type QuizQuestion = { id: string; text: string; options: string[]; answer: number }
-export type Quiz = { passMark: number; questions: QuizQuestion[] }
+export type Quiz = { passMark: number; retryMinutes: number; questions: QuizQuestion[] }
 export type Course = {
   id: string
   title: string
@@ -359,7 +361,7 @@ export async function listCourses(db: Kysely<Database>, query: CatalogQuery): Pr
 
 export type CourseDetail = CatalogItem & {
   lessons: { id: string; title: string; kind: LessonKind; seconds: number }[]
-  quiz: { passMark: number; questionCount: number }
+  quiz: { passMark: number; questionCount: number; retryMinutes: number }
 }
 
 /** A published course with its outline (no lesson bodies, no quiz answers), or null. */
@@ -381,7 +383,7 @@ export async function getCourse(db: Kysely<Database>, id: string): Promise<Cours
     videoCount: lessons.filter((l) => l.kind === 'video').length,
     minutes: Math.round(c.total_seconds / 60),
     lessons,
-    quiz: { passMark: quiz.passMark, questionCount: quiz.questions.length },
+    quiz: { passMark: quiz.passMark, questionCount: quiz.questions.length, retryMinutes: quiz.retryMinutes ?? 10 },
   }
 }
 

@@ -55,8 +55,13 @@ export function freshProgress(): Progress {
   return { verifiedSeconds: 0, furthestSeconds: 0, positionSeconds: 0, lastAcceptedAt: null, lastSeq: -1 }
 }
 
+/** The verified seconds at which a lesson of this required time is done. */
+export function doneAtSeconds(requiredSeconds: number): number {
+  return Math.ceil(requiredSeconds * DONE_RATIO)
+}
+
 export function isDone(rule: LessonRule, p: Progress): boolean {
-  return p.verifiedSeconds >= Math.ceil(rule.requiredSeconds * DONE_RATIO)
+  return p.verifiedSeconds >= doneAtSeconds(rule.requiredSeconds)
 }
 
 export function applyHeartbeat(rule: LessonRule, progress: Progress, slot: ActiveSlot, hb: Heartbeat, nowMs: number): Outcome {

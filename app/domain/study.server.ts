@@ -3,10 +3,15 @@ import type { Database } from '#db/schema.ts'
 import { applyHeartbeat, type ActiveSlot, type LessonRule, type Progress } from './study-time.ts'
 
 /**
- * Online study on the server: enrolment, and the heartbeat that turns what a lesson page reports
- * into verified time using the rules of study-time.ts. Each heartbeat runs in one transaction that
- * locks the person's row, so one person's heartbeats (from any tab, device or web process) are
- * applied one at a time; time comes from PostgreSQL's clock, so web processes never disagree.
+ * Online study on the server: enrolment, the heartbeat that turns what a lesson page reports into
+ * verified time using the rules of study-time.ts, and what a learner's progress looks like.
+ *
+ * A heartbeat is one read and one conditional write (ADR 0009): the read takes the enrolment,
+ * lesson, progress, the person's study slot with its version, and PostgreSQL's clock (so web
+ * processes never disagree on time); the write updates the slot and the progress only if the slot
+ * version is still the one read. Every accepted heartbeat bumps that version, so one person's
+ * heartbeats — from any tab, device or web process — are applied one at a time: a write that lost
+ * a race changes nothing and is recomputed from fresh state.
  */
 type DB = Kysely<Database>
 
@@ -40,82 +45,238 @@ export type HeartbeatResult =
   | { kind: 'seek_refused'; resumeAt: number }
   | { kind: 'taken_over' }
   | { kind: 'replayed' }
+  | { kind: 'busy' }
   | { kind: 'not_enrolled' }
   | { kind: 'unknown_lesson' }
 
 const ms = (seconds: number) => Math.round(seconds * 1000)
+/** A lesson is identified within the person's slot by enrolment and lesson id. */
+const slotKey = (enrollmentId: number, lessonId: string) => `${enrollmentId}:${lessonId}`
+const MAX_ATTEMPTS = 5
+
+type HeartbeatState = {
+  enrollment_id: number
+  kind: 'text' | 'video'
+  seconds: number
+  verified_ms: number | null
+  furthest_ms: number | null
+  position_ms: number | null
+  last_accepted_at: Date | null
+  last_seq: number | null
+  slot_player: string | null
+  slot_enrollment: number | null
+  slot_lesson: string | null
+  slot_version: number | null
+  now_ms: string
+}
 
 export async function recordHeartbeat(db: DB, personId: number, input: HeartbeatInput, opts: { nowMs?: number } = {}): Promise<HeartbeatResult> {
-  return db.transaction().execute(async (trx) => {
-    // Serialises this person's heartbeats across tabs, devices and web processes.
-    await trx.selectFrom('people').select('id').where('id', '=', personId).forUpdate().executeTakeFirstOrThrow()
-    const enrollment = await trx.selectFrom('enrollments').select('id').where('person_id', '=', personId).where('course_id', '=', input.courseId).executeTakeFirst()
-    if (!enrollment) return { kind: 'not_enrolled' }
-    const lesson = await trx.selectFrom('lessons').select(['kind', 'seconds']).where('course_id', '=', input.courseId).where('id', '=', input.lessonId).executeTakeFirst()
-    if (!lesson) return { kind: 'unknown_lesson' }
-    const nowMs =
-      opts.nowMs ?? Number((await sql<{ now: string }>`select (extract(epoch from clock_timestamp()) * 1000)::bigint::text as now`.execute(trx)).rows[0]!.now)
-
-    await trx.insertInto('lesson_progress').values({ enrollment_id: enrollment.id, lesson_id: input.lessonId }).onConflict((oc) => oc.doNothing()).execute()
-    const row = await trx
-      .selectFrom('lesson_progress')
-      .selectAll()
-      .where('enrollment_id', '=', enrollment.id)
-      .where('lesson_id', '=', input.lessonId)
-      .executeTakeFirstOrThrow()
-    const slotRow = await trx.selectFrom('study_slots').selectAll().where('person_id', '=', personId).executeTakeFirst()
-
-    const key = (enrollmentId: number, lessonId: string) => `${enrollmentId}:${lessonId}`
-    const slot: ActiveSlot = slotRow ? { playerId: slotRow.player_id, lessonId: key(slotRow.enrollment_id, slotRow.lesson_id) } : null
-    const progress: Progress = {
-      verifiedSeconds: Number(row.verified_ms) / 1000,
-      furthestSeconds: Number(row.furthest_ms) / 1000,
-      positionSeconds: Number(row.position_ms) / 1000,
-      lastAcceptedAt: row.last_accepted_at ? new Date(row.last_accepted_at).getTime() : null,
-      lastSeq: row.last_seq,
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const state = await sql<HeartbeatState>`
+      select e.id as enrollment_id, l.kind, l.seconds,
+             p.verified_ms, p.furthest_ms, p.position_ms, p.last_accepted_at, p.last_seq,
+             s.player_id as slot_player, s.enrollment_id as slot_enrollment, s.lesson_id as slot_lesson, s.version as slot_version,
+             (extract(epoch from clock_timestamp()) * 1000)::bigint::text as now_ms
+        from enrollments e
+        join lessons l on l.course_id = e.course_id and l.id = ${input.lessonId}
+        left join lesson_progress p on p.enrollment_id = e.id and p.lesson_id = l.id
+        left join study_slots s on s.person_id = e.person_id
+       where e.person_id = ${personId} and e.course_id = ${input.courseId}`
+      .execute(db)
+      .then((r) => r.rows[0])
+    if (!state) {
+      const enrolled = await db.selectFrom('enrollments').select('id').where('person_id', '=', personId).where('course_id', '=', input.courseId).executeTakeFirst()
+      return { kind: enrolled ? 'unknown_lesson' : 'not_enrolled' }
     }
-    const rule: LessonRule = { kind: lesson.kind as 'text' | 'video', requiredSeconds: lesson.seconds, mediaSeconds: lesson.seconds }
+    const nowMs = opts.nowMs ?? Number(state.now_ms)
+    const slot: ActiveSlot =
+      state.slot_player !== null ? { playerId: state.slot_player, lessonId: slotKey(state.slot_enrollment!, state.slot_lesson!) } : null
+    const progress: Progress = {
+      verifiedSeconds: (state.verified_ms ?? 0) / 1000,
+      furthestSeconds: (state.furthest_ms ?? 0) / 1000,
+      positionSeconds: (state.position_ms ?? 0) / 1000,
+      lastAcceptedAt: state.last_accepted_at ? new Date(state.last_accepted_at).getTime() : null,
+      lastSeq: state.last_seq ?? -1,
+    }
+    const rule: LessonRule = { kind: state.kind, requiredSeconds: state.seconds, mediaSeconds: state.seconds }
     const outcome = applyHeartbeat(
       rule,
       progress,
       slot,
-      { lessonId: key(enrollment.id, input.lessonId), playerId: input.playerId, seq: input.seq, start: input.start, positionSeconds: input.positionSeconds, engaged: input.engaged },
+      { lessonId: slotKey(state.enrollment_id, input.lessonId), playerId: input.playerId, seq: input.seq, start: input.start, positionSeconds: input.positionSeconds, engaged: input.engaged },
       nowMs,
     )
     if (outcome.kind === 'taken_over' || outcome.kind === 'replayed') return { kind: outcome.kind }
 
     const p = outcome.progress
     const done = outcome.kind === 'credited' && outcome.done
-    await trx
-      .updateTable('lesson_progress')
-      .set({
-        verified_ms: ms(p.verifiedSeconds),
-        furthest_ms: ms(p.furthestSeconds),
-        position_ms: ms(p.positionSeconds),
-        last_accepted_at: new Date(nowMs),
-        last_seq: p.lastSeq,
-        ...(done && !row.done_at ? { done_at: new Date(nowMs) } : {}),
-      })
-      .where('enrollment_id', '=', enrollment.id)
-      .where('lesson_id', '=', input.lessonId)
-      .execute()
-    if (!slot || slot.playerId !== input.playerId || slot.lessonId !== key(enrollment.id, input.lessonId)) {
-      await trx
-        .insertInto('study_slots')
-        .values({ person_id: personId, player_id: input.playerId, enrollment_id: enrollment.id, lesson_id: input.lessonId, claimed_at: new Date(nowMs) })
-        .onConflict((oc) =>
-          oc.column('person_id').doUpdateSet({ player_id: input.playerId, enrollment_id: enrollment.id, lesson_id: input.lessonId, claimed_at: new Date(nowMs) }),
-        )
-        .execute()
-    }
+    const now = new Date(nowMs)
+    // The slot goes to this player (claimed_at kept if it already held it) and the progress is
+    // written, both only if nobody else changed the slot since the read (see the module comment).
+    const written = await sql<{ n: number }>`
+      with s as (
+        insert into study_slots as t (person_id, player_id, enrollment_id, lesson_id, claimed_at, version)
+        values (${personId}, ${input.playerId}, ${state.enrollment_id}, ${input.lessonId}, ${now}, 1)
+        on conflict (person_id) do update set
+          player_id = excluded.player_id, enrollment_id = excluded.enrollment_id, lesson_id = excluded.lesson_id,
+          claimed_at = case when (t.player_id, t.enrollment_id, t.lesson_id) = (excluded.player_id, excluded.enrollment_id, excluded.lesson_id)
+                            then t.claimed_at else excluded.claimed_at end,
+          version = t.version + 1
+        where t.version = ${state.slot_version ?? 0}
+        returning version
+      ), p as (
+        insert into lesson_progress as lp (enrollment_id, lesson_id, verified_ms, furthest_ms, position_ms, last_accepted_at, last_seq, done_at)
+        select ${state.enrollment_id}, ${input.lessonId}, ${ms(p.verifiedSeconds)}, ${ms(p.furthestSeconds)}, ${ms(p.positionSeconds)}, ${now}, ${p.lastSeq}, ${done ? now : null}::timestamptz
+          from s
+        on conflict (enrollment_id, lesson_id) do update set
+          verified_ms = excluded.verified_ms, furthest_ms = excluded.furthest_ms, position_ms = excluded.position_ms,
+          last_accepted_at = excluded.last_accepted_at, last_seq = excluded.last_seq,
+          done_at = coalesce(lp.done_at, excluded.done_at)
+        returning 1
+      )
+      select count(*)::int as n from s`
+      .execute(db)
+      .then((r) => r.rows[0]!.n)
+    if (written === 0) continue // lost a race with another heartbeat of this person: recompute
+
     if (outcome.kind === 'seek_refused') return { kind: 'seek_refused', resumeAt: outcome.resumeAt }
     return {
       kind: 'credited',
       creditedSeconds: outcome.seconds,
       verifiedSeconds: p.verifiedSeconds,
-      requiredSeconds: lesson.seconds,
+      requiredSeconds: state.seconds,
       furthestSeconds: p.furthestSeconds,
       done,
     }
-  })
+  }
+  return { kind: 'busy' }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress as pages show it
+
+export type LessonProgressView = {
+  id: string
+  title: string
+  kind: 'text' | 'video'
+  requiredSeconds: number
+  verifiedSeconds: number
+  /** Video: furthest verified position (s), where the player resumes. */
+  furthestSeconds: number
+  done: boolean
+}
+
+export type QuizState =
+  | { state: 'locked' }
+  | { state: 'open' }
+  | { state: 'cooling_down'; retryAt: string; lastScore: number }
+  | { state: 'passed'; score: number }
+
+export type CourseProgress = {
+  enrollmentId: number
+  enrolledAt: string
+  completedAt: string | null
+  /** Hours credited on completion (the ledger entry), or null. */
+  creditedHours: string | null
+  ledgerEntryId: number | null
+  lessons: LessonProgressView[]
+  lessonsDone: number
+  verifiedSeconds: number
+  requiredSeconds: number
+  quiz: QuizState
+  attempts: number
+}
+
+/** A person's progress in a course, or null when not enrolled. */
+export async function courseProgress(db: DB, personId: number, courseId: string): Promise<CourseProgress | null> {
+  const enrollment = await db
+    .selectFrom('enrollments as e')
+    .leftJoin('hour_entries as h', 'h.id', 'e.ledger_entry_id')
+    .select(['e.id', 'e.enrolled_at', 'e.completed_at', 'e.ledger_entry_id', 'h.hours'])
+    .where('e.person_id', '=', personId)
+    .where('e.course_id', '=', courseId)
+    .executeTakeFirst()
+  if (!enrollment) return null
+  const [lessons, attempts, course] = await Promise.all([
+    db
+      .selectFrom('lessons as l')
+      .leftJoin('lesson_progress as p', (j) => j.onRef('p.lesson_id', '=', 'l.id').on('p.enrollment_id', '=', enrollment.id))
+      .select(['l.id', 'l.title', 'l.kind', 'l.seconds', 'p.verified_ms', 'p.furthest_ms', 'p.done_at'])
+      .where('l.course_id', '=', courseId)
+      .orderBy('l.position')
+      .execute(),
+    db
+      .selectFrom('quiz_attempts')
+      .select(['submitted_at', 'passed', 'score'])
+      .where('enrollment_id', '=', enrollment.id)
+      .where('submitted_at', 'is not', null)
+      .orderBy('submitted_at', 'desc')
+      .execute(),
+    db.selectFrom('courses').select(['quiz']).where('id', '=', courseId).executeTakeFirstOrThrow(),
+  ])
+  const views: LessonProgressView[] = lessons.map((l) => ({
+    id: l.id,
+    title: l.title,
+    kind: l.kind,
+    requiredSeconds: l.seconds,
+    verifiedSeconds: Math.floor(Number(l.verified_ms ?? 0) / 1000),
+    furthestSeconds: Number(l.furthest_ms ?? 0) / 1000,
+    done: l.done_at !== null,
+  }))
+  const lessonsDone = views.filter((l) => l.done).length
+  const passed = attempts.find((a) => a.passed)
+  const last = attempts[0]
+  const retryMinutes = (course.quiz as { retryMinutes?: number }).retryMinutes ?? 10
+  let quiz: QuizState
+  if (passed) quiz = { state: 'passed', score: passed.score ?? 0 }
+  else if (lessonsDone < views.length) quiz = { state: 'locked' }
+  else if (last && new Date(last.submitted_at!).getTime() + retryMinutes * 60_000 > Date.now())
+    quiz = { state: 'cooling_down', retryAt: new Date(new Date(last.submitted_at!).getTime() + retryMinutes * 60_000).toISOString(), lastScore: last.score ?? 0 }
+  else quiz = { state: 'open' }
+  return {
+    enrollmentId: enrollment.id,
+    enrolledAt: new Date(enrollment.enrolled_at).toISOString(),
+    completedAt: enrollment.completed_at ? new Date(enrollment.completed_at).toISOString() : null,
+    creditedHours: enrollment.hours ?? null,
+    ledgerEntryId: enrollment.ledger_entry_id,
+    lessons: views,
+    lessonsDone,
+    verifiedSeconds: views.reduce((s, l) => s + l.verifiedSeconds, 0),
+    requiredSeconds: views.reduce((s, l) => s + l.requiredSeconds, 0),
+    quiz,
+    attempts: attempts.length,
+  }
+}
+
+export type PlayerLesson = {
+  courseId: string
+  courseTitle: string
+  lesson: { id: string; title: string; kind: 'text' | 'video'; requiredSeconds: number; video: string | null; body: string | null }
+  progress: LessonProgressView
+  position: number
+  count: number
+  previousId: string | null
+  nextId: string | null
+}
+
+/** What the lesson page needs, for an enrolled person; null when not enrolled or no such lesson. */
+export async function lessonForPlayer(db: DB, personId: number, courseId: string, lessonId: string): Promise<PlayerLesson | null> {
+  const progress = await courseProgress(db, personId, courseId)
+  if (!progress) return null
+  const index = progress.lessons.findIndex((l) => l.id === lessonId)
+  if (index < 0) return null
+  const [lesson, course] = await Promise.all([
+    db.selectFrom('lessons').select(['id', 'title', 'kind', 'seconds', 'video', 'body']).where('course_id', '=', courseId).where('id', '=', lessonId).executeTakeFirstOrThrow(),
+    db.selectFrom('courses').select(['title']).where('id', '=', courseId).executeTakeFirstOrThrow(),
+  ])
+  return {
+    courseId,
+    courseTitle: course.title,
+    lesson: { id: lesson.id, title: lesson.title, kind: lesson.kind, requiredSeconds: lesson.seconds, video: lesson.video, body: lesson.body },
+    progress: progress.lessons[index]!,
+    position: index + 1,
+    count: progress.lessons.length,
+    previousId: progress.lessons[index - 1]?.id ?? null,
+    nextId: progress.lessons[index + 1]?.id ?? null,
+  }
 }

@@ -6,6 +6,7 @@ import * as m0004 from './20261124_0004_certificates.ts'
 import * as m0005 from './20261124_0005_external_claims.ts'
 import * as m0006 from './20261124_0006_courses.ts'
 import * as m0007 from './20261124_0007_study_progress.ts'
+import * as m0008 from './20261124_0008_course_completion.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261124_0005_external_claims': m0005,
   '20261124_0006_courses': m0006,
   '20261124_0007_study_progress': m0007,
+  '20261124_0008_course_completion': m0008,
 }
