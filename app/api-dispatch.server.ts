@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { checkBatch, checkOne, getOne, openApi } from '#app/lib/api-checks.server.ts'
 import { handle, type ApiHandler } from '#app/lib/api.server.ts'
+import { heartbeat } from '#app/lib/study-api.server.ts'
 
 /**
- * /api/v1 without the page pipeline: Node's request goes straight to the same handlers the Remix
+ * /api/v1 and the lesson heartbeat (/study/heartbeat) without the page pipeline: Node's request goes straight to the same handlers the Remix
  * resource routes wrap (one implementation; the tests call the routes), without Fetch
  * Request/Response objects, route-tree matching or single-fetch handling, which a JSON API never
  * needs. Returns false for anything it does not serve, which then falls through to Remix.
@@ -13,6 +14,7 @@ const ROUTES: { path: RegExp; handler: ApiHandler }[] = [
   { path: /^\/api\/v1\/credit-checks\/batch$/, handler: checkBatch },
   { path: /^\/api\/v1\/credit-checks\/(?<checkId>[^/]+)$/, handler: getOne },
   { path: /^\/api\/v1\/openapi\.json$/, handler: openApi },
+  { path: /^\/study\/heartbeat$/, handler: heartbeat },
 ]
 
 const MAX_BODY = 2 * 1024 * 1024

@@ -58,6 +58,7 @@ const NAV: Record<Role, { to: string; key: string }[]> = {
     { to: '/admin', key: 'nav.admin' },
     { to: '/admin/staff', key: 'nav.admin.staff' },
     { to: '/admin/api-clients', key: 'nav.admin.api' },
+    { to: '/admin/courses', key: 'nav.admin.courses' },
     { to: '/admin/policy', key: 'nav.admin.policy' },
     { to: '/admin/audit', key: 'nav.admin.audit' },
     { to: '/account', key: 'nav.account' },

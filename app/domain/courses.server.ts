@@ -364,10 +364,15 @@ export type CourseDetail = CatalogItem & {
   quiz: { passMark: number; questionCount: number; retryMinutes: number }
 }
 
-/** A published course with its outline (no lesson bodies, no quiz answers), or null. */
-export async function getCourse(db: Kysely<Database>, id: string): Promise<CourseDetail | null> {
+/**
+ * A course with its outline (no lesson bodies, no quiz answers), or null. Unpublished courses only
+ * with `includeUnpublished` (learners already enrolled keep access).
+ */
+export async function getCourse(db: Kysely<Database>, id: string, opts: { includeUnpublished?: boolean } = {}): Promise<(CourseDetail & { published: boolean }) | null> {
   if (!SLUG.test(id)) return null
-  const c = await db.selectFrom('courses').selectAll().where('id', '=', id).where('published', '=', true).executeTakeFirst()
+  let q = db.selectFrom('courses').selectAll().where('id', '=', id)
+  if (!opts.includeUnpublished) q = q.where('published', '=', true)
+  const c = await q.executeTakeFirst()
   if (!c) return null
   const lessons = await db.selectFrom('lessons').select(['id', 'title', 'kind', 'seconds']).where('course_id', '=', id).orderBy('position').execute()
   const quiz = c.quiz as Quiz
@@ -384,6 +389,7 @@ export async function getCourse(db: Kysely<Database>, id: string): Promise<Cours
     minutes: Math.round(c.total_seconds / 60),
     lessons,
     quiz: { passMark: quiz.passMark, questionCount: quiz.questions.length, retryMinutes: quiz.retryMinutes ?? 10 },
+    published: c.published,
   }
 }
 

@@ -16,6 +16,10 @@
 export const MAX_GAP_SECONDS = 30
 export const SEEK_TOLERANCE_SECONDS = 2
 export const DONE_RATIO = 0.95
+/** How often a lesson page reports (well under MAX_GAP_SECONDS, so steady study is never capped). */
+export const HEARTBEAT_INTERVAL_SECONDS = 5
+/** A text lesson stops counting after this long without a key, pointer, scroll or touch. */
+export const IDLE_SECONDS = 180
 
 export type LessonRule = { kind: 'text' | 'video'; requiredSeconds: number; mediaSeconds?: number }
 
@@ -55,9 +59,9 @@ export function freshProgress(): Progress {
   return { verifiedSeconds: 0, furthestSeconds: 0, positionSeconds: 0, lastAcceptedAt: null, lastSeq: -1 }
 }
 
-/** The verified seconds at which a lesson of this required time is done. */
+/** The verified seconds at which a lesson of this required time is done (not rounded up: 11.4 s of 12). */
 export function doneAtSeconds(requiredSeconds: number): number {
-  return Math.ceil(requiredSeconds * DONE_RATIO)
+  return requiredSeconds * DONE_RATIO
 }
 
 export function isDone(rule: LessonRule, p: Progress): boolean {

@@ -6,7 +6,10 @@ import { getDb } from './db.server.ts'
 const COOKIE = 'xs_session'
 
 export function readCookie(request: Request, name: string): string | null {
-  const header = request.headers.get('Cookie')
+  return cookieFromHeader(request.headers.get('Cookie'), name)
+}
+
+export function cookieFromHeader(header: string | null | undefined, name: string): string | null {
   if (!header) return null
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=')
@@ -28,7 +31,12 @@ export function clearSessionCookie(request: Request): string {
 }
 
 export function sessionToken(request: Request): string | null {
-  const t = readCookie(request, COOKIE)
+  return sessionTokenFromCookies(request.headers.get('Cookie'))
+}
+
+/** The session token from a Cookie header, if well-formed (for handlers without a Fetch Request). */
+export function sessionTokenFromCookies(header: string | null | undefined): string | null {
+  const t = cookieFromHeader(header, COOKIE)
   return t && /^[A-Za-z0-9_-]{20,100}$/.test(t) ? t : null
 }
 

@@ -10,6 +10,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { PROJECT_ROOT } from '#app/cli/services.ts'
+import { prepareDatabase } from '#app/cli/prepare.ts'
+import { ceYearOf } from '#app/domain/ce-year.ts'
+import { loadCourseFiles, syncCourses } from '#app/domain/courses.server.ts'
+import { policiesInForce } from '#app/domain/policy.server.ts'
+import { createDb } from '#app/lib/db.server.ts'
 import { recreateDatabase, startTestServices, TEST_DATA_KEY } from '#test/setup/services.ts'
 
 const E2E_DATABASE = 'xueshi_e2e'
@@ -43,6 +48,7 @@ async function finish(code: number) {
 
 const databaseUrl = await recreateDatabase(services.adminUrl, E2E_DATABASE)
 if (stopping) await finish(0)
+await addTestCourses(databaseUrl)
 say(`database ${E2E_DATABASE} re-created; Redis ${services.redisUrl}; starting the platform on port ${port}`)
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/start.ts'], {
@@ -59,6 +65,26 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/start.ts'], {
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 })
+
+/**
+ * The test-only course of test/fixtures/e2e-content (a 12 s video, a 24 s text lesson), so the
+ * browser journey can finish a course in seconds. Its video is not in public/: the journey serves
+ * it to the browser itself (page.route), so nothing test-only ships with the platform.
+ */
+async function addTestCourses(url: string) {
+  const db = createDb(url, 2)
+  try {
+    await prepareDatabase(db)
+    const policy = (await policiesInForce(db)).get(ceYearOf(new Date()))
+    if (!policy) throw new Error('no policy for this year')
+    const dir = path.join(PROJECT_ROOT, 'test/fixtures/e2e-content')
+    const courses = loadCourseFiles(path.join(dir, 'courses'), { videoDir: path.join(dir, 'course-videos'), minutesPerHour: policy.conversion.onlineMinutesPerHour })
+    await syncCourses(db, courses)
+    say(`test-only courses added: ${courses.map((c) => c.id).join(', ')}`)
+  } finally {
+    await db.destroy()
+  }
+}
 
 const copy = (chunk: Buffer) => {
   process.stdout.write(chunk)

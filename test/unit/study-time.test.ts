@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { applyHeartbeat, freshProgress, MAX_GAP_SECONDS, type ActiveSlot, type Heartbeat, type LessonRule, type Outcome, type Progress } from '#app/domain/study-time.ts'
+import { applyHeartbeat, doneAtSeconds, freshProgress, MAX_GAP_SECONDS, type ActiveSlot, type Heartbeat, type LessonRule, type Outcome, type Progress } from '#app/domain/study-time.ts'
 
 const video: LessonRule = { kind: 'video', requiredSeconds: 600, mediaSeconds: 600 }
 const text: LessonRule = { kind: 'text', requiredSeconds: 300 }
@@ -136,6 +136,14 @@ describe('verified study time', () => {
   test('done at 95% of the required time', () => {
     const beats = [{ at: 0, start: true }, ...Array.from({ length: 19 }, (_, i) => ({ at: (i + 1) * 15 }))]
     const { outcomes } = run(text, beats) // 285 s of 300 = 95%
+    expect(outcomes.at(-2)).toMatchObject({ done: false })
+    expect(outcomes.at(-1)).toMatchObject({ done: true })
+  })
+
+  test('a short lesson is done at 95% too, not rounded up to the whole of it', () => {
+    const short = { kind: 'text' as const, requiredSeconds: 12 }
+    expect(doneAtSeconds(12)).toBeCloseTo(11.4)
+    const { outcomes } = run(short, [{ at: 0, start: true }, { at: 11.3 }, { at: 11.5 }])
     expect(outcomes.at(-2)).toMatchObject({ done: false })
     expect(outcomes.at(-1)).toMatchObject({ done: true })
   })
