@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
+import { sessionPersonQuery } from './sessions.server.ts'
 import { applyHeartbeat, type ActiveSlot, type LessonRule, type Progress } from './study-time.ts'
 
 /**
@@ -48,6 +49,10 @@ export type HeartbeatResult =
   | { kind: 'busy' }
   | { kind: 'not_enrolled' }
   | { kind: 'unknown_lesson' }
+  | { kind: 'signed_out' }
+
+/** Who sends the heartbeat: a person, or a session token (looked up in the same statement as the state). */
+export type Learner = { personId: number } | { sessionToken: string }
 
 const ms = (seconds: number) => Math.round(seconds * 1000)
 /** A lesson is identified within the person's slot by enrolment and lesson id. */
@@ -55,9 +60,11 @@ const slotKey = (enrollmentId: number, lessonId: string) => `${enrollmentId}:${l
 const MAX_ATTEMPTS = 5
 
 type HeartbeatState = {
+  person_id: number
   enrollment_id: number
   kind: 'text' | 'video'
   seconds: number
+  has_progress: boolean
   verified_ms: number | null
   furthest_ms: number | null
   position_ms: number | null
@@ -70,10 +77,12 @@ type HeartbeatState = {
   now_ms: string
 }
 
-export async function recordHeartbeat(db: DB, personId: number, input: HeartbeatInput, opts: { nowMs?: number } = {}): Promise<HeartbeatResult> {
+export async function recordHeartbeat(db: DB, learner: number | Learner, input: HeartbeatInput, opts: { nowMs?: number } = {}): Promise<HeartbeatResult> {
+  const who: Learner = typeof learner === 'number' ? { personId: learner } : learner
+  const person = 'personId' in who ? sql`${who.personId}` : sql`(${sessionPersonQuery(db, who.sessionToken)})`
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const state = await sql<HeartbeatState>`
-      select e.id as enrollment_id, l.kind, l.seconds,
+    const state = await sql<HeartbeatState>`/* prepared: heartbeat-read */
+      select e.person_id, e.id as enrollment_id, l.kind, l.seconds, p.enrollment_id is not null as has_progress,
              p.verified_ms, p.furthest_ms, p.position_ms, p.last_accepted_at, p.last_seq,
              s.player_id as slot_player, s.enrollment_id as slot_enrollment, s.lesson_id as slot_lesson, s.version as slot_version,
              (extract(epoch from clock_timestamp()) * 1000)::bigint::text as now_ms
@@ -81,13 +90,11 @@ export async function recordHeartbeat(db: DB, personId: number, input: Heartbeat
         join lessons l on l.course_id = e.course_id and l.id = ${input.lessonId}
         left join lesson_progress p on p.enrollment_id = e.id and p.lesson_id = l.id
         left join study_slots s on s.person_id = e.person_id
-       where e.person_id = ${personId} and e.course_id = ${input.courseId}`
+       where e.person_id = ${person} and e.course_id = ${input.courseId}`
       .execute(db)
       .then((r) => r.rows[0])
-    if (!state) {
-      const enrolled = await db.selectFrom('enrollments').select('id').where('person_id', '=', personId).where('course_id', '=', input.courseId).executeTakeFirst()
-      return { kind: enrolled ? 'unknown_lesson' : 'not_enrolled' }
-    }
+    if (!state) return whyNoState(db, who, input.courseId)
+    const personId = state.person_id
     const nowMs = opts.nowMs ?? Number(state.now_ms)
     const slot: ActiveSlot =
       state.slot_player !== null ? { playerId: state.slot_player, lessonId: slotKey(state.slot_enrollment!, state.slot_lesson!) } : null
@@ -111,33 +118,52 @@ export async function recordHeartbeat(db: DB, personId: number, input: Heartbeat
     const p = outcome.progress
     const done = outcome.kind === 'credited' && outcome.done
     const now = new Date(nowMs)
-    // The slot goes to this player (claimed_at kept if it already held it) and the progress is
-    // written, both only if nobody else changed the slot since the read (see the module comment).
-    const written = await sql<{ n: number }>`
-      with s as (
-        insert into study_slots as t (person_id, player_id, enrollment_id, lesson_id, claimed_at, version)
-        values (${personId}, ${input.playerId}, ${state.enrollment_id}, ${input.lessonId}, ${now}, 1)
-        on conflict (person_id) do update set
-          player_id = excluded.player_id, enrollment_id = excluded.enrollment_id, lesson_id = excluded.lesson_id,
-          claimed_at = case when (t.player_id, t.enrollment_id, t.lesson_id) = (excluded.player_id, excluded.enrollment_id, excluded.lesson_id)
-                            then t.claimed_at else excluded.claimed_at end,
-          version = t.version + 1
-        where t.version = ${state.slot_version ?? 0}
-        returning version
-      ), p as (
-        insert into lesson_progress as lp (enrollment_id, lesson_id, verified_ms, furthest_ms, position_ms, last_accepted_at, last_seq, done_at)
-        select ${state.enrollment_id}, ${input.lessonId}, ${ms(p.verifiedSeconds)}, ${ms(p.furthestSeconds)}, ${ms(p.positionSeconds)}, ${now}, ${p.lastSeq}, ${done ? now : null}::timestamptz
-          from s
-        on conflict (enrollment_id, lesson_id) do update set
-          verified_ms = excluded.verified_ms, furthest_ms = excluded.furthest_ms, position_ms = excluded.position_ms,
-          last_accepted_at = excluded.last_accepted_at, last_seq = excluded.last_seq,
-          done_at = coalesce(lp.done_at, excluded.done_at)
-        returning 1
-      )
-      select count(*)::int as n from s`
-      .execute(db)
-      .then((r) => r.rows[0]!.n)
-    if (written === 0) continue // lost a race with another heartbeat of this person: recompute
+    const values = {
+      verified: ms(p.verifiedSeconds),
+      furthest: ms(p.furthestSeconds),
+      position: ms(p.positionSeconds),
+      seq: p.lastSeq,
+      doneAt: done ? now : null,
+    }
+    const sameSlot = slot !== null && slot.playerId === input.playerId && slot.lessonId === slotKey(state.enrollment_id, input.lessonId)
+    // The slot goes to this player and the progress is written, both only if nobody changed the
+    // slot since the read (see the module comment). The usual beat — same page, rows already there —
+    // is two plain updates; the first beat of a page or lesson upserts.
+    const written =
+      sameSlot && state.has_progress
+        ? await sql<{ n: number }>`/* prepared: heartbeat-write */
+            with s as (
+              update study_slots set version = version + 1 where person_id = ${personId} and version = ${state.slot_version} returning 1
+            ), p as (
+              update lesson_progress set verified_ms = ${values.verified}, furthest_ms = ${values.furthest}, position_ms = ${values.position},
+                     last_accepted_at = ${now}, last_seq = ${values.seq}, done_at = coalesce(done_at, ${values.doneAt}::timestamptz)
+               where enrollment_id = ${state.enrollment_id} and lesson_id = ${input.lessonId} and exists (select 1 from s)
+              returning 1
+            )
+            select count(*)::int as n from s`.execute(db)
+        : await sql<{ n: number }>`
+            with s as (
+              insert into study_slots as t (person_id, player_id, enrollment_id, lesson_id, claimed_at, version)
+              values (${personId}, ${input.playerId}, ${state.enrollment_id}, ${input.lessonId}, ${now}, 1)
+              on conflict (person_id) do update set
+                player_id = excluded.player_id, enrollment_id = excluded.enrollment_id, lesson_id = excluded.lesson_id,
+                claimed_at = case when (t.player_id, t.enrollment_id, t.lesson_id) = (excluded.player_id, excluded.enrollment_id, excluded.lesson_id)
+                                  then t.claimed_at else excluded.claimed_at end,
+                version = t.version + 1
+              where t.version = ${state.slot_version ?? 0}
+              returning version
+            ), p as (
+              insert into lesson_progress as lp (enrollment_id, lesson_id, verified_ms, furthest_ms, position_ms, last_accepted_at, last_seq, done_at)
+              select ${state.enrollment_id}, ${input.lessonId}, ${values.verified}, ${values.furthest}, ${values.position}, ${now}, ${values.seq}, ${values.doneAt}::timestamptz
+                from s
+              on conflict (enrollment_id, lesson_id) do update set
+                verified_ms = excluded.verified_ms, furthest_ms = excluded.furthest_ms, position_ms = excluded.position_ms,
+                last_accepted_at = excluded.last_accepted_at, last_seq = excluded.last_seq,
+                done_at = coalesce(lp.done_at, excluded.done_at)
+              returning 1
+            )
+            select count(*)::int as n from s`.execute(db)
+    if (written.rows[0]!.n === 0) continue // lost a race with another heartbeat of this person: recompute
 
     if (outcome.kind === 'seek_refused') return { kind: 'seek_refused', resumeAt: outcome.resumeAt }
     return {
@@ -150,6 +176,19 @@ export async function recordHeartbeat(db: DB, personId: number, input: Heartbeat
     }
   }
   return { kind: 'busy' }
+}
+
+/** The rare path: why the heartbeat's state was not found (signed out, not enrolled, no such lesson). */
+async function whyNoState(db: DB, who: Learner, courseId: string): Promise<HeartbeatResult> {
+  let personId: number
+  if ('personId' in who) personId = who.personId
+  else {
+    const row = await sessionPersonQuery(db, who.sessionToken).executeTakeFirst()
+    if (!row) return { kind: 'signed_out' }
+    personId = row.person_id
+  }
+  const enrolled = await db.selectFrom('enrollments').select('id').where('person_id', '=', personId).where('course_id', '=', courseId).executeTakeFirst()
+  return { kind: enrolled ? 'unknown_lesson' : 'not_enrolled' }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { findSessionUser } from '#app/domain/sessions.server.ts'
 import { recordHeartbeat } from '#app/domain/study.server.ts'
 import { methodNotAllowed, readJson, reply, replyError, type ApiReply, type ApiRequest } from './api.server.ts'
 import { sessionTokenFromCookies } from './auth.server.ts'
@@ -31,19 +30,21 @@ export type HeartbeatAnswer =
   | { status: 'replayed' }
   | { status: 'busy' }
 
+const signedOut = () => replyError(401, 'unauthorized', '登录已失效，请重新登录 / Please sign in again')
+
 export async function heartbeat(req: ApiRequest): Promise<ApiReply> {
   if (req.method !== 'POST') return methodNotAllowed('POST')
   const origin = req.header('origin')
   if (origin && origin !== req.origin) return replyError(403, 'forbidden', '来源不被允许 / Cross-site request refused')
   const token = sessionTokenFromCookies(req.header('cookie'))
-  const user = token ? await findSessionUser(getDb(), token) : null
-  if (!user) return replyError(401, 'unauthorized', '登录已失效，请重新登录 / Please sign in again')
+  if (!token) return signedOut()
   const json = await readJson(req)
   if (!json.ok) return json.reply
   const parsed = HeartbeatBodySchema.safeParse(json.body)
   if (!parsed.success) return replyError(400, 'invalid_body', '请求参数不正确 / Invalid heartbeat')
   const b = parsed.data
-  const r = await recordHeartbeat(getDb(), user.personId, {
+  // The session is checked in the same statement that reads the lesson state (one round trip).
+  const r = await recordHeartbeat(getDb(), { sessionToken: token }, {
     courseId: b.courseId,
     lessonId: b.lessonId,
     playerId: b.playerId,
@@ -53,6 +54,8 @@ export async function heartbeat(req: ApiRequest): Promise<ApiReply> {
     engaged: b.engaged,
   })
   switch (r.kind) {
+    case 'signed_out':
+      return signedOut()
     case 'not_enrolled':
     case 'unknown_lesson':
       return replyError(404, 'not_found', '没有该课程的报名记录或该课时 / No such enrolment or lesson')

@@ -7,16 +7,12 @@
  * peak RSS, a 1,000-applicant batch's time, and the same at 10,000 and 100,000 people.
  * A benchmark, not a test: it prints figures and never fails on them.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { hkdfSync, createHmac } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { idNumberCheckChar } from '#app/domain/id-number.ts'
 import { recreateDatabase, startTestServices, TEST_DATA_KEY } from '#test/setup/services.ts'
-
-const root = path.resolve(import.meta.dirname, '../..')
+import { buildIfNeeded, peakRssMb, startProcess, stopProcesses, waitFor } from './lib.ts'
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number)
@@ -65,29 +61,6 @@ async function seedPeople(db: pg.Client, from: number, to: number) {
   await db.query('analyze')
 }
 
-function startProcess(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-}
-
-async function waitFor(url: string, init?: RequestInit) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(url, init)
-      if (r.status < 500) return
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`${url} did not come up`)
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return Math.round(kb / 1024)
-}
-
 async function load(url: string, headers: Record<string, string>, people: number) {
   let n = 0
   const result = await autocannon({
@@ -106,9 +79,7 @@ async function load(url: string, headers: Record<string, string>, people: number
 }
 
 async function main() {
-  if (!existsSync(path.join(root, 'build/server/index.js'))) {
-    spawnSync(process.execPath, [path.join(root, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], { cwd: root, stdio: 'inherit' })
-  }
+  buildIfNeeded()
   const services = await startTestServices((s) => console.log(s))
   const url = await recreateDatabase(services.adminUrl, 'xueshi_bench')
   const { createDb } = await import('#app/lib/db.server.ts')
@@ -165,9 +136,7 @@ async function main() {
       batchTimes.push(performance.now() - t)
     }
     batchTimes.sort((a, b) => a - b)
-    web.kill('SIGTERM')
-    floor.kill('SIGTERM')
-    await Promise.all([web, floor].map((c) => new Promise((r) => c.once('exit', r))))
+    await stopProcesses([web, floor])
 
     rows.push(
       `${String(size).padStart(7)} people | app ${String(app.rps).padStart(5)} checks/s p50 ${app.p50} ms p99 ${app.p99} ms (errors ${app.errors}) | ` +
