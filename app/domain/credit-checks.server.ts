@@ -83,7 +83,7 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
   type Row = { id: number; id_number_hash: Buffer; region_code: string | null; title_year: number | null; ce_year: number | null; category: Category | null; counted_hours: string | null }
   const rows = hashes.length
     ? (
-        await sql<Row>`
+        await sql<Row>`/* prepared: check-people */
           select p.id, p.id_number_hash, p.region_code, p.title_year, t.ce_year, t.category, t.counted_hours
           from people p left join hour_totals t on t.person_id = p.id
           where p.id_number_hash = any(${hashes}::bytea[])`.execute(db)
@@ -160,7 +160,7 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
 /** One statement shape whatever the number of rows (arrays + unnest), so PostgreSQL reuses its plan. */
 async function insertChecks(db: DB, rows: Insertable<CreditChecksTable>[]) {
   const col = <K extends keyof Insertable<CreditChecksTable>>(k: K) => rows.map((r) => r[k] ?? null)
-  await sql`
+  await sql`/* prepared: check-record */
     insert into credit_checks (id, api_client_id, requested_by, person_id, id_number_hash, id_number_masked,
                                application_year, eligible, policy_version, answer, created_at)
     select * from unnest(${col('id')}::text[], ${col('api_client_id')}::bigint[], ${col('requested_by')}::bigint[],
