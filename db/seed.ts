@@ -132,8 +132,62 @@ const DEMO_EVIDENCE = Buffer.from(
 
 export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'already-seeded'> {
   const result = await seedPeopleAndHours(db)
-  if (result === 'seeded') await seedPendingClaim(db)
+  if (result === 'seeded') {
+    await seedPendingClaim(db)
+    await seedStudy(db)
+  }
   return result
+}
+
+/**
+ * Online study through the real rules (heartbeats on a past clock, the quiz): 陈静 finished
+ * 专业技术人员职业道德 this year (its hours are on 我的学时), 赵磊 is part-way through BIM 技术应用,
+ * 孙丽 has done the first lesson of 合理用药. Skipped for a course that is not in content/ any more.
+ */
+async function seedStudy(db: Kysely<Database>) {
+  const { enroll, recordHeartbeat } = await import('#app/domain/study.server.ts')
+  const { openQuiz, submitQuiz } = await import('#app/domain/quiz.server.ts')
+  const personOf = async (phone: string) => (await db.selectFrom('accounts').select('person_id').where('phone', '=', phone).executeTakeFirstOrThrow()).person_id
+  const now = Date.now()
+  const jan2 = Date.UTC(new Date(now).getUTCFullYear(), 0, 2)
+  // Days ago, but never before 2 January of this year, so the hours land in this CE year.
+  const daysAgo = (d: number) => Math.max(jan2 + d * 3600_000, now - d * 86_400_000)
+
+  /** Studies `seconds` of a lesson in 30 s heartbeats starting at `from` (ms); returns the end time. */
+  async function study(personId: number, courseId: string, lesson: { id: string; kind: string }, seconds: number, from: number) {
+    let at = from
+    let seq = 0
+    const beat = (extra: object) => recordHeartbeat(db, personId, { courseId, lessonId: lesson.id, playerId: `demo-${personId}-${from}`, seq: seq++, engaged: true, ...extra }, { nowMs: at })
+    await beat({ start: true, positionSeconds: 0 })
+    for (let done = 0; done < seconds; ) {
+      const step = Math.min(30, seconds - done)
+      at += step * 1000
+      done += step
+      await beat({ positionSeconds: done })
+    }
+    return at + 60_000
+  }
+
+  async function take(phone: string, courseId: string, lessons: number | 'all', opts: { partSeconds?: number; finish?: boolean; startDaysAgo: number }) {
+    const personId = await personOf(phone)
+    if (!(await enroll(db, personId, courseId)).ok) return
+    const all = await db.selectFrom('lessons').select(['id', 'kind', 'seconds']).where('course_id', '=', courseId).orderBy('position').execute()
+    const count = lessons === 'all' ? all.length : lessons
+    let at = daysAgo(opts.startDaysAgo)
+    for (const l of all.slice(0, count)) at = await study(personId, courseId, l, l.seconds, at)
+    const next = all[count]
+    if (next && opts.partSeconds) at = await study(personId, courseId, next, opts.partSeconds, at)
+    if (!opts.finish) return
+    const quiz = await openQuiz(db, personId, courseId, { now: new Date(at) })
+    if (quiz.kind !== 'open') throw new Error(`demo quiz for ${courseId}: ${quiz.kind}`)
+    const key = (await db.selectFrom('courses').select('quiz').where('id', '=', courseId).executeTakeFirstOrThrow()).quiz as { questions: { id: string; answer: number }[] }
+    const answers = Object.fromEntries(key.questions.map((q) => [q.id, q.answer]))
+    await submitQuiz(db, personId, courseId, quiz.sitting.attemptId, answers, { now: new Date(at + 10 * 60_000) })
+  }
+
+  await take('13900000011', 'professional-ethics', 'all', { finish: true, startDaysAgo: 20 })
+  await take('13900000012', 'bim-application', 2, { partSeconds: 20 * 60, startDaysAgo: 3 })
+  await take('13900000013', 'rational-drug-use', 1, { startDaysAgo: 5 })
 }
 
 /** 赵磊 reported a conference outside the platform this year: waiting for Changchun HR (张伟). */

@@ -206,7 +206,7 @@ export function LessonPlayer(props: Props) {
     }
   }, [beat])
 
-  const pct = Math.min(100, Math.floor((verified / doneAt) * 100))
+  const pct = Math.min(100, Math.floor((verified / requiredSeconds) * 100))
   const statusText: Record<Status, string> = {
     starting: t('player.status.starting'),
     counting: t('player.status.counting'),
@@ -238,13 +238,13 @@ export function LessonPlayer(props: Props) {
       <div className="player-meter" aria-live="polite">
         <div className="meter-head">
           <span>
-            {t('player.verified')} <strong data-testid="verified">{clock(verified)}</strong> / {clock(doneAt)}
+            {t('player.verified')} <strong data-testid="verified">{clock(verified)}</strong> / {clock(requiredSeconds)}
           </span>
           <span className={`player-status player-status-${status}`} data-testid="player-status">
             {done ? t('player.status.done') : statusText[status]}
           </span>
         </div>
-        <div className="meter-bar" role="progressbar" aria-label={t('player.verified')} aria-valuemin={0} aria-valuemax={doneAt} aria-valuenow={Math.min(verified, doneAt)}>
+        <div className="meter-bar" role="progressbar" aria-label={t('player.verified')} aria-valuemin={0} aria-valuemax={requiredSeconds} aria-valuenow={Math.min(verified, requiredSeconds)}>
           <span className={done ? 'ok' : 'short'} style={{ width: `${pct}%` }} />
         </div>
       </div>

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
+import { normalizeHours } from './decimal.ts'
 import { sessionPersonQuery } from './sessions.server.ts'
 import { applyHeartbeat, type ActiveSlot, type LessonRule, type Progress } from './study-time.ts'
 
@@ -276,7 +277,7 @@ export async function courseProgress(db: DB, personId: number, courseId: string)
     enrollmentId: enrollment.id,
     enrolledAt: new Date(enrollment.enrolled_at).toISOString(),
     completedAt: enrollment.completed_at ? new Date(enrollment.completed_at).toISOString() : null,
-    creditedHours: enrollment.hours ?? null,
+    creditedHours: enrollment.hours === null ? null : normalizeHours(enrollment.hours),
     ledgerEntryId: enrollment.ledger_entry_id,
     lessons: views,
     lessonsDone,

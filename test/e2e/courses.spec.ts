@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
-import { DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, test } from './fixtures.ts'
+import { DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, SCREENSHOT_DIR, test } from './fixtures.ts'
 
 const VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/e2e-content/course-videos/e2e-short.mp4')
 const COURSE = '端到端测试短课程'
@@ -100,6 +100,7 @@ test('a learner finds a course, watches the video, reads the text, passes the qu
     // Counting while the page is visible and in use.
     await expect(page.getByTestId('player-status')).toHaveText('正在计时', { timeout: 15_000 })
     await page.mouse.move(200, 300)
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lesson-text-counting-desktop.png'), fullPage: true })
     await expect(page.getByTestId('player-status')).toHaveText('本讲已完成', { timeout: 40_000 })
   })
 
@@ -109,12 +110,14 @@ test('a learner finds a course, watches the video, reads the text, passes the qu
     // Submitting with nothing chosen is refused with a message, and changes nothing.
     await page.getByRole('button', { name: '交卷' }).click()
     await expect(page.getByRole('alert')).toContainText('还有 5 题没有作答')
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'quiz-incomplete-desktop.png'), fullPage: true })
     for (const [question, answer] of Object.entries(ANSWERS)) {
       await page.getByRole('group', { name: question }).getByLabel(answer, { exact: true }).check()
     }
     await page.getByRole('button', { name: '交卷' }).click()
     await expect(page.getByTestId('quiz-result')).toContainText('测验通过')
     await expect(page.getByTestId('quiz-result')).toContainText(`已计入 ${new Date().getFullYear()} 年度 0.01 学时`)
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'quiz-passed-desktop.png'), fullPage: true })
   })
 
   await test.step('see the hours on 我的学时 at once', async () => {
@@ -135,6 +138,7 @@ test('a second page takes over the study slot and the first is told why', async 
   await serveTestVideo(first)
   await first.goto('/courses/e2e-short-course')
   await first.getByRole('button', { name: '报名学习' }).click()
+  await expect(first.getByTestId('course-progress')).toBeVisible()
   await first.goto('/courses/e2e-short-course/lessons/short-text')
   await expect(first.getByTestId('player-status')).toHaveText('正在计时', { timeout: 15_000 })
 

@@ -82,6 +82,8 @@ describe('courses as content', () => {
     ['civil-code', (f: any) => (f.id = 'civil-law'), /civil-code\.md: id: "civil-law" does not match the file name/],
     ['civil-code', (f: any) => (f.lessons[0].minutes = 0), /civil-code\.md: lessons\.0\.minutes: must be above 0/],
     ['civil-code', (f: any) => (f.lessons[0].colour = 'red'), /civil-code\.md: lessons\.0: Unrecognized key/],
+    ['civil-code', (f: any) => (f.quiz.retryMinutes = -5), /civil-code\.md: quiz\.retryMinutes: must be 0–1440/],
+    ['civil-code', (f: any) => (f.quiz.retryMinutes = 2.5), /civil-code\.md: quiz\.retryMinutes: must be whole minutes/],
   ])('a bad file is refused naming the file and field: %s (%#)', (id, edit, message) => {
     const dir = tempCourse(id, edit)
     expect(() => loadCourseFiles(dir, OPTS)).toThrow(CourseFileError)
@@ -230,7 +232,7 @@ describe('the catalog', () => {
     expect(ok.status).toBe(200)
     expect(ok.data.course.hours).toBe('4')
     expect(ok.data.course.lessons[0]).toEqual({ id: 'intro-video', title: '导学视频：BIM 技术概述', kind: 'video', seconds: 30 })
-    expect(ok.data.course.quiz).toEqual({ passMark: 60, questionCount: 5 })
+    expect(ok.data.course.quiz).toEqual({ passMark: 60, questionCount: 5, retryMinutes: 10 })
     expect(JSON.stringify(ok.data)).not.toMatch(/"answer"|"body"/)
     for (const id of ['no-such-course', '../etc/passwd', 'CIVIL-CODE']) {
       const res = await call(courseRoute.loader, makeRequest(`/courses/${encodeURIComponent(id)}`), { id })
