@@ -130,7 +130,7 @@ test('a learner finds a course, watches the video, reads the text, passes the qu
   })
 })
 
-test('a second page takes over the study slot and the first is told why', async ({ browser }) => {
+test('a hidden page pauses; a second page takes over the study slot and the first is told why', async ({ browser }) => {
   test.setTimeout(60_000)
   const context = await browser.newContext()
   const first = await context.newPage()
@@ -140,6 +140,16 @@ test('a second page takes over the study slot and the first is told why', async 
   await first.getByRole('button', { name: '报名学习' }).click()
   await expect(first.getByTestId('course-progress')).toBeVisible()
   await first.goto('/courses/e2e-short-course/lessons/short-text')
+  await expect(first.getByTestId('player-status')).toHaveText('正在计时', { timeout: 15_000 })
+  // Hiding the page stops the count and says why; showing it again resumes.
+  const setVisibility = (state: 'hidden' | 'visible') =>
+    first.evaluate((s) => {
+      Object.defineProperty(document, 'visibilityState', { value: s, configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    }, state)
+  await setVisibility('hidden')
+  await expect(first.getByTestId('player-status')).toHaveText('已暂停：页面不在前台')
+  await setVisibility('visible')
   await expect(first.getByTestId('player-status')).toHaveText('正在计时', { timeout: 15_000 })
 
   const second = await context.newPage()

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { courseFigures, setPublished } from '#app/domain/course-admin.server.ts'
 import { loadCourseFiles, syncCourses } from '#app/domain/courses.server.ts'
 import { openQuiz, submitQuiz, type QuizSitting } from '#app/domain/quiz.server.ts'
+import { revokeAllSessions } from '#app/domain/sessions.server.ts'
 import { courseProgress, enroll, recordHeartbeat } from '#app/domain/study.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { PROJECT_ROOT } from '#app/cli/services.ts'
@@ -189,6 +190,9 @@ describe('the heartbeat endpoint', () => {
     // A second page takes the slot; the first page's next heartbeat is 409 and earns nothing.
     expect((await post({ ...body, playerId: 'player-second', lessonId: 'short-video' }, { Cookie: p.cookie })).status).toBe(200)
     expect(await post({ ...body, seq: 1, start: false, engaged: true }, { Cookie: p.cookie })).toMatchObject({ status: 409, data: { status: 'taken_over' } })
+    // Signing out everywhere ends heartbeats at once (no cached session).
+    await revokeAllSessions(getDb(), p.accountId)
+    expect((await post({ ...body, seq: 5 }, { Cookie: p.cookie })).status).toBe(401)
   })
 })
 

@@ -133,3 +133,22 @@ describe('online study on the server', () => {
     if (r.kind === 'credited') expect(r.verifiedSeconds).toBeLessThan(2)
   })
 })
+
+describe('forged heartbeats', () => {
+  test('a page that does not hold the slot, a jump ahead on start, or a huge claimed position earn nothing', async () => {
+    const pid = await learner()
+    const v = await lessonOf('video')
+    await enroll(getDb(), pid, v.course_id)
+    const base = { courseId: v.course_id, lessonId: v.id, engaged: true }
+    await recordHeartbeat(getDb(), pid, { ...base, playerId: 'real-page', seq: 0, start: true, positionSeconds: 0 }, { nowMs: T0 })
+    await recordHeartbeat(getDb(), pid, { ...base, playerId: 'real-page', seq: 1, positionSeconds: 10 }, { nowMs: T0 + 10_000 })
+    // A script inventing a player id without starting: told it was taken over, nothing changes.
+    expect(await recordHeartbeat(getDb(), pid, { ...base, playerId: 'forged', seq: 99, positionSeconds: 20 }, { nowMs: T0 + 20_000 })).toEqual({ kind: 'taken_over' })
+    expect(await verifiedMs(pid, v.course_id, v.id)).toBe(10_000)
+    // Starting a new page at the end of the video: refused, and a start is owed no time anyway.
+    expect(await recordHeartbeat(getDb(), pid, { ...base, playerId: 'forged-2', seq: 0, start: true, positionSeconds: v.seconds }, { nowMs: T0 + 21_000 })).toEqual({ kind: 'seek_refused', resumeAt: 10 })
+    // A position far beyond the media length is clamped to it, then refused as a seek.
+    expect(await recordHeartbeat(getDb(), pid, { ...base, playerId: 'forged-2', seq: 1, positionSeconds: 1e6 }, { nowMs: T0 + 30_000 })).toEqual({ kind: 'seek_refused', resumeAt: 10 })
+    expect(await verifiedMs(pid, v.course_id, v.id)).toBe(10_000)
+  })
+})
