@@ -12,7 +12,7 @@ import autocannon from 'autocannon'
 import pg from 'pg'
 import { idNumberCheckChar } from '#app/domain/id-number.ts'
 import { recreateDatabase, startTestServices, TEST_DATA_KEY } from '#test/setup/services.ts'
-import { buildIfNeeded, peakRssMb, startProcess, stopProcesses, waitFor } from './lib.ts'
+import { buildIfNeeded, haveWrk, peakRssMb, startProcess, stopProcesses, waitFor, wrkPost } from './lib.ts'
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number)
@@ -62,6 +62,10 @@ async function seedPeople(db: pg.Client, from: number, to: number) {
 }
 
 async function load(url: string, headers: Record<string, string>, people: number) {
+  if (haveWrk()) {
+    const bodies = Array.from({ length: Math.min(people, 20_000) }, (_, k) => JSON.stringify({ idNumber: idFor((k * 7919) % people), applicationYear: 2026 }))
+    return wrkPost(url, bodies, { connections: CONNECTIONS, seconds: DURATION, headers })
+  }
   let n = 0
   const result = await autocannon({
     url,
@@ -147,7 +151,7 @@ async function main() {
   }
   await db.end()
   await services.stop()
-  console.log(`\ncredit-check benchmark (${CONNECTIONS} connections, ${DURATION} s each, ${process.env.BENCH_LOG_LEVEL ?? 'info'} logging)`)
+  console.log(`\ncredit-check benchmark (${CONNECTIONS} connections, ${DURATION} s each, load from ${haveWrk() ? 'wrk' : 'autocannon'}, ${process.env.BENCH_LOG_LEVEL ?? 'info'} logging)`)
   for (const r of rows) console.log(r)
 }
 

@@ -1,6 +1,7 @@
 /** Pieces the benchmarks share: processes, readiness, peak memory, and the production build. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 export const root = path.resolve(import.meta.dirname, '../..')
@@ -39,4 +40,33 @@ export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
   return Math.round(kb / 1024)
+}
+
+export type LoadResult = { rps: number; p50: number; p99: number; errors: number }
+
+/** True when `wrk` is installed: a C load generator that leaves more of a small machine to the servers. */
+export function haveWrk(): boolean {
+  return process.env.BENCH_LOADGEN !== 'autocannon' && spawnSync('wrk', ['--version']).error === undefined
+}
+
+/**
+ * Loads `url` with POSTs of the given bodies (used in turn) for `seconds` with `connections`
+ * connections, using wrk (2 threads). Headers apply to every request.
+ */
+export function wrkPost(url: string, bodies: string[], opts: { connections: number; seconds: number; headers?: Record<string, string> }): LoadResult {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xs-wrk-'))
+  const file = path.join(dir, 'bodies.txt')
+  writeFileSync(file, bodies.join('\n'))
+  const headers = Object.entries(opts.headers ?? {})
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('|')
+  const r = spawnSync('wrk', ['-t2', `-c${opts.connections}`, `-d${opts.seconds}s`, '--timeout', '5s', '-s', path.join(root, 'test/bench/wrk-post.lua'), url], {
+    env: { ...process.env, WRK_BODIES: file, WRK_HEADERS: headers },
+    encoding: 'utf8',
+  })
+  rmSync(dir, { recursive: true, force: true })
+  const m = /WRK_RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stdout)
+  if (!m) throw new Error(`wrk failed: ${r.stderr || r.stdout}`)
+  const [requests, micros, p50, p99, errors] = m.slice(1).map(Number) as [number, number, number, number, number]
+  return { rps: Math.round(requests / (micros / 1e6)), p50: Math.round(p50 * 10) / 10, p99: Math.round(p99 * 10) / 10, errors }
 }
