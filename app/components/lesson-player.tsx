@@ -188,21 +188,18 @@ export function LessonPlayer(props: Props) {
     }
     const onPause = () => void beat({ engaged: true })
     if (v.readyState >= 1) onLoaded()
-    v.addEventListener('loadedmetadata', onLoaded)
-    v.addEventListener('timeupdate', onTime)
-    v.addEventListener('seeking', onSeeking)
-    v.addEventListener('ratechange', onRate)
-    v.addEventListener('play', onPlay)
-    v.addEventListener('pause', onPause)
-    v.addEventListener('ended', onPause)
+    const listeners: [string, () => void][] = [
+      ['loadedmetadata', onLoaded],
+      ['timeupdate', onTime],
+      ['seeking', onSeeking],
+      ['ratechange', onRate],
+      ['play', onPlay],
+      ['pause', onPause],
+      ['ended', onPause],
+    ]
+    for (const [event, fn] of listeners) v.addEventListener(event, fn)
     return () => {
-      v.removeEventListener('loadedmetadata', onLoaded)
-      v.removeEventListener('timeupdate', onTime)
-      v.removeEventListener('seeking', onSeeking)
-      v.removeEventListener('ratechange', onRate)
-      v.removeEventListener('play', onPlay)
-      v.removeEventListener('pause', onPause)
-      v.removeEventListener('ended', onPause)
+      for (const [event, fn] of listeners) v.removeEventListener(event, fn)
     }
   }, [beat])
 

@@ -320,3 +320,37 @@ export async function lessonForPlayer(db: DB, personId: number, courseId: string
     nextId: progress.lessons[index + 1]?.id ?? null,
   }
 }
+
+export type MyCourse = { courseId: string; title: string; hours: string; lessons: number; lessonsDone: number; completedAt: string | null; nextLessonId: string | null }
+
+/** The courses a person is enrolled in, unfinished first, with progress and where to go on. */
+export async function myCourses(db: DB, personId: number): Promise<MyCourse[]> {
+  const rows = await db
+    .selectFrom('enrollments as e')
+    .innerJoin('courses as c', 'c.id', 'e.course_id')
+    .innerJoin('lessons as l', 'l.course_id', 'c.id')
+    .leftJoin('lesson_progress as p', (j) => j.onRef('p.enrollment_id', '=', 'e.id').onRef('p.lesson_id', '=', 'l.id'))
+    .select(['c.id', 'c.title', 'c.hours', 'e.completed_at', 'e.enrolled_at', 'l.id as lesson_id', 'l.position', 'p.done_at'])
+    .where('e.person_id', '=', personId)
+    .orderBy('e.enrolled_at', 'desc')
+    .orderBy('l.position')
+    .execute()
+  const byCourse = new Map<string, MyCourse>()
+  for (const r of rows) {
+    const c = byCourse.get(r.id) ?? {
+      courseId: r.id,
+      title: r.title,
+      hours: normalizeHours(r.hours),
+      lessons: 0,
+      lessonsDone: 0,
+      completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
+      nextLessonId: null,
+    }
+    c.lessons++
+    if (r.done_at) c.lessonsDone++
+    else c.nextLessonId ??= r.lesson_id
+    byCourse.set(r.id, c)
+  }
+  const list = [...byCourse.values()]
+  return [...list.filter((c) => !c.completedAt), ...list.filter((c) => c.completedAt)]
+}

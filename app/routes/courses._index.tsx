@@ -7,18 +7,21 @@ import { pageTitle } from '#app/lib/meta.ts'
 import { useLang, useT } from '#app/lib/use-t.ts'
 import { seriesLabel } from '#app/components/course-labels.ts'
 import { currentRules } from '#app/domain/hours.server.ts'
+import { myCourses } from '#app/domain/study.server.ts'
+import { getUser } from '#app/lib/auth.server.ts'
 
 export const meta = pageTitle('courses.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseCatalogQuery(new URL(request.url).searchParams)
   const db = getDb()
-  const [courses, series, rules] = await Promise.all([listCourses(db, query), catalogSeries(db), currentRules(db)])
-  return { query, courses, series, minutesPerHour: rules?.minutesPerHour ?? null }
+  const user = await getUser(request)
+  const [courses, series, rules, mine] = await Promise.all([listCourses(db, query), catalogSeries(db), currentRules(db), user ? myCourses(db, user.personId) : []])
+  return { query, courses, series, minutesPerHour: rules?.minutesPerHour ?? null, mine }
 }
 
 export default function CoursesCatalog() {
-  const { query, courses, series, minutesPerHour } = useLoaderData<typeof loader>()
+  const { query, courses, series, minutesPerHour, mine } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state === 'loading'
@@ -27,6 +30,26 @@ export default function CoursesCatalog() {
     <>
       <h1>{t('courses.title')}</h1>
       <p className="lead">{t('courses.lead', { minutes: minutesPerHour ?? '—' })}</p>
+      {mine.length ? (
+        <section className="panel my-courses" aria-labelledby="mine-title">
+          <h2 id="mine-title">{t('courses.mine')}</h2>
+          <ul className="my-course-list">
+            {mine.map((c) => (
+              <li key={c.courseId}>
+                <Link to={`/courses/${c.courseId}`}>{c.title}</Link>{' '}
+                <span className="muted small">
+                  {c.completedAt ? t('courses.mine.done', { hours: c.hours }) : t('course.progress', { done: c.lessonsDone, count: c.lessons })}
+                </span>{' '}
+                {c.completedAt ? null : (
+                  <Link className="small" to={c.nextLessonId ? `/courses/${c.courseId}/lessons/${c.nextLessonId}` : `/courses/${c.courseId}/quiz`}>
+                    {c.nextLessonId ? t('course.continue') : t('course.takeQuiz')}
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <Form method="get" className="catalog-filters" role="search" aria-label={t('courses.filters')}>
         <div className="field catalog-q">
           <label htmlFor="q">{t('courses.q')}</label>

@@ -12,6 +12,7 @@ import { action as quizAction, loader as quizLoader } from '#app/routes/courses.
 import { loader as lessonLoader } from '#app/routes/courses.$id_.lessons.$lessonId.tsx'
 import { action as adminAction, loader as adminLoader } from '#app/routes/admin.courses.tsx'
 import { action as courseAction, loader as courseLoader } from '#app/routes/courses.$id.tsx'
+import { loader as catalogLoader } from '#app/routes/courses._index.tsx'
 import { call, makeRequest } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
 
@@ -155,7 +156,12 @@ describe('completing an online course', () => {
     const enrolled = await call(courseAction, makeRequest(`/courses/${COURSE}`, { form: {}, cookie: p.cookie }), { id: COURSE })
     expect(enrolled).toMatchObject({ status: 302 })
     expect(enrolled.headers.get('Location')).toBe(`/courses/${COURSE}?enrolled=1`)
+    const catalog = () => call(catalogLoader, makeRequest('/courses', { cookie: p.cookie }))
+    expect((await catalog()).data.mine).toEqual([
+      { courseId: COURSE, title: '端到端测试短课程', hours: '0.01', lessons: 2, lessonsDone: 0, completedAt: null, nextLessonId: 'short-video' },
+    ])
     await studyAll(p.personId)
+    expect((await catalog()).data.mine[0]).toMatchObject({ lessonsDone: 2, nextLessonId: null })
     const page = await call(quizLoader, makeRequest(`/courses/${COURSE}/quiz`, { cookie: p.cookie }), { id: COURSE })
     const sitting = page.data.quiz.sitting as QuizSitting
     const form: Record<string, string> = { attemptId: String(sitting.attemptId) }
@@ -164,6 +170,9 @@ describe('completing an online course', () => {
     expect(res.data).toMatchObject({ kind: 'graded', passed: true, hours: '0.01' })
     const course = await call(courseLoader, makeRequest(`/courses/${COURSE}`, { cookie: p.cookie }), { id: COURSE })
     expect(course.data.progress).toMatchObject({ lessonsDone: 2, creditedHours: '0.01' })
+    expect((await catalog()).data.mine[0]).toMatchObject({ completedAt: expect.any(String) })
+    // Signed out, the catalog has no personal list.
+    expect((await call(catalogLoader, makeRequest('/courses'))).data.mine).toEqual([])
   })
 })
 
