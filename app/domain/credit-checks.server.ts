@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Insertable } from 'kysely'
 import type { Category, CreditChecksTable, Database } from '#db/schema.ts'
+import { coalescing, coalescingPer } from '#app/lib/coalesce.server.ts'
 import { lookupHash } from '#app/lib/crypto.server.ts'
 import { evaluateCheck, governingPolicy, type Counted, type Evaluation, type PolicyForCheck } from './credit-check.ts'
 import { normalizeHours } from './decimal.ts'
@@ -62,8 +63,8 @@ function inScope(scopeRegion: string, personRegion: string | null): boolean {
 }
 
 /**
- * Checks many applicants with three queries whatever their number: people by hash, their totals,
- * one insert of all answers. Each item is an answer or an item error, in request order.
+ * Checks many applicants with two statements whatever their number: the people and their totals
+ * by hash, one insert of all answers; concurrent calls share both (see coalescing). Each item is an answer or an item error, in request order.
  */
 export async function runChecks(db: DB, requester: Requester, requests: CheckRequest[]): Promise<({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[]> {
   const max = maxApplicationYear()
@@ -78,17 +79,7 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
   })
   const valid = parsed.filter((p) => p.kind === 'ok')
   const hashes = valid.map((v) => v.hash)
-  // One indexed query for the people and all their yearly totals.
-  // The hot path of the check: a fixed SQL text (no query building per request).
-  type Row = { id: number; id_number_hash: Buffer; region_code: string | null; title_year: number | null; ce_year: number | null; category: Category | null; counted_hours: string | null }
-  const rows = hashes.length
-    ? (
-        await sql<Row>`/* prepared: check-people */
-          select p.id, p.id_number_hash, p.region_code, p.title_year, t.ce_year, t.category, t.counted_hours
-          from people p left join hour_totals t on t.person_id = p.id
-          where p.id_number_hash = any(${hashes}::bytea[])`.execute(db)
-      ).rows
-    : []
+  const rows = (await readPeople(db, hashes)).flat()
   const byHash = new Map<string, { id: number; region_code: string | null; title_year: number | null }>()
   const totals = new Map<number, Map<number, Counted>>()
   for (const r of rows) {
@@ -174,34 +165,37 @@ async function insertChecks(db: DB, rows: Insertable<CreditChecksTable>[]) {
  * that arrive meanwhile wait and then go in together, so a burst of checks shares one WAL flush
  * instead of paying one each. Every caller still gets its answer only after its row is durable.
  */
-const queues = new WeakMap<DB, { pending: { rows: Insertable<CreditChecksTable>[]; done: (e?: unknown) => void }[]; flushing: boolean }>()
+const recordChecks = coalescingPer((db: DB) =>
+  coalescing(async (rows: Insertable<CreditChecksTable>[]) => {
+    await insertChecks(db, rows)
+    return rows.map(() => true)
+  }, 200),
+)
 
-function recordChecks(db: DB, rows: Insertable<CreditChecksTable>[]): Promise<void> {
-  let q = queues.get(db)
-  if (!q) {
-    q = { pending: [], flushing: false }
-    queues.set(db, q)
-  }
-  const queue = q
-  return new Promise<void>((resolve, reject) => {
-    queue.pending.push({ rows, done: (e) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve()) })
-    if (!queue.flushing) void flush(db, queue)
-  })
-}
+type PersonTotalsRow = { id: number; id_number_hash: Buffer; region_code: string | null; title_year: number | null; ce_year: number | null; category: Category | null; counted_hours: string | null }
 
-async function flush(db: DB, queue: { pending: { rows: Insertable<CreditChecksTable>[]; done: (e?: unknown) => void }[]; flushing: boolean }) {
-  queue.flushing = true
-  while (queue.pending.length) {
-    const batch = queue.pending.splice(0, 200)
-    try {
-      await insertChecks(db, batch.flatMap((b) => b.rows))
-      for (const b of batch) b.done()
-    } catch (e) {
-      for (const b of batch) b.done(e)
+/**
+ * The people with these ID hashes and all their yearly totals, one indexed query (a fixed SQL text,
+ * prepared per connection). Concurrent checks share the query: each gets the rows of its own hashes.
+ */
+const readPeople = coalescingPer((db: DB) =>
+  coalescing(async (hashes: Buffer[]) => {
+    const rows = (
+      await sql<PersonTotalsRow>`/* prepared: check-people */
+        select p.id, p.id_number_hash, p.region_code, p.title_year, t.ce_year, t.category, t.counted_hours
+        from people p left join hour_totals t on t.person_id = p.id
+        where p.id_number_hash = any(${hashes}::bytea[])`.execute(db)
+    ).rows
+    const byHash = new Map<string, PersonTotalsRow[]>()
+    for (const r of rows) {
+      const k = r.id_number_hash.toString('hex')
+      const list = byHash.get(k)
+      if (list) list.push(r)
+      else byHash.set(k, [r])
     }
-  }
-  queue.flushing = false
-}
+    return hashes.map((h) => byHash.get(h.toString('hex')) ?? [])
+  }),
+)
 
 /** A stored answer, for the client that asked it (or HR/admin with `scopeRegion`). */
 export async function getCheck(db: DB, checkId: string, owner: { apiClientId: number } | { scopeRegion: string }): Promise<CheckAnswer | null> {

@@ -11,6 +11,7 @@ function getClient(): Redis {
   if (!client) {
     client = new Redis(getEnv().REDIS_URL, {
       enableOfflineQueue: false,
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       lazyConnect: true,
