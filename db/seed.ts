@@ -148,10 +148,12 @@ async function seedStudy(db: Kysely<Database>) {
   const { enroll, recordHeartbeat } = await import('#app/domain/study.server.ts')
   const { openQuiz, submitQuiz } = await import('#app/domain/quiz.server.ts')
   const personOf = async (phone: string) => (await db.selectFrom('accounts').select('person_id').where('phone', '=', phone).executeTakeFirstOrThrow()).person_id
+  const { ceYearOf } = await import('#app/domain/ce-year.ts')
   const now = Date.now()
-  const jan2 = Date.UTC(new Date(now).getUTCFullYear(), 0, 2)
-  // Days ago, but never before 2 January of this year, so the hours land in this CE year.
-  const daysAgo = (d: number) => Math.max(jan2 + d * 3600_000, now - d * 86_400_000)
+  // Midnight of 1 January of this CE year in China (UTC+8).
+  const yearStart = Date.UTC(ceYearOf(new Date(now)), 0, 1) - 8 * 3600_000
+  // Days ago, but never before this CE year began, so the demo hours land in this year.
+  const daysAgo = (d: number) => Math.max(yearStart + d * 60_000, now - d * 86_400_000)
 
   /** Studies `seconds` of a lesson in 30 s heartbeats starting at `from` (ms); returns the end time. */
   async function study(personId: number, courseId: string, lesson: { id: string; kind: string }, seconds: number, from: number) {

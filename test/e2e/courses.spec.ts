@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
+import { ceYearOf } from '#app/domain/ce-year.ts'
 import { DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, SCREENSHOT_DIR, test } from './fixtures.ts'
 
 const VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/e2e-content/course-videos/e2e-short.mp4')
@@ -116,7 +117,7 @@ test('a learner finds a course, watches the video, reads the text, passes the qu
     }
     await page.getByRole('button', { name: '交卷' }).click()
     await expect(page.getByTestId('quiz-result')).toContainText('测验通过')
-    await expect(page.getByTestId('quiz-result')).toContainText(`已计入 ${new Date().getFullYear()} 年度 0.01 学时`)
+    await expect(page.getByTestId('quiz-result')).toContainText(`已计入 ${ceYearOf(new Date())} 年度 0.01 学时`)
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'quiz-passed-desktop.png'), fullPage: true })
   })
 
