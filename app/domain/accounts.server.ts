@@ -219,3 +219,22 @@ export async function countPeopleInScope(db: DB, scopeRegion: string, provinceCo
 }
 
 export type { Role }
+
+export type DisableResult = { ok: true; changed: boolean } | { ok: false; error: 'self' | 'not_found' }
+
+/**
+ * An admin disables an account (someone left, a key role changed hands) or enables it again.
+ * Disabling signs it out everywhere at once (sessions of a disabled account stop working anyway:
+ * findSessionUser checks `disabled_at`) and refuses its logins. An admin cannot disable their own
+ * account, so the last admin can never lock everyone out. Audited; the caller's transaction.
+ */
+export async function setAccountDisabled(trx: DB, accountId: number, disabled: boolean, actorAccountId: number): Promise<DisableResult> {
+  if (accountId === actorAccountId) return { ok: false, error: 'self' }
+  const row = await trx.selectFrom('accounts').select(['id', 'disabled_at']).where('id', '=', accountId).forUpdate().executeTakeFirst()
+  if (!row) return { ok: false, error: 'not_found' }
+  if (Boolean(row.disabled_at) === disabled) return { ok: true, changed: false }
+  await trx.updateTable('accounts').set({ disabled_at: disabled ? new Date() : null }).where('id', '=', accountId).execute()
+  if (disabled) await trx.updateTable('sessions').set({ revoked_at: new Date() }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute()
+  await audit(trx, { actorAccountId, action: disabled ? 'account.disable' : 'account.enable', targetType: 'account', targetId: accountId })
+  return { ok: true, changed: true }
+}

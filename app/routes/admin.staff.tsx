@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-r
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useState } from 'react'
 import { fieldErrors, STAFF_ROLES, StaffSchema, type FieldErrors } from '#app/domain/accounts.schema.ts'
-import { createStaffAccount, listBases, listStaff } from '#app/domain/accounts.server.ts'
+import { createStaffAccount, listBases, listStaff, setAccountDisabled } from '#app/domain/accounts.server.ts'
 import { PROVINCE, REGIONS, regionName } from '#app/domain/reference.ts'
 import { revokeAllSessions } from '#app/domain/sessions.server.ts'
 import { requireRole } from '#app/lib/auth.server.ts'
@@ -28,11 +28,21 @@ type ActionData =
   | { intent: 'create'; ok: true }
   | { intent: 'create'; ok: false; errors: FieldErrors; values: Record<string, string> }
   | { intent: 'revoke'; revoked: number }
+  | { intent: 'disable' | 'enable'; ok: boolean; error?: 'self' }
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, ['admin'])
   const fields = await formFields(request)
   const db = getDb()
+  if (fields.intent === 'disable' || fields.intent === 'enable') {
+    const intent = fields.intent
+    const accountId = Number(fields.accountId)
+    if (!Number.isInteger(accountId) || accountId <= 0) throw new Response('Bad Request', { status: 400 })
+    const r = await db.transaction().execute((trx) => setAccountDisabled(trx, accountId, intent === 'disable', admin.accountId))
+    if (!r.ok && r.error === 'not_found') throw new Response('Not Found', { status: 404 })
+    if (!r.ok) return data<ActionData>({ intent, ok: false, error: 'self' }, { status: 400 })
+    return { intent, ok: true } satisfies ActionData
+  }
   if (fields.intent === 'revoke') {
     const accountId = Number(fields.accountId)
     if (!Number.isInteger(accountId) || accountId <= 0) throw new Response('Bad Request', { status: 400 })
@@ -64,6 +74,8 @@ export default function AdminStaff() {
       <h1>{t('admin.staff.title')}</h1>
       {actionData?.intent === 'create' && actionData.ok ? <Notice>{t('admin.staff.created')}</Notice> : null}
       {actionData?.intent === 'revoke' ? <Notice>{t('admin.staff.revoked', { count: actionData.revoked })}</Notice> : null}
+      {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && actionData.ok ? <Notice>{t(`admin.staff.${actionData.intent}d`)}</Notice> : null}
+      {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && !actionData.ok ? <FormAlert>{t('admin.staff.err.self')}</FormAlert> : null}
       {staff.length === 0 ? (
         <p className="muted">{t('admin.staff.none')}</p>
       ) : (
@@ -75,6 +87,7 @@ export default function AdminStaff() {
                 <th scope="col">{t('table.idNumber')}</th>
                 <th scope="col">{t('table.role')}</th>
                 <th scope="col">{t('table.binding')}</th>
+                <th scope="col">{t('admin.staff.status')}</th>
                 <th scope="col">{t('table.actions')}</th>
               </tr>
             </thead>
@@ -85,11 +98,17 @@ export default function AdminStaff() {
                   <td className="mono">{s.idNumberMasked}</td>
                   <td>{t(`role.${s.role}`)}</td>
                   <td>{s.base_name ?? (s.scope_region ? regionName(s.scope_region, lang) : '—')}</td>
+                  <td>{s.disabled_at ? <span className="badge badge-revoked">{t('admin.staff.disabledBadge')}</span> : <span className="badge badge-designated">{t('admin.staff.activeBadge')}</span>}</td>
                   <td>
-                    <Form method="post">
+                    <Form method="post" className="inline-actions">
                       <input type="hidden" name="accountId" value={s.id} />
-                      <button type="submit" name="intent" value="revoke" className="link-button">
-                        {t('admin.staff.revoke')}
+                      {s.disabled_at ? null : (
+                        <button type="submit" name="intent" value="revoke" className="link-button" disabled={busy}>
+                          {t('admin.staff.revoke')}
+                        </button>
+                      )}{' '}
+                      <button type="submit" name="intent" value={s.disabled_at ? 'enable' : 'disable'} className="link-button" disabled={busy}>
+                        {s.disabled_at ? t('admin.staff.enable') : t('admin.staff.disable')}
                       </button>
                     </Form>
                   </td>
