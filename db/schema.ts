@@ -258,6 +258,9 @@ export interface LessonProgressTable {
   last_accepted_at: Timestamp | null
   last_seq: Generated<number>
   done_at: Timestamp | null
+  /** Verified ms at which the next attention check stops the count; null until scheduled. */
+  check_at_ms: number | null
+  check_pending: Generated<boolean>
 }
 
 export interface StudySlotsTable {

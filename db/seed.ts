@@ -161,11 +161,19 @@ async function seedStudy(db: Kysely<Database>) {
     let seq = 0
     const beat = (extra: object) => recordHeartbeat(db, personId, { courseId, lessonId: lesson.id, playerId: `demo-${personId}-${from}`, seq: seq++, engaged: true, ...extra }, { nowMs: at })
     await beat({ start: true, positionSeconds: 0 })
-    for (let done = 0; done < seconds; ) {
-      const step = Math.min(30, seconds - done)
-      at += step * 1000
-      done += step
-      await beat({ positionSeconds: done })
+    // Steady 30 s heartbeats until the lesson has its time; an attention check is confirmed as a
+    // learner would, which costs that beat's time.
+    let position = 0
+    for (let verified = 0, guard = 0; verified < seconds && guard < seconds; guard++) {
+      at += 30_000
+      position = Math.min(seconds, position + 30)
+      const r = await beat({ positionSeconds: position })
+      if (r.kind !== 'credited') break
+      verified = r.verifiedSeconds
+      if (r.check) {
+        at += 5000
+        await beat({ confirm: true, engaged: false, positionSeconds: position })
+      }
     }
     return at + 60_000
   }

@@ -21,10 +21,10 @@ type Props = {
   children?: React.ReactNode
 }
 
-type Status = 'starting' | 'counting' | 'paused' | 'idle' | 'hidden' | 'taken_over' | 'signed_out' | 'error' | 'done'
+type Status = 'starting' | 'counting' | 'paused' | 'idle' | 'hidden' | 'check' | 'taken_over' | 'signed_out' | 'error' | 'done'
 
 type Answer =
-  | { status: 'credited'; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean }
+  | { status: 'credited'; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean; check: boolean }
   | { status: 'seek_refused'; resumeAt: number }
   | { status: 'taken_over' | 'replayed' | 'busy' }
 
@@ -62,10 +62,10 @@ export function LessonPlayer(props: Props) {
   }, [kind])
 
   const beat = useCallback(
-    async (opts: { start?: boolean; engaged?: boolean; keepalive?: boolean } = {}) => {
+    async (opts: { start?: boolean; engaged?: boolean; keepalive?: boolean; confirm?: boolean } = {}) => {
       const s = session.current
       if (s.stopped && !opts.start) return
-      if (s.inFlight && !opts.keepalive) return
+      if (s.inFlight && !opts.keepalive && !opts.confirm) return
       if (opts.start) {
         s.playerId = newPlayerId()
         s.stopped = false
@@ -79,6 +79,7 @@ export function LessonPlayer(props: Props) {
         ...(opts.start ? { start: true } : {}),
         ...(kind === 'video' && v ? { position: Math.round(v.currentTime * 1000) / 1000 } : {}),
         engaged: opts.engaged ?? engaged(),
+        ...(opts.confirm ? { confirm: true } : {}),
       }
       s.playedSinceBeat = false
       s.inFlight = true
@@ -111,7 +112,11 @@ export function LessonPlayer(props: Props) {
           setVerified(Math.floor(a.verifiedSeconds))
           s.furthest = Math.max(s.furthest, a.furthestSeconds)
           if (a.done) setStatus('done')
-          else setStatus(body.engaged ? 'counting' : document.visibilityState === 'hidden' ? 'hidden' : kind === 'video' ? 'paused' : Date.now() - s.lastActivity >= IDLE_SECONDS * 1000 ? 'idle' : 'paused')
+          else if (a.check) {
+            // An attention check: nothing counts until the learner confirms (the server enforces it).
+            videoRef.current?.pause()
+            setStatus('check')
+          } else setStatus(body.engaged ? 'counting' : document.visibilityState === 'hidden' ? 'hidden' : kind === 'video' ? 'paused' : Date.now() - s.lastActivity >= IDLE_SECONDS * 1000 ? 'idle' : 'paused')
         } else if (a.status === 'seek_refused' && videoRef.current) {
           videoRef.current.currentTime = a.resumeAt
           setNotice(tRef.current('player.seekRefused'))
@@ -209,6 +214,7 @@ export function LessonPlayer(props: Props) {
     counting: t('player.status.counting'),
     paused: kind === 'video' ? t('player.status.pausedVideo') : t('player.status.pausedText'),
     idle: t('player.status.idle'),
+    check: t('player.status.check'),
     hidden: t('player.status.hidden'),
     taken_over: t('player.status.takenOver'),
     signed_out: t('player.status.signedOut'),
@@ -249,6 +255,14 @@ export function LessonPlayer(props: Props) {
         <p className="alert alert-error" role="alert">
           {notice}
         </p>
+      ) : null}
+      {status === 'check' ? (
+        <div className="alert alert-error" role="alertdialog" aria-labelledby="check-title">
+          <p id="check-title">{t('player.check.body')}</p>
+          <button type="button" className="button" onClick={() => void beat({ confirm: true, engaged: false })}>
+            {t('player.check.confirm')}
+          </button>
+        </div>
       ) : null}
       {status === 'taken_over' ? (
         <div className="alert alert-error" role="alert">

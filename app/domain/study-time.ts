@@ -11,7 +11,10 @@
  * - one lesson per person at a time: a new page (another tab or device) takes over, and the old
  *   one is told why on its next heartbeat;
  * - replayed or out-of-order heartbeats (sequence not increasing) change nothing;
- * - a lesson is done at 95% of its required time.
+ * - a lesson is done at 95% of its required time;
+ * - attention checks (防挂机): in a lesson long enough, after a random 10–20 minutes of verified
+ *   time the count stops until the learner confirms on the page; then the next one is scheduled.
+ *   A reload does not skip a pending check.
  */
 export const MAX_GAP_SECONDS = 30
 export const SEEK_TOLERANCE_SECONDS = 2
@@ -20,6 +23,8 @@ export const DONE_RATIO = 0.95
 export const HEARTBEAT_INTERVAL_SECONDS = 5
 /** A text lesson stops counting after this long without a key, pointer, scroll or touch. */
 export const IDLE_SECONDS = 180
+/** An attention check comes after this much verified time in a lesson (random within the range). */
+export const CHECK_AFTER_SECONDS = { min: 600, max: 1200 } as const
 
 export type LessonRule = { kind: 'text' | 'video'; requiredSeconds: number; mediaSeconds?: number }
 
@@ -32,6 +37,10 @@ export type Progress = {
   /** Server time (ms) of the last accepted heartbeat of the active player, or null before the first. */
   lastAcceptedAt: number | null
   lastSeq: number
+  /** Verified seconds at which the next attention check stops the count; null until scheduled. */
+  checkAtSeconds: number | null
+  /** An attention check is waiting for the learner: nothing counts until it is confirmed. */
+  checkPending: boolean
 }
 
 /** Which player (one page load) holds the person's single study slot, and on which lesson. */
@@ -47,16 +56,18 @@ export type Heartbeat = {
   positionSeconds?: number
   /** Playing (video) or visible and active (text). */
   engaged: boolean
+  /** The learner confirmed the attention check on the page. */
+  confirm?: boolean
 }
 
 export type Outcome =
-  | { kind: 'credited'; seconds: number; progress: Progress; slot: ActiveSlot; done: boolean }
+  | { kind: 'credited'; seconds: number; progress: Progress; slot: ActiveSlot; done: boolean; check: boolean }
   | { kind: 'taken_over'; slot: ActiveSlot }
   | { kind: 'replayed' }
   | { kind: 'seek_refused'; resumeAt: number; progress: Progress; slot: ActiveSlot }
 
 export function freshProgress(): Progress {
-  return { verifiedSeconds: 0, furthestSeconds: 0, positionSeconds: 0, lastAcceptedAt: null, lastSeq: -1 }
+  return { verifiedSeconds: 0, furthestSeconds: 0, positionSeconds: 0, lastAcceptedAt: null, lastSeq: -1, checkAtSeconds: null, checkPending: false }
 }
 
 /** The verified seconds at which a lesson of this required time is done (not rounded up: 11.4 s of 12). */
@@ -68,7 +79,7 @@ export function isDone(rule: LessonRule, p: Progress): boolean {
   return p.verifiedSeconds >= doneAtSeconds(rule.requiredSeconds)
 }
 
-export function applyHeartbeat(rule: LessonRule, progress: Progress, slot: ActiveSlot, hb: Heartbeat, nowMs: number): Outcome {
+export function applyHeartbeat(rule: LessonRule, progress: Progress, slot: ActiveSlot, hb: Heartbeat, nowMs: number, random: () => number = Math.random): Outcome {
   const own = slot !== null && slot.playerId === hb.playerId && slot.lessonId === hb.lessonId
   if (!own && !hb.start) return { kind: 'taken_over', slot }
   if (own && hb.seq <= progress.lastSeq) return { kind: 'replayed' }
@@ -77,37 +88,60 @@ export function applyHeartbeat(rule: LessonRule, progress: Progress, slot: Activ
   const claimed: ActiveSlot = { playerId: hb.playerId, lessonId: hb.lessonId }
   const since = own && !hb.start ? progress.lastAcceptedAt : null
   const elapsed = since === null ? 0 : Math.max(0, Math.min(MAX_GAP_SECONDS, (nowMs - since) / 1000))
+  // A confirmation ends a pending check; the time spent before it is not owed.
+  const confirmed = progress.checkPending && hb.confirm === true
+  const base: Progress = confirmed ? { ...progress, checkPending: false, checkAtSeconds: scheduleCheck(progress.verifiedSeconds, random) } : progress
+  const engaged = hb.engaged && !base.checkPending && !confirmed
 
   if (rule.kind === 'video') {
     const media = rule.mediaSeconds ?? rule.requiredSeconds
-    const reported = clamp(hb.positionSeconds ?? progress.positionSeconds, 0, media)
-    const allowed = progress.furthestSeconds + elapsed + SEEK_TOLERANCE_SECONDS
+    const reported = clamp(hb.positionSeconds ?? base.positionSeconds, 0, media)
+    const allowed = base.furthestSeconds + elapsed + SEEK_TOLERANCE_SECONDS
     if (reported > allowed) {
-      const kept = { ...progress, lastAcceptedAt: nowMs, lastSeq: hb.seq }
-      return { kind: 'seek_refused', resumeAt: progress.furthestSeconds, progress: kept, slot: claimed }
+      const kept = { ...base, lastAcceptedAt: nowMs, lastSeq: hb.seq }
+      return { kind: 'seek_refused', resumeAt: base.furthestSeconds, progress: kept, slot: claimed }
     }
     // Time counts while playing: at most the wall-clock time and at most how far the position moved,
     // so a stalled or paused player earns nothing (the tolerance applies to the seek check only).
-    const moved = Math.max(0, reported - progress.positionSeconds)
-    const credit = hb.engaged ? Math.min(elapsed, moved) : 0
+    const moved = Math.max(0, reported - base.positionSeconds)
+    const credit = engaged ? Math.min(elapsed, moved) : 0
     const next: Progress = {
-      verifiedSeconds: Math.min(rule.requiredSeconds, progress.verifiedSeconds + credit),
-      furthestSeconds: Math.max(progress.furthestSeconds, Math.min(reported, allowed)),
+      ...base,
+      verifiedSeconds: Math.min(rule.requiredSeconds, base.verifiedSeconds + credit),
+      furthestSeconds: Math.max(base.furthestSeconds, Math.min(reported, allowed)),
       positionSeconds: reported,
       lastAcceptedAt: nowMs,
       lastSeq: hb.seq,
     }
-    return { kind: 'credited', seconds: next.verifiedSeconds - progress.verifiedSeconds, progress: next, slot: claimed, done: isDone(rule, next) }
+    return credited(rule, progress, withCheck(rule, next, random), claimed)
   }
 
-  const credit = hb.engaged ? elapsed : 0
+  const credit = engaged ? elapsed : 0
   const next: Progress = {
-    ...progress,
-    verifiedSeconds: Math.min(rule.requiredSeconds, progress.verifiedSeconds + credit),
+    ...base,
+    verifiedSeconds: Math.min(rule.requiredSeconds, base.verifiedSeconds + credit),
     lastAcceptedAt: nowMs,
     lastSeq: hb.seq,
   }
-  return { kind: 'credited', seconds: next.verifiedSeconds - progress.verifiedSeconds, progress: next, slot: claimed, done: isDone(rule, next) }
+  return credited(rule, progress, withCheck(rule, next, random), claimed)
+}
+
+function credited(rule: LessonRule, before: Progress, next: Progress, slot: ActiveSlot): Outcome {
+  return { kind: 'credited', seconds: next.verifiedSeconds - before.verifiedSeconds, progress: next, slot, done: isDone(rule, next), check: next.checkPending }
+}
+
+function scheduleCheck(fromSeconds: number, random: () => number): number {
+  const { min, max } = CHECK_AFTER_SECONDS
+  return Math.round(fromSeconds + min + random() * (max - min))
+}
+
+/** Schedules the first check, and stops the count at a due one (never once the lesson is done). */
+function withCheck(rule: LessonRule, p: Progress, random: () => number): Progress {
+  const checkAt = p.checkAtSeconds ?? scheduleCheck(0, random)
+  if (!p.checkPending && !isDone(rule, p) && p.verifiedSeconds >= checkAt && checkAt < doneAtSeconds(rule.requiredSeconds)) {
+    return { ...p, verifiedSeconds: checkAt, checkAtSeconds: checkAt, checkPending: true }
+  }
+  return { ...p, checkAtSeconds: checkAt }
 }
 
 function clamp(v: number, lo: number, hi: number): number {

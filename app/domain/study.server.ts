@@ -40,10 +40,12 @@ export type HeartbeatInput = {
   start?: boolean
   positionSeconds?: number
   engaged: boolean
+  /** The learner confirmed the attention check. */
+  confirm?: boolean
 }
 
 export type HeartbeatResult =
-  | { kind: 'credited'; creditedSeconds: number; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean }
+  | { kind: 'credited'; creditedSeconds: number; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean; check: boolean }
   | { kind: 'seek_refused'; resumeAt: number }
   | { kind: 'taken_over' }
   | { kind: 'replayed' }
@@ -71,6 +73,8 @@ type HeartbeatState = {
   position_ms: number | null
   last_accepted_at: Date | null
   last_seq: number | null
+  check_at_ms: number | null
+  check_pending: boolean | null
   slot_player: string | null
   slot_enrollment: number | null
   slot_lesson: string | null
@@ -84,7 +88,7 @@ export async function recordHeartbeat(db: DB, learner: number | Learner, input: 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = await sql<HeartbeatState>`/* prepared: heartbeat-read */
       select e.person_id, e.id as enrollment_id, l.kind, l.seconds, p.enrollment_id is not null as has_progress,
-             p.verified_ms, p.furthest_ms, p.position_ms, p.last_accepted_at, p.last_seq,
+             p.verified_ms, p.furthest_ms, p.position_ms, p.last_accepted_at, p.last_seq, p.check_at_ms, p.check_pending,
              s.player_id as slot_player, s.enrollment_id as slot_enrollment, s.lesson_id as slot_lesson, s.version as slot_version,
              (extract(epoch from clock_timestamp()) * 1000)::bigint::text as now_ms
         from enrollments e
@@ -105,13 +109,23 @@ export async function recordHeartbeat(db: DB, learner: number | Learner, input: 
       positionSeconds: (state.position_ms ?? 0) / 1000,
       lastAcceptedAt: state.last_accepted_at ? new Date(state.last_accepted_at).getTime() : null,
       lastSeq: state.last_seq ?? -1,
+      checkAtSeconds: state.check_at_ms === null ? null : state.check_at_ms / 1000,
+      checkPending: state.check_pending ?? false,
     }
     const rule: LessonRule = { kind: state.kind, requiredSeconds: state.seconds, mediaSeconds: state.seconds }
     const outcome = applyHeartbeat(
       rule,
       progress,
       slot,
-      { lessonId: slotKey(state.enrollment_id, input.lessonId), playerId: input.playerId, seq: input.seq, start: input.start, positionSeconds: input.positionSeconds, engaged: input.engaged },
+      {
+        lessonId: slotKey(state.enrollment_id, input.lessonId),
+        playerId: input.playerId,
+        seq: input.seq,
+        start: input.start,
+        positionSeconds: input.positionSeconds,
+        engaged: input.engaged,
+        confirm: input.confirm,
+      },
       nowMs,
     )
     if (outcome.kind === 'taken_over' || outcome.kind === 'replayed') return { kind: outcome.kind }
@@ -125,6 +139,8 @@ export async function recordHeartbeat(db: DB, learner: number | Learner, input: 
       position: ms(p.positionSeconds),
       seq: p.lastSeq,
       doneAt: done ? now : null,
+      checkAt: p.checkAtSeconds === null ? null : ms(p.checkAtSeconds),
+      checkPending: p.checkPending,
     }
     const sameSlot = slot !== null && slot.playerId === input.playerId && slot.lessonId === slotKey(state.enrollment_id, input.lessonId)
     // The slot goes to this player and the progress is written, both only if nobody changed the
@@ -137,7 +153,8 @@ export async function recordHeartbeat(db: DB, learner: number | Learner, input: 
               update study_slots set version = version + 1 where person_id = ${personId} and version = ${state.slot_version} returning 1
             ), p as (
               update lesson_progress set verified_ms = ${values.verified}, furthest_ms = ${values.furthest}, position_ms = ${values.position},
-                     last_accepted_at = ${now}, last_seq = ${values.seq}, done_at = coalesce(done_at, ${values.doneAt}::timestamptz)
+                     last_accepted_at = ${now}, last_seq = ${values.seq}, done_at = coalesce(done_at, ${values.doneAt}::timestamptz),
+                     check_at_ms = ${values.checkAt}::bigint, check_pending = ${values.checkPending}
                where enrollment_id = ${state.enrollment_id} and lesson_id = ${input.lessonId} and exists (select 1 from s)
               returning 1
             )
@@ -154,13 +171,14 @@ export async function recordHeartbeat(db: DB, learner: number | Learner, input: 
               where t.version = ${state.slot_version ?? 0}
               returning version
             ), p as (
-              insert into lesson_progress as lp (enrollment_id, lesson_id, verified_ms, furthest_ms, position_ms, last_accepted_at, last_seq, done_at)
-              select ${state.enrollment_id}, ${input.lessonId}, ${values.verified}, ${values.furthest}, ${values.position}, ${now}, ${values.seq}, ${values.doneAt}::timestamptz
+              insert into lesson_progress as lp (enrollment_id, lesson_id, verified_ms, furthest_ms, position_ms, last_accepted_at, last_seq, done_at, check_at_ms, check_pending)
+              select ${state.enrollment_id}, ${input.lessonId}, ${values.verified}, ${values.furthest}, ${values.position}, ${now}, ${values.seq}, ${values.doneAt}::timestamptz,
+                     ${values.checkAt}::bigint, ${values.checkPending}
                 from s
               on conflict (enrollment_id, lesson_id) do update set
                 verified_ms = excluded.verified_ms, furthest_ms = excluded.furthest_ms, position_ms = excluded.position_ms,
                 last_accepted_at = excluded.last_accepted_at, last_seq = excluded.last_seq,
-                done_at = coalesce(lp.done_at, excluded.done_at)
+                done_at = coalesce(lp.done_at, excluded.done_at), check_at_ms = excluded.check_at_ms, check_pending = excluded.check_pending
               returning 1
             )
             select count(*)::int as n from s`.execute(db)
@@ -174,6 +192,7 @@ export async function recordHeartbeat(db: DB, learner: number | Learner, input: 
       requiredSeconds: state.seconds,
       furthestSeconds: p.furthestSeconds,
       done,
+      check: p.checkPending,
     }
   }
   return { kind: 'busy' }

@@ -20,11 +20,12 @@ export const HeartbeatBodySchema = z
     start: z.boolean().optional(),
     position: z.number().finite().min(0).max(86_400).optional(),
     engaged: z.boolean(),
+    confirm: z.boolean().optional(),
   })
   .strict()
 
 export type HeartbeatAnswer =
-  | { status: 'credited'; creditedSeconds: number; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean }
+  | { status: 'credited'; creditedSeconds: number; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean; check: boolean }
   | { status: 'seek_refused'; resumeAt: number }
   | { status: 'taken_over' }
   | { status: 'replayed' }
@@ -52,6 +53,7 @@ export async function heartbeat(req: ApiRequest): Promise<ApiReply> {
     start: b.start,
     positionSeconds: b.position,
     engaged: b.engaged,
+    confirm: b.confirm,
   })
   switch (r.kind) {
     case 'signed_out':

@@ -7,6 +7,7 @@ import * as m0005 from './20261124_0005_external_claims.ts'
 import * as m0006 from './20261124_0006_courses.ts'
 import * as m0007 from './20261124_0007_study_progress.ts'
 import * as m0008 from './20261124_0008_course_completion.ts'
+import * as m0009 from './20261124_0009_attention_checks.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261124_0006_courses': m0006,
   '20261124_0007_study_progress': m0007,
   '20261124_0008_course_completion': m0008,
+  '20261124_0009_attention_checks': m0009,
 }

@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
+import pg from 'pg'
 import { ceYearOf } from '#app/domain/ce-year.ts'
-import { DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, SCREENSHOT_DIR, test } from './fixtures.ts'
+import { DATABASE_URL_FILE, DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, SCREENSHOT_DIR, test } from './fixtures.ts'
 
 const VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/e2e-content/course-videos/e2e-short.mp4')
 const COURSE = '端到端测试短课程'
@@ -131,8 +132,8 @@ test('a learner finds a course, watches the video, reads the text, passes the qu
   })
 })
 
-test('a hidden page pauses; a second page takes over the study slot and the first is told why', async ({ browser }) => {
-  test.setTimeout(60_000)
+test('a hidden page pauses; an attention check stops the count until confirmed; a second page takes over the study slot and the first is told why', async ({ browser }) => {
+  test.setTimeout(90_000)
   const context = await browser.newContext()
   const first = await context.newPage()
   await registerLearner(first)
@@ -151,6 +152,22 @@ test('a hidden page pauses; a second page takes over the study slot and the firs
   await setVisibility('hidden')
   await expect(first.getByTestId('player-status')).toHaveText('已暂停：页面不在前台')
   await setVisibility('visible')
+  await expect(first.getByTestId('player-status')).toHaveText('正在计时', { timeout: 15_000 })
+
+  // An attention check falls due (brought forward in the database: normally after 10–20 minutes):
+  // the count stops, the learner is asked, and confirming resumes it.
+  const db = new pg.Client({ connectionString: readFileSync(DATABASE_URL_FILE, 'utf8').trim() })
+  await db.connect()
+  await db.query(
+    `update lesson_progress set check_at_ms = verified_ms + 1000
+      where lesson_id = 'short-text' and enrollment_id = (select max(id) from enrollments where course_id = 'e2e-short-course')`,
+  )
+  await db.end()
+  await expect(first.getByTestId('player-status')).toHaveText('已暂停：请确认您仍在学习', { timeout: 15_000 })
+  const verifiedAtCheck = await first.getByTestId('verified').textContent()
+  await first.waitForTimeout(6000)
+  await expect(first.getByTestId('verified')).toHaveText(verifiedAtCheck ?? '')
+  await first.getByRole('button', { name: '我在学习，继续计时' }).click()
   await expect(first.getByTestId('player-status')).toHaveText('正在计时', { timeout: 15_000 })
 
   const second = await context.newPage()

@@ -13,6 +13,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#db/seed.ts'
 export { expect, DEMO_PASSWORD }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/** The database of the platform under test (written by test/e2e/server.ts). */
+export const DATABASE_URL_FILE = path.join(root, 'test-results', 'e2e-database-url.txt')
 /** Everything the platform under test printed (written by test/e2e/server.ts). */
 export const SERVER_LOG = path.join(root, 'test-results', 'e2e-server.log')
 export const SCREENSHOT_DIR = path.join(root, 'test-results', 'screenshots')

@@ -49,6 +49,8 @@ async function finish(code: number) {
 const databaseUrl = await recreateDatabase(services.adminUrl, E2E_DATABASE)
 if (stopping) await finish(0)
 await addTestCourses(databaseUrl)
+// For tests that must set up a state no page can reach quickly (e.g. a due attention check).
+writeFileSync(path.join(PROJECT_ROOT, 'test-results', 'e2e-database-url.txt'), databaseUrl)
 say(`database ${E2E_DATABASE} re-created; Redis ${services.redisUrl}; starting the platform on port ${port}`)
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/start.ts'], {

@@ -152,3 +152,27 @@ describe('forged heartbeats', () => {
     expect(await verifiedMs(pid, v.course_id, v.id)).toBe(10_000)
   })
 })
+
+describe('attention checks on the server', () => {
+  test('a due check is stored: later heartbeats (even from a new page) earn nothing until confirmed', async () => {
+    const pid = await learner()
+    const l = await lessonOf('text')
+    await enroll(getDb(), pid, l.course_id)
+    const hb = beats(pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-check', engaged: true })
+    await hb(0, { start: true })
+    await hb(20)
+    // Bring the scheduled check forward to 30 s of verified time.
+    await getDb().updateTable('lesson_progress').set({ check_at_ms: 30_000 }).execute()
+    expect(await hb(40)).toMatchObject({ kind: 'credited', verifiedSeconds: 30, check: true })
+    expect(await hb(60)).toMatchObject({ kind: 'credited', creditedSeconds: 0, check: true })
+    const reload = await recordHeartbeat(getDb(), pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 0, start: true, engaged: true }, { nowMs: T0 + 70_000 })
+    expect(reload).toMatchObject({ check: true, verifiedSeconds: 30 })
+    const confirm = await recordHeartbeat(getDb(), pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 1, engaged: false, confirm: true }, { nowMs: T0 + 80_000 })
+    expect(confirm).toMatchObject({ kind: 'credited', creditedSeconds: 0, check: false })
+    const resumed = await recordHeartbeat(getDb(), pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 2, engaged: true }, { nowMs: T0 + 95_000 })
+    expect(resumed).toMatchObject({ verifiedSeconds: 45, check: false })
+    const row = await getDb().selectFrom('lesson_progress').select(['check_at_ms', 'check_pending']).executeTakeFirstOrThrow()
+    expect(row.check_pending).toBe(false)
+    expect(Number(row.check_at_ms)).toBeGreaterThanOrEqual(30_000 + 600_000)
+  })
+})

@@ -148,3 +148,50 @@ describe('verified study time', () => {
     expect(outcomes.at(-1)).toMatchObject({ done: true })
   })
 })
+
+describe('attention checks (防挂机)', () => {
+  const long: LessonRule = { kind: 'text', requiredSeconds: 2700 }
+  const half = () => 0.5 // the check comes after 600 + 0.5 × 600 = 900 s
+  const steady = (from: number, to: number) => Array.from({ length: (to - from) / 30 }, (_, i) => ({ at: from + (i + 1) * 30 }))
+
+  function runWith(rule: LessonRule, beats: (Partial<Heartbeat> & { at: number })[], start = freshProgress()) {
+    let progress = start
+    let slot: ActiveSlot = { playerId: 'P1', lessonId: 'L1' }
+    const outcomes: Outcome[] = []
+    let seq = progress.lastSeq + 1
+    for (const b of beats) {
+      const o = applyHeartbeat(rule, progress, slot, { lessonId: 'L1', playerId: 'P1', seq: seq++, engaged: true, ...b }, T0 + b.at * 1000, half)
+      outcomes.push(o)
+      if (o.kind === 'credited' || o.kind === 'seek_refused') {
+        progress = o.progress
+        slot = o.slot
+      }
+    }
+    return { progress, outcomes }
+  }
+
+  test('after the scheduled verified time the count stops until the learner confirms; then the next is scheduled', () => {
+    const first = runWith(long, [{ at: 0, start: true }, ...steady(0, 1200)])
+    expect(first.progress).toMatchObject({ verifiedSeconds: 900, checkAtSeconds: 900, checkPending: true })
+    expect(first.outcomes.at(-1)).toMatchObject({ kind: 'credited', check: true, seconds: 0 })
+    // Confirming earns nothing for the wait, and resumes the count from the next beat.
+    const after = runWith(long, [{ at: 1210, confirm: true, engaged: false }, { at: 1240 }], first.progress)
+    expect(after.outcomes[0]).toMatchObject({ kind: 'credited', check: false, seconds: 0 })
+    expect(after.progress).toMatchObject({ verifiedSeconds: 930, checkPending: false, checkAtSeconds: 1800 })
+  })
+
+  test('a reload does not skip a pending check, and a confirm with none pending changes nothing', () => {
+    const pending = runWith(long, [{ at: 0, start: true }, ...steady(0, 960)]).progress
+    expect(pending.checkPending).toBe(true)
+    const reloaded = applyHeartbeat(long, pending, { playerId: 'P1', lessonId: 'L1' }, { lessonId: 'L1', playerId: 'P2', seq: 0, start: true, engaged: true }, T0 + 1_000_000, half)
+    expect(reloaded).toMatchObject({ kind: 'credited', check: true, progress: { checkPending: true, verifiedSeconds: 900 } })
+    const early = runWith(long, [{ at: 0, start: true }, { at: 30, confirm: true }]).progress
+    expect(early).toMatchObject({ verifiedSeconds: 30, checkPending: false, checkAtSeconds: 900 })
+  })
+
+  test('short lessons never see a check', () => {
+    const { outcomes } = runWith(text, [{ at: 0, start: true }, ...steady(0, 330)])
+    expect(outcomes.every((o) => o.kind !== 'credited' || !o.check)).toBe(true)
+    expect(outcomes.at(-1)).toMatchObject({ done: true })
+  })
+})
