@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import type { Category, SourceKind } from '#db/schema.ts'
 import { useLang, useT } from '#app/lib/use-t.ts'
+import { categoryLabel } from '#app/components/category.ts'
 
 export type LedgerRowView = {
   id: number
@@ -47,7 +48,7 @@ export function LedgerTable({ entries, actions }: { entries: LedgerRowView[]; ac
                 {e.title ? <div className="small muted">{e.title}</div> : null}
                 {e.sourceKind === 'reversal' && e.reason ? <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div> : null}
               </td>
-              <td>{e.category === 'professional' ? t('hours.professional') : t('hours.public')}</td>
+              <td>{categoryLabel(e.category, t)}</td>
               <td className="num">{e.hours}</td>
               <td className="wrap">
                 {e.counted ? t('hours.counted') : t('hours.notCounted', { reason: e.notCountedReason ? t(`reason.${e.notCountedReason}`) : '' })}

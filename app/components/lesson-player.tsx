@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { doneAtSeconds, HEARTBEAT_INTERVAL_SECONDS, IDLE_SECONDS, SEEK_TOLERANCE_SECONDS } from '#app/domain/study-time.ts'
+import type { HeartbeatAnswer } from '#app/lib/study-wire.ts'
 import { useT } from '#app/lib/use-t.ts'
 
 /**
@@ -22,11 +23,6 @@ type Props = {
 }
 
 type Status = 'starting' | 'counting' | 'paused' | 'idle' | 'hidden' | 'check' | 'taken_over' | 'signed_out' | 'error' | 'done'
-
-type Answer =
-  | { status: 'credited'; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean; check: boolean }
-  | { status: 'seek_refused'; resumeAt: number }
-  | { status: 'taken_over' | 'replayed' | 'busy' }
 
 function newPlayerId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `p-${Date.now()}-${Math.random().toString(36).slice(2, 12)}`
@@ -107,7 +103,7 @@ export function LessonPlayer(props: Props) {
           setStatus('error')
           return
         }
-        const a = (await res.json()) as Answer
+        const a = (await res.json()) as HeartbeatAnswer
         if (a.status === 'credited') {
           setVerified(Math.floor(a.verifiedSeconds))
           s.furthest = Math.max(s.furthest, a.furthestSeconds)

@@ -8,6 +8,7 @@ import type { CourseCategory, Database, LessonKind } from '#db/schema.ts'
 import { canonical } from './canonical-json.ts'
 import type { CatalogQuery } from './courses.schema.ts'
 import { isHours, normalizeHours, toCents } from './decimal.ts'
+import { DEFAULT_RETRY_MINUTES } from './quiz.ts'
 import { TITLE_SERIES } from './reference.ts'
 
 /**
@@ -73,8 +74,8 @@ export const FrontMatterSchema = z
     quiz: z
       .object({
         passMark: z.number().int().min(0, 'must be 0–100').max(100, 'must be 0–100'),
-        /** Minutes a learner waits after a failed sitting before the next one (default 10). */
-        retryMinutes: z.number().int('must be whole minutes').min(0, 'must be 0–1440').max(1440, 'must be 0–1440').default(10),
+        /** Minutes a learner waits after a failed sitting before the next one. */
+        retryMinutes: z.number().int('must be whole minutes').min(0, 'must be 0–1440').max(1440, 'must be 0–1440').default(DEFAULT_RETRY_MINUTES),
         questions: z.array(QuestionSchema).min(5, 'needs at least 5 questions'),
       })
       .strict(),
@@ -388,7 +389,7 @@ export async function getCourse(db: Kysely<Database>, id: string, opts: { includ
     videoCount: lessons.filter((l) => l.kind === 'video').length,
     minutes: Math.round(c.total_seconds / 60),
     lessons,
-    quiz: { passMark: quiz.passMark, questionCount: quiz.questions.length, retryMinutes: quiz.retryMinutes ?? 10 },
+    quiz: { passMark: quiz.passMark, questionCount: quiz.questions.length, retryMinutes: quiz.retryMinutes },
     published: c.published,
   }
 }

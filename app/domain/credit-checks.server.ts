@@ -64,7 +64,8 @@ function inScope(scopeRegion: string, personRegion: string | null): boolean {
 
 /**
  * Checks many applicants with two statements whatever their number: the people and their totals
- * by hash, one insert of all answers; concurrent calls share both (see coalescing). Each item is an answer or an item error, in request order.
+ * by hash, one insert of all answers; concurrent calls share both (see coalescing). Each item
+ * is an answer or an item error, in request order.
  */
 export async function runChecks(db: DB, requester: Requester, requests: CheckRequest[]): Promise<({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[]> {
   const max = maxApplicationYear()
@@ -78,19 +79,12 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
     return { kind: 'ok', id: id.id.value, hash: lookupHash(id.id.value), req: r }
   })
   const valid = parsed.filter((p) => p.kind === 'ok')
-  const hashes = valid.map((v) => v.hash)
-  const rows = (await readPeople(db, hashes)).flat()
-  const byHash = new Map<string, { id: number; region_code: string | null; title_year: number | null }>()
-  const totals = new Map<number, Map<number, Counted>>()
-  for (const r of rows) {
-    byHash.set(r.id_number_hash.toString('hex'), r)
-    if (r.ce_year === null || r.category === null || r.counted_hours === null) continue
-    const perYear = totals.get(r.id) ?? new Map<number, Counted>()
-    const c = perYear.get(r.ce_year) ?? { professional: '0', public: '0' }
-    c[r.category] = normalizeHours(r.counted_hours)
-    perYear.set(r.ce_year, c)
-    totals.set(r.id, perYear)
-  }
+  // The rows of each valid item's person (none: not on the platform), in the order of `valid`.
+  const found = await readPeople(
+    db,
+    valid.map((v) => v.hash),
+  )
+  const rowsOf = new Map(valid.map((v, i) => [v, found[i]!]))
   const policies = (await cachedPolicies(db)) as Map<number, PolicyForCheck>
   const checkedAt = new Date()
   const out: ({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[] = []
@@ -100,7 +94,8 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
       out.push({ ok: false, error: p.error })
       continue
     }
-    const person = byHash.get(p.hash.toString('hex'))
+    const rows = rowsOf.get(p) ?? []
+    const person = rows[0]
     if (person && !inScope(requester.scopeRegion, person.region_code)) {
       out.push({ ok: false, error: { code: 'forbidden' } })
       continue
@@ -126,7 +121,7 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
         policyVersion: governing?.version ?? 'none',
       }
     } else {
-      const e = evaluateCheck({ applicationYear: p.req.applicationYear, currentTitleYear, totals: totals.get(person.id) ?? new Map(), policies })
+      const e = evaluateCheck({ applicationYear: p.req.applicationYear, currentTitleYear, totals: countedByYear(rows), policies })
       answer = { ...base, eligible: e.eligible, years: e.years, reasons: e.reasons, policyVersion: e.policyVersion }
     }
     out.push({ ok: true, answer })
@@ -171,6 +166,18 @@ const recordChecks = coalescingPer((db: DB) =>
     return rows.map(() => true)
   }, 200),
 )
+
+/** A person's counted hours per CE year and category, from their totals rows. */
+function countedByYear(rows: PersonTotalsRow[]): Map<number, Counted> {
+  const perYear = new Map<number, Counted>()
+  for (const r of rows) {
+    if (r.ce_year === null || r.category === null || r.counted_hours === null) continue
+    const c = perYear.get(r.ce_year) ?? { professional: '0', public: '0' }
+    c[r.category] = normalizeHours(r.counted_hours)
+    perYear.set(r.ce_year, c)
+  }
+  return perYear
+}
 
 type PersonTotalsRow = { id: number; id_number_hash: Buffer; region_code: string | null; title_year: number | null; ce_year: number | null; category: Category | null; counted_hours: string | null }
 

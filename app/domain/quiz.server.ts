@@ -3,7 +3,7 @@ import type { Database, QuizLayout } from '#db/schema.ts'
 import type { Quiz } from './courses.server.ts'
 import { normalizeHours } from './decimal.ts'
 import { credit } from './ledger.server.ts'
-import { grade, makeLayout, readAnswers, type Grade } from './quiz.ts'
+import { grade, makeLayout, readAnswers, retryAt, type Grade } from './quiz.ts'
 
 /**
  * The quiz on the server, and course completion (结业). A sitting is opened once every lesson is
@@ -60,10 +60,6 @@ async function lessonTotals(trx: DB, enrollmentId: number, courseId: string) {
   }
 }
 
-function retryAt(submittedAt: Date, quiz: Quiz): Date {
-  return new Date(new Date(submittedAt).getTime() + (quiz.retryMinutes ?? 10) * 60_000)
-}
-
 function sittingOf(attemptId: number, layout: QuizLayout, quiz: Quiz): QuizSitting {
   const byId = new Map(quiz.questions.map((q) => [q.id, q]))
   return {
@@ -95,7 +91,8 @@ export async function openQuiz(db: DB, personId: number, courseId: string, opts:
       .executeTakeFirst()
     if (last?.passed) return { kind: 'passed' }
     const now = opts.now ?? new Date()
-    if (last?.submitted_at && retryAt(last.submitted_at, e.quiz) > now) return { kind: 'cooling_down', retryAt: retryAt(last.submitted_at, e.quiz) }
+    const wait = last?.submitted_at ? retryAt(last.submitted_at, e.quiz.retryMinutes) : null
+    if (wait && wait > now) return { kind: 'cooling_down', retryAt: wait }
     const layout = makeLayout(e.quiz)
     const created = await trx
       .insertInto('quiz_attempts')
@@ -134,7 +131,7 @@ export async function submitQuiz(
         grade: { correct: attempt.correct ?? 0, total: attempt.total, score: attempt.score ?? 0, passed: attempt.passed === true },
         passMark: attempt.pass_mark,
         completed: attempt.passed ? entry : null,
-        retryAt: attempt.passed ? null : retryAt(attempt.submitted_at, e.quiz),
+        retryAt: attempt.passed ? null : retryAt(attempt.submitted_at, e.quiz.retryMinutes),
         repeated: true,
       }
     }
@@ -150,7 +147,7 @@ export async function submitQuiz(
       .set({ submitted_at: now, answers: JSON.stringify(read.answers), correct: g.correct, score: g.score, passed: g.passed })
       .where('id', '=', attempt.id)
       .execute()
-    if (!g.passed) return { kind: 'graded', grade: g, passMark: attempt.pass_mark, completed: null, retryAt: retryAt(now, e.quiz), repeated: false }
+    if (!g.passed) return { kind: 'graded', grade: g, passMark: attempt.pass_mark, completed: null, retryAt: retryAt(now, e.quiz.retryMinutes), repeated: false }
 
     const { entry } = await credit(trx, {
       personId,

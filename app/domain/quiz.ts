@@ -10,6 +10,14 @@ export type QuizKey = { passMark: number; questions: { id: string; options: stri
 
 export type Grade = { correct: number; total: number; score: number; passed: boolean }
 
+/** Minutes a learner waits after a failed sitting, unless the course file says otherwise. */
+export const DEFAULT_RETRY_MINUTES = 10
+
+/** When the next sitting may open after a failed one. */
+export function retryAt(submittedAt: Date | string, retryMinutes: number): Date {
+  return new Date(new Date(submittedAt).getTime() + retryMinutes * 60_000)
+}
+
 /** Fisher–Yates with a cryptographic source, so the order cannot be predicted from earlier sittings. */
 export function shuffled<T>(items: readonly T[], random: (maxExclusive: number) => number = randomInt): T[] {
   const out = [...items]

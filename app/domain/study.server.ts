@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
+import type { Quiz } from './courses.server.ts'
 import { normalizeHours } from './decimal.ts'
+import { retryAt } from './quiz.ts'
 import { sessionPersonQuery } from './sessions.server.ts'
-import { applyHeartbeat, type ActiveSlot, type LessonRule, type Progress } from './study-time.ts'
+import { applyHeartbeat, type ActiveSlot, type Heartbeat, type LessonRule, type Progress } from './study-time.ts'
 
 /**
  * Online study on the server: enrolment, the heartbeat that turns what a lesson page reports into
@@ -31,18 +33,8 @@ export async function enroll(db: DB, personId: number, courseId: string): Promis
   return { ok: true, enrollmentId: existing.id, created: false }
 }
 
-export type HeartbeatInput = {
-  courseId: string
-  lessonId: string
-  /** Random per page load. */
-  playerId: string
-  seq: number
-  start?: boolean
-  positionSeconds?: number
-  engaged: boolean
-  /** The learner confirmed the attention check. */
-  confirm?: boolean
-}
+/** A heartbeat as the page sends it: the rules' Heartbeat, naming the lesson by course and id. */
+export type HeartbeatInput = Heartbeat & { courseId: string }
 
 export type HeartbeatResult =
   | { kind: 'credited'; creditedSeconds: number; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean; check: boolean }
@@ -117,15 +109,7 @@ export async function recordHeartbeat(db: DB, learner: number | Learner, input: 
       rule,
       progress,
       slot,
-      {
-        lessonId: slotKey(state.enrollment_id, input.lessonId),
-        playerId: input.playerId,
-        seq: input.seq,
-        start: input.start,
-        positionSeconds: input.positionSeconds,
-        engaged: input.engaged,
-        confirm: input.confirm,
-      },
+      { ...input, lessonId: slotKey(state.enrollment_id, input.lessonId) },
       nowMs,
     )
     if (outcome.kind === 'taken_over' || outcome.kind === 'replayed') return { kind: outcome.kind }
@@ -232,6 +216,7 @@ export type QuizState =
   | { state: 'passed'; score: number }
 
 export type CourseProgress = {
+  courseTitle: string
   enrollmentId: number
   enrolledAt: string
   completedAt: string | null
@@ -271,7 +256,7 @@ export async function courseProgress(db: DB, personId: number, courseId: string)
       .where('submitted_at', 'is not', null)
       .orderBy('submitted_at', 'desc')
       .execute(),
-    db.selectFrom('courses').select(['quiz']).where('id', '=', courseId).executeTakeFirstOrThrow(),
+    db.selectFrom('courses').select(['title', 'quiz']).where('id', '=', courseId).executeTakeFirstOrThrow(),
   ])
   const views: LessonProgressView[] = lessons.map((l) => ({
     id: l.id,
@@ -285,14 +270,14 @@ export async function courseProgress(db: DB, personId: number, courseId: string)
   const lessonsDone = views.filter((l) => l.done).length
   const passed = attempts.find((a) => a.passed)
   const last = attempts[0]
-  const retryMinutes = (course.quiz as { retryMinutes?: number }).retryMinutes ?? 10
+  const wait = last?.submitted_at ? retryAt(last.submitted_at, (course.quiz as Quiz).retryMinutes) : null
   let quiz: QuizState
   if (passed) quiz = { state: 'passed', score: passed.score ?? 0 }
   else if (lessonsDone < views.length) quiz = { state: 'locked' }
-  else if (last && new Date(last.submitted_at!).getTime() + retryMinutes * 60_000 > Date.now())
-    quiz = { state: 'cooling_down', retryAt: new Date(new Date(last.submitted_at!).getTime() + retryMinutes * 60_000).toISOString(), lastScore: last.score ?? 0 }
+  else if (wait && wait.getTime() > Date.now()) quiz = { state: 'cooling_down', retryAt: wait.toISOString(), lastScore: last?.score ?? 0 }
   else quiz = { state: 'open' }
   return {
+    courseTitle: course.title,
     enrollmentId: enrollment.id,
     enrolledAt: new Date(enrollment.enrolled_at).toISOString(),
     completedAt: enrollment.completed_at ? new Date(enrollment.completed_at).toISOString() : null,
@@ -324,13 +309,10 @@ export async function lessonForPlayer(db: DB, personId: number, courseId: string
   if (!progress) return null
   const index = progress.lessons.findIndex((l) => l.id === lessonId)
   if (index < 0) return null
-  const [lesson, course] = await Promise.all([
-    db.selectFrom('lessons').select(['id', 'title', 'kind', 'seconds', 'video', 'body']).where('course_id', '=', courseId).where('id', '=', lessonId).executeTakeFirstOrThrow(),
-    db.selectFrom('courses').select(['title']).where('id', '=', courseId).executeTakeFirstOrThrow(),
-  ])
+  const lesson = await db.selectFrom('lessons').select(['id', 'title', 'kind', 'seconds', 'video', 'body']).where('course_id', '=', courseId).where('id', '=', lessonId).executeTakeFirstOrThrow()
   return {
     courseId,
-    courseTitle: course.title,
+    courseTitle: progress.courseTitle,
     lesson: { id: lesson.id, title: lesson.title, kind: lesson.kind, requiredSeconds: lesson.seconds, video: lesson.video, body: lesson.body },
     progress: progress.lessons[index]!,
     position: index + 1,

@@ -3,6 +3,7 @@ import { recordHeartbeat } from '#app/domain/study.server.ts'
 import { methodNotAllowed, readJson, reply, replyError, type ApiReply, type ApiRequest } from './api.server.ts'
 import { sessionTokenFromCookies } from './auth.server.ts'
 import { getDb } from './db.server.ts'
+import type { HeartbeatAnswer } from './study-wire.ts'
 
 /**
  * POST /study/heartbeat: what a lesson page reports every few seconds (transport-neutral, like
@@ -23,13 +24,6 @@ export const HeartbeatBodySchema = z
     confirm: z.boolean().optional(),
   })
   .strict()
-
-export type HeartbeatAnswer =
-  | { status: 'credited'; creditedSeconds: number; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean; check: boolean }
-  | { status: 'seek_refused'; resumeAt: number }
-  | { status: 'taken_over' }
-  | { status: 'replayed' }
-  | { status: 'busy' }
 
 const signedOut = () => replyError(401, 'unauthorized', '登录已失效，请重新登录 / Please sign in again')
 

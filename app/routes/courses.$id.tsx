@@ -9,6 +9,7 @@ import { translate, type Lang } from '#app/lib/i18n.ts'
 import { useLang, useT } from '#app/lib/use-t.ts'
 import { seriesLabel } from '#app/components/course-labels.ts'
 import { duration } from '#app/components/study-format.ts'
+import { DONE_RATIO } from '#app/domain/study-time.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const lang = (matches.find((m) => m.id === 'root')?.data as { lang?: Lang } | undefined)?.lang ?? 'zh'
@@ -81,7 +82,7 @@ export default function CoursePage() {
               <dd>{c.listedOn}</dd>
             </div>
           </dl>
-          <p className="muted small">{t('course.rule')}</p>
+          <p className="muted small">{t('course.rule', { percent: Math.round(DONE_RATIO * 100) })}</p>
           {p ? (
             <div data-testid="course-progress">
               <p>

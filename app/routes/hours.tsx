@@ -9,6 +9,7 @@ import { HoursChart } from '#app/components/hours-chart.tsx'
 import { LedgerTable } from '#app/components/ledger-table.tsx'
 import { useT } from '#app/lib/use-t.ts'
 import { YearPicker } from '#app/components/year-picker.tsx'
+import { MetBadge } from '#app/components/met-badge.tsx'
 
 export const meta = pageTitle('hours.title')
 
@@ -58,7 +59,7 @@ export default function HoursPage() {
         <section className="panel" aria-labelledby="year-title">
           <h2 id="year-title">
             {t('hours.yearLabel', { year: d.year })}{' '}
-            {s ? <span className={`badge ${s.met ? 'badge-designated' : 'badge-rectification'}`}>{s.met ? t('hours.met') : t('hours.notMet')}</span> : null}
+            {s ? <MetBadge met={s.met} /> : null}
           </h2>
           {s ? (
             <>

@@ -10,6 +10,7 @@ import { pageTitle } from '#app/lib/meta.ts'
 import { readUpload } from '#app/lib/upload.server.ts'
 import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
 import { useLang, useT } from '#app/lib/use-t.ts'
+import { categoryLabel, categoryOptions } from '#app/components/category.ts'
 
 // URL /hours/external; the trailing underscore keeps it out of the /hours page's layout.
 export const meta = pageTitle('external.title')
@@ -133,10 +134,7 @@ export default function ExternalHours() {
             label={t('external.field.category')}
             required
             placeholder={t('field.choose')}
-            options={[
-              { value: 'professional', label: t('hours.professional') },
-              { value: 'public', label: t('hours.public') },
-            ]}
+            options={categoryOptions(t)}
             defaultValue={values.category}
             error={err('category')}
           />
@@ -204,7 +202,7 @@ export default function ExternalHours() {
                         {c.filename ? ` · ${c.filename}` : ''}
                       </div>
                     </td>
-                    <td>{c.category === 'professional' ? t('hours.professional') : t('hours.public')}</td>
+                    <td>{categoryLabel(c.category, t)}</td>
                     <td className="num">
                       {c.units} {c.activity ? t(`external.unit.${c.activity.unit}`) : ''}
                     </td>

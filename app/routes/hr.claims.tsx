@@ -11,6 +11,7 @@ import { formFields } from '#app/lib/http.server.ts'
 import { pageTitle } from '#app/lib/meta.ts'
 import { FormAlert, Notice } from '#app/components/form.tsx'
 import { useLang, useT } from '#app/lib/use-t.ts'
+import { categoryLabel } from '#app/components/category.ts'
 
 export const meta = pageTitle('hrClaims.title')
 
@@ -129,7 +130,7 @@ export default function HrClaims() {
                     <td className="wrap">
                       {c.title}
                       <div className="small muted">
-                        {c.activity ? c.activity[lang] : '—'} · {c.category === 'professional' ? t('hours.professional') : t('hours.public')}
+                        {c.activity ? c.activity[lang] : '—'} · {categoryLabel(c.category, t)}
                       </div>
                     </td>
                     <td>

@@ -17,6 +17,8 @@ import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#
 import { LedgerTable, type LedgerRowView } from '#app/components/ledger-table.tsx'
 import { useLang, useT } from '#app/lib/use-t.ts'
 import { YearPicker } from '#app/components/year-picker.tsx'
+import { categoryOptions } from '#app/components/category.ts'
+import { MetBadge } from '#app/components/met-badge.tsx'
 
 // URL /hr/people/:personId; the trailing underscore keeps it out of the search page's layout.
 export const meta = pageTitle('hrPerson.title')
@@ -181,7 +183,7 @@ export default function HrPerson() {
       <section className="panel" aria-labelledby="year-title">
         <h2 id="year-title">
           {t('hours.yearLabel', { year: d.year })}{' '}
-          {s ? <span className={`badge ${s.met ? 'badge-designated' : 'badge-rectification'}`}>{s.met ? t('hours.met') : t('hours.notMet')}</span> : null}
+          {s ? <MetBadge met={s.met} /> : null}
         </h2>
         {s ? (
           <>
@@ -247,10 +249,7 @@ export default function HrPerson() {
               label={t('hours.col.category')}
               required
               placeholder={t('field.choose')}
-              options={[
-                { value: 'professional', label: t('hours.professional') },
-                { value: 'public', label: t('hours.public') },
-              ]}
+              options={categoryOptions(t)}
               defaultValue={values.category}
               error={adjErr('category')}
             />
