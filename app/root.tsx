@@ -14,9 +14,9 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { getUser } from './lib/auth.server.ts'
-import { getLang } from './lib/i18n.server.ts'
-import { htmlLang, translate, type Lang } from './lib/i18n.ts'
+import { getUser } from '#app/auth/auth.server.ts'
+import { getLang } from '#app/i18n/lang.server.ts'
+import { htmlLang, translate, type Lang } from '#app/i18n/index.ts'
 import { pageTitle } from './lib/meta.ts'
 import { useNonce } from './lib/nonce.ts'
 import styles from './styles/app.css?url'

@@ -1,4 +1,70 @@
-import { type RouteConfig } from '@remix-run/route-config'
-import { flatRoutes } from '@remix-run/fs-routes'
+import { index, prefix, route, type RouteConfig } from '@remix-run/route-config'
 
-export default flatRoutes() satisfies RouteConfig
+/**
+ * Every URL of the web app, grouped by audience. The folder of a route module is its audience;
+ * the guard it calls goes with it (hr → requireHr, admin → requireRole(['admin']), …).
+ * test/unit/routes.test.ts compares these URLs with test/fixtures/route-urls.txt.
+ */
+export default [
+  // public: no sign-in
+  index('routes/public/home.tsx'),
+  route('developers', 'routes/public/developers.tsx'),
+  route('verify/:code', 'routes/public/verify.tsx'),
+  route('lang', 'routes/public/lang.tsx'),
+  route('healthz', 'routes/public/healthz.ts'),
+
+  // account: sign-in, registration, the signed-in person's own account
+  route('login', 'routes/account/login.tsx'),
+  route('logout', 'routes/account/logout.tsx'),
+  route('register', 'routes/account/register.tsx'),
+  route('account', 'routes/account/account.tsx'),
+
+  // courses: the catalog (public) and studying (learners)
+  ...prefix('courses', [
+    index('routes/courses/catalog.tsx'),
+    route(':id', 'routes/courses/course.tsx'),
+    route(':id/lessons/:lessonId', 'routes/courses/lesson.tsx'),
+    route(':id/quiz', 'routes/courses/quiz.tsx'),
+  ]),
+  route('study/heartbeat', 'routes/courses/heartbeat.ts'),
+
+  // hours: 我的学时, certificates, external claims (learners)
+  ...prefix('hours', [
+    index('routes/hours/hours.tsx'),
+    route('certificates', 'routes/hours/certificates.tsx'),
+    route('external', 'routes/hours/external.tsx'),
+  ]),
+  route('certificates/:id.pdf', 'routes/hours/certificate-pdf.ts'),
+
+  // hr: officers of a region or the province
+  ...prefix('hr', [
+    index('routes/hr/home.tsx'),
+    route('claims', 'routes/hr/claims.tsx', [route(':id/evidence', 'routes/hr/claim-evidence.ts')]),
+    route('people', 'routes/hr/people.tsx'),
+    route('people/:personId', 'routes/hr/person.tsx'),
+  ]),
+
+  // base: staff of a training base
+  ...prefix('base', [index('routes/base/home.tsx')]),
+
+  // admin: provincial administrators
+  ...prefix('admin', [
+    index('routes/admin/home.tsx'),
+    route('api-clients', 'routes/admin/api-clients.tsx'),
+    route('audit', 'routes/admin/audit.tsx'),
+    route('courses', 'routes/admin/courses.tsx'),
+    route('policy', 'routes/admin/policy.tsx'),
+    route('staff', 'routes/admin/staff.tsx'),
+  ]),
+
+  // api: the credit-hours check API for the title-application system (bearer keys)
+  ...prefix('api/v1', [
+    route('credit-checks', 'routes/api/credit-checks.ts', [
+      route('batch', 'routes/api/credit-checks-batch.ts'),
+      route(':checkId', 'routes/api/credit-check.ts'),
+    ]),
+    route('openapi.json', 'routes/api/openapi.ts'),
+  ]),
+
+  route('*', 'routes/public/not-found.tsx'),
+] satisfies RouteConfig

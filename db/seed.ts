@@ -7,11 +7,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import type { Database, Role } from '#db/schema.ts'
-import { hashPassword } from '#app/domain/accounts.server.ts'
-import { parseIdNumber } from '#app/domain/id-number.ts'
+import { hashPassword } from '#app/domain/identity/accounts.server.ts'
+import { parseIdNumber } from '#app/domain/shared/id-number.ts'
 import { encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
-import { credit } from '#app/domain/ledger.server.ts'
+import { credit } from '#app/domain/hours/ledger.server.ts'
 
 export const DEMO_PASSWORD = 'Xueshi2026'
 
@@ -145,10 +145,10 @@ export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'alread
  * 孙丽 has done the first lesson of 合理用药. Skipped for a course that is not in content/ any more.
  */
 async function seedStudy(db: Kysely<Database>) {
-  const { enroll, recordHeartbeat } = await import('#app/domain/study.server.ts')
-  const { openQuiz, submitQuiz } = await import('#app/domain/quiz.server.ts')
+  const { enroll, recordHeartbeat } = await import('#app/domain/courses/study.server.ts')
+  const { openQuiz, submitQuiz } = await import('#app/domain/courses/quiz.server.ts')
   const personOf = async (phone: string) => (await db.selectFrom('accounts').select('person_id').where('phone', '=', phone).executeTakeFirstOrThrow()).person_id
-  const { ceYearOf } = await import('#app/domain/ce-year.ts')
+  const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')
   const now = Date.now()
   // Midnight of 1 January of this CE year in China (UTC+8).
   const yearStart = Date.UTC(ceYearOf(new Date(now)), 0, 1) - 8 * 3600_000
@@ -202,8 +202,8 @@ async function seedStudy(db: Kysely<Database>) {
 
 /** 赵磊 reported a conference outside the platform this year: waiting for Changchun HR (张伟). */
 async function seedPendingClaim(db: Kysely<Database>) {
-  const { submitClaim } = await import('#app/domain/external-claims.server.ts')
-  const { ceYearOf } = await import('#app/domain/ce-year.ts')
+  const { submitClaim } = await import('#app/domain/claims/external-claims.server.ts')
+  const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')
   const person = await db
     .selectFrom('accounts')
     .select('person_id')

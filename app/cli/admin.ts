@@ -12,9 +12,9 @@
  */
 import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
-import { StaffSchema, fieldErrors } from '#app/domain/accounts.schema.ts'
-import { createStaffAccount } from '#app/domain/accounts.server.ts'
-import { catalogs } from '#app/lib/i18n.ts'
+import { StaffSchema, fieldErrors } from '#app/domain/identity/accounts.schema.ts'
+import { createStaffAccount } from '#app/domain/identity/accounts.server.ts'
+import { catalogs } from '#app/i18n/index.ts'
 import { provideDatabase, provideDataKey } from './local-config.ts'
 
 const USAGE = `Usage:
@@ -85,8 +85,8 @@ async function apiClient(args: string[]) {
     options: { name: { type: 'string' }, region: { type: 'string' }, 'rate-limit': { type: 'string' }, id: { type: 'string' } },
     strict: true,
   })
-  const { createApiClient, listApiClients, revokeApiClient } = await import('#app/domain/api-clients.server.ts')
-  const { HR_SCOPE_CODES, PROVINCE } = await import('#app/domain/reference.ts')
+  const { createApiClient, listApiClients, revokeApiClient } = await import('#app/domain/credit-api/api-clients.server.ts')
+  const { HR_SCOPE_CODES, PROVINCE } = await import('#app/domain/shared/reference.ts')
   if (sub === 'create') {
     const region = values.region ?? PROVINCE.code
     if (!values.name?.trim()) fail(`--name is required.\n\n${USAGE}`)

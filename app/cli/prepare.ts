@@ -2,9 +2,9 @@ import path from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
 import { migrateToLatest } from '#db/migrate.ts'
-import { ceYearOf } from '#app/domain/ce-year.ts'
-import { loadCourseFiles, syncCourses } from '#app/domain/courses.server.ts'
-import { loadPolicyFiles, syncPolicies } from '#app/domain/policy.server.ts'
+import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+import { loadCourseFiles, syncCourses } from '#app/domain/courses/courses.server.ts'
+import { loadPolicyFiles, syncPolicies } from '#app/domain/policy/policy.server.ts'
 import { PROJECT_ROOT } from './services.ts'
 
 export const COURSES_DIR = path.join(PROJECT_ROOT, 'content/courses')

@@ -1,4 +1,4 @@
-import { toCents } from '#app/domain/decimal.ts'
+import { toCents } from '#app/domain/shared/decimal.ts'
 
 type YearBar = { year: number; total: string; required: string; met: boolean }
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import type { Category, SourceKind } from '#db/schema.ts'
-import { useLang, useT } from '#app/lib/use-t.ts'
+import { useLang, useT } from '#app/i18n/use-t.ts'
 import { categoryLabel } from '#app/components/category.ts'
 
 export type LedgerRowView = {

@@ -1,5 +1,5 @@
 import type { MetaFunction } from '@remix-run/node'
-import { translate, type Lang, type MessageKey } from './i18n.ts'
+import { translate, type Lang, type MessageKey } from '#app/i18n/index.ts'
 
 /** `<title>` from the catalog, in the language of the request (read from the root loader). */
 export function pageTitle(key: MessageKey | null): MetaFunction {

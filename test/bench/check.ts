@@ -10,7 +10,7 @@
 import { hkdfSync, createHmac } from 'node:crypto'
 import autocannon from 'autocannon'
 import pg from 'pg'
-import { idNumberCheckChar } from '#app/domain/id-number.ts'
+import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import { recreateDatabase, startTestServices, TEST_DATA_KEY } from '#test/setup/services.ts'
 import { buildIfNeeded, haveWrk, peakRssMb, startProcess, stopProcesses, waitFor, wrkPost } from './lib.ts'
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15)
@@ -94,7 +94,7 @@ async function main() {
 
   process.env.DATABASE_URL = url
   process.env.XUESHI_DATA_KEY = TEST_DATA_KEY
-  const { createApiClient } = await import('#app/domain/api-clients.server.ts')
+  const { createApiClient } = await import('#app/domain/credit-api/api-clients.server.ts')
   const adb = createDb(url, 1)
   const client = await createApiClient(adb, { name: 'bench', scopeRegion: '220000', rateLimitPerMinute: 100_000_000, actorAccountId: null })
   await adb.destroy()

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import pg from 'pg'
-import { ceYearOf } from '#app/domain/ce-year.ts'
+import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 import { DATABASE_URL_FILE, DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, SCREENSHOT_DIR, test } from './fixtures.ts'
 
 const VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/e2e-content/course-videos/e2e-short.mp4')

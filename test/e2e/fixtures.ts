@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect, type Page } from '@playwright/test'
-import { idNumberCheckChar } from '#app/domain/id-number.ts'
+import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#db/seed.ts'
 
 export { expect, DEMO_PASSWORD }

@@ -1,7 +1,7 @@
-import { idNumberCheckChar } from '#app/domain/id-number.ts'
-import { createStaffAccount, registerLearner } from '#app/domain/accounts.server.ts'
-import { RegistrationSchema, StaffSchema } from '#app/domain/accounts.schema.ts'
-import { createSession } from '#app/domain/sessions.server.ts'
+import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
+import { createStaffAccount, registerLearner } from '#app/domain/identity/accounts.server.ts'
+import { RegistrationSchema, StaffSchema } from '#app/domain/identity/accounts.schema.ts'
+import { createSession } from '#app/domain/identity/sessions.server.ts'
 import type { DB } from '#app/lib/db.server.ts'
 import type { Role } from '#db/schema.ts'
 

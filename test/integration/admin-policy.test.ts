@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { loader } from '#app/routes/admin.policy.tsx'
+import { loader } from '#app/routes/admin/policy.tsx'
 import { getDb } from '#app/lib/db.server.ts'
 import { call, makeRequest } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { authenticate } from '#app/domain/accounts.server.ts'
-import { findSessionUser } from '#app/domain/sessions.server.ts'
+import { authenticate } from '#app/domain/identity/accounts.server.ts'
+import { findSessionUser } from '#app/domain/identity/sessions.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { action, loader } from '#app/routes/admin.staff.tsx'
+import { action, loader } from '#app/routes/admin/staff.tsx'
 import { call, makeRequest } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
 

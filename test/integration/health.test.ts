@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { Redis } from 'ioredis'
-import { loader } from '#app/routes/healthz.ts'
+import { loader } from '#app/routes/public/healthz.ts'
 import { checkHealth } from '#app/lib/health.server.ts'
 import { createDb } from '#app/lib/db.server.ts'
 import { getRedis } from '#app/lib/redis.server.ts'

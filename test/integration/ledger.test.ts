@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { sql } from 'kysely'
-import { credit, LedgerError, reverse, totalsByYear } from '#app/domain/ledger.server.ts'
+import { credit, LedgerError, reverse, totalsByYear } from '#app/domain/hours/ledger.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { createLearner } from '#test/factories/people.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { action, loader } from '#app/routes/login.tsx'
-import { idNumberCheckChar } from '#app/domain/id-number.ts'
+import { action, loader } from '#app/routes/account/login.tsx'
+import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { getRedis } from '#app/lib/redis.server.ts'
 import { call, makeRequest, sessionCookieFrom } from '#test/fixtures/http.ts'

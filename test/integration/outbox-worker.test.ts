@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { Queue, UnrecoverableError, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
-import { action as register } from '#app/routes/register.tsx'
+import { action as register } from '#app/routes/account/register.tsx'
 import { getDb } from '#app/lib/db.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
 import { relayOutbox } from '#workers/outbox-relay.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { action } from '#app/routes/register.tsx'
+import { action } from '#app/routes/account/register.tsx'
 import { getDb } from '#app/lib/db.server.ts'
 import { call, makeRequest } from '#test/fixtures/http.ts'
 import { makeIdNumber, registrationForm } from '#test/factories/people.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { ceYearOf } from '#app/domain/ce-year.ts'
-import { courseProgress } from '#app/domain/study.server.ts'
+import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+import { courseProgress } from '#app/domain/courses/study.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { seedDemo } from '#db/seed.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { enroll, recordHeartbeat, type HeartbeatInput } from '#app/domain/study.server.ts'
+import { enroll, recordHeartbeat, type HeartbeatInput } from '#app/domain/courses/study.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { createLearner } from '#test/factories/people.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { evaluateCheck, yearsToCheck, type PolicyForCheck } from '#app/domain/credit-check.ts'
-import { fromCents, normalizeHours, toCents } from '#app/domain/decimal.ts'
+import { evaluateCheck, yearsToCheck, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
+import { fromCents, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
 
 const rules = { firstApplicationYear: 2023, firstCheckedYear: 2022, lookBackYears: 5 }
 function policy(year: number, over: Partial<PolicyForCheck> = {}): PolicyForCheck {

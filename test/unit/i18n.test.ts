@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { catalogs, htmlLang, translate } from '#app/lib/i18n.ts'
+import { catalogs, htmlLang, translate } from '#app/i18n/index.ts'
 
 describe('message catalog', () => {
   test('both languages have exactly the same keys, none empty', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { ceYearOf } from '#app/domain/ledger.server.ts'
+import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
 
 describe('CE year in China time (Asia/Shanghai, UTC+8)', () => {
   test.each([

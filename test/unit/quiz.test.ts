@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { grade, makeLayout, readAnswers, shuffled, type QuizKey } from '#app/domain/quiz.ts'
+import { grade, makeLayout, readAnswers, shuffled, type QuizKey } from '#app/domain/courses/quiz.ts'
 
 const quiz: QuizKey = {
   passMark: 60,

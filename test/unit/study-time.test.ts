@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { applyHeartbeat, doneAtSeconds, freshProgress, MAX_GAP_SECONDS, type ActiveSlot, type Heartbeat, type LessonRule, type Outcome, type Progress } from '#app/domain/study-time.ts'
+import { applyHeartbeat, doneAtSeconds, freshProgress, MAX_GAP_SECONDS, type ActiveSlot, type Heartbeat, type LessonRule, type Outcome, type Progress } from '#app/domain/courses/study-time.ts'
 
 const video: LessonRule = { kind: 'video', requiredSeconds: 600, mediaSeconds: 600 }
 const text: LessonRule = { kind: 'text', requiredSeconds: 300 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
-import { renderCertificate } from '#app/domain/certificates.server.ts'
+import { renderCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
 import { JOBS, type JobPayload } from '../jobs.ts'
 
 /** certificate.render: idempotent (a ready certificate is left as it is), so retries are harmless. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
-import { sendWelcomeNotice } from '#app/domain/notices.server.ts'
+import { sendWelcomeNotice } from '#app/domain/identity/notices.server.ts'
 import { JOBS, type JobPayload } from '../jobs.ts'
 
 /** notice.welcome: idempotent (the notice's dedupe key), so retries and replays are harmless. */

@@ -1,0 +1,96 @@
+import { redirect } from '@remix-run/node'
+import type { Role } from '#db/schema.ts'
+import { findSessionUser, SESSION_TTL_MS, type SessionUser } from '#app/domain/identity/sessions.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+
+const COOKIE = 'xs_session'
+
+export function readCookie(request: Request, name: string): string | null {
+  return cookieFromHeader(request.headers.get('Cookie'), name)
+}
+
+export function cookieFromHeader(header: string | null | undefined, name: string): string | null {
+  if (!header) return null
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === name) return decodeURIComponent(v.join('='))
+  }
+  return null
+}
+
+function isHttps(request: Request): boolean {
+  return new URL(request.url).protocol === 'https:'
+}
+
+export function sessionCookie(request: Request, token: string): string {
+  return [`${COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${SESSION_TTL_MS / 1000}`, ...(isHttps(request) ? ['Secure'] : [])].join('; ')
+}
+
+export function clearSessionCookie(request: Request): string {
+  return [`${COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(isHttps(request) ? ['Secure'] : [])].join('; ')
+}
+
+export function sessionToken(request: Request): string | null {
+  return sessionTokenFromCookies(request.headers.get('Cookie'))
+}
+
+/** The session token from a Cookie header, if well-formed (for handlers without a Fetch Request). */
+export function sessionTokenFromCookies(header: string | null | undefined): string | null {
+  const t = cookieFromHeader(header, COOKIE)
+  return t && /^[A-Za-z0-9_-]{20,100}$/.test(t) ? t : null
+}
+
+export async function getUser(request: Request): Promise<SessionUser | null> {
+  const token = sessionToken(request)
+  return token ? findSessionUser(getDb(), token) : null
+}
+
+/** Signed out → the login page, coming back here afterwards. */
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getUser(request)
+  if (!user) {
+    const url = new URL(request.url)
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname)}`)
+  }
+  return user
+}
+
+/** Signed in with another role → 403, rendered by the error boundary. */
+export async function requireRole<R extends Role>(request: Request, roles: readonly R[]): Promise<SessionUser & { role: R }> {
+  const user = await requireUser(request)
+  if (!(roles as readonly Role[]).includes(user.role)) {
+    throw new Response('Forbidden', { status: 403 })
+  }
+  return user as SessionUser & { role: R }
+}
+
+/**
+ * Only same-site paths, so ?redirectTo can never send someone to another site. Browsers drop
+ * tabs and newlines and read backslashes as slashes, so any of those refuses the value too.
+ */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/account'): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (typeof to !== 'string' || !to.startsWith('/') || /[\x00-\x20\x7f\\]/.test(to)) return fallback
+  const base = 'http://xueshi.invalid'
+  let url: URL
+  try {
+    url = new URL(to, base)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== base) return fallback
+  return url.pathname + url.search + url.hash
+}
+
+export function homeFor(role: Role): string {
+  switch (role) {
+    case 'admin':
+      return '/admin'
+    case 'hr':
+      return '/hr'
+    case 'base_staff':
+      return '/base'
+    default:
+      return '/account'
+  }
+}

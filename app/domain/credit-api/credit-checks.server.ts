@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto'
+import { sql, type Kysely } from 'kysely'
+import type { Insertable } from 'kysely'
+import type { Category, CreditChecksTable, Database } from '#db/schema.ts'
+import { coalescing, coalescingPer } from '#app/lib/coalesce.server.ts'
+import { lookupHash } from '#app/lib/crypto.server.ts'
+import { evaluateCheck, governingPolicy, type Counted, type Evaluation, type PolicyForCheck } from './credit-check.ts'
+import { normalizeHours } from '#app/domain/shared/decimal.ts'
+import { maskIdNumber, parseIdNumber, type IdNumberProblem } from '#app/domain/shared/id-number.ts'
+import { policiesInForce, type Policy } from '#app/domain/policy/policy.server.ts'
+import { PROVINCE } from '#app/domain/shared/reference.ts'
+
+/**
+ * The credit-hours check service: finds the person by the keyed hash of their ID number, reads
+ * their counted totals (one indexed query), evaluates against the policies in force, and records
+ * every answer (who asked, about whom, what was answered, which policy) as the caller's proof.
+ */
+type DB = Kysely<Database>
+
+export { MAX_BATCH, MIN_APPLICATION_YEAR, maxApplicationYear } from './credit-checks.constants.ts'
+import { MIN_APPLICATION_YEAR, maxApplicationYear } from './credit-checks.constants.ts'
+
+export type CheckRequest = { idNumber: string; applicationYear: number; currentTitleYear?: number | null; titleLevel?: string | null }
+
+export type CheckAnswer = {
+  checkId: string
+  found: boolean
+  idNumberMasked: string
+  applicationYear: number
+  currentTitleYear: number | null
+  titleLevel: string | null
+  eligible: boolean
+  years: Evaluation['years']
+  reasons: (Evaluation['reasons'][number] | { code: 'not_found'; message: string })[]
+  policyVersion: string
+  checkedAt: string
+}
+
+export type ItemError =
+  | { code: 'invalid_id_number'; problem: IdNumberProblem }
+  | { code: 'application_year_out_of_range'; min: number; max: number }
+  | { code: 'forbidden' }
+
+export type Requester = { apiClientId: number; scopeRegion: string } | { accountId: number; scopeRegion: string }
+
+// Policies change once a year: a short per-process cache keeps the check to one indexed read.
+let policyCache: { at: number; policies: Map<number, Policy> } | undefined
+export async function cachedPolicies(db: DB): Promise<Map<number, Policy>> {
+  if (!policyCache || Date.now() - policyCache.at > 30_000) policyCache = { at: Date.now(), policies: await policiesInForce(db) }
+  return policyCache.policies
+}
+export function clearPolicyCache() {
+  policyCache = undefined
+}
+
+function newCheckId(): string {
+  // randomUUID draws from a cached entropy pool: cheaper per call than randomBytes. 122 random bits.
+  return `chk_${randomUUID().replaceAll('-', '')}`
+}
+
+function inScope(scopeRegion: string, personRegion: string | null): boolean {
+  return scopeRegion === PROVINCE.code || scopeRegion === personRegion
+}
+
+/**
+ * Checks many applicants with two statements whatever their number: the people and their totals
+ * by hash, one insert of all answers; concurrent calls share both (see coalescing). Each item
+ * is an answer or an item error, in request order.
+ */
+export async function runChecks(db: DB, requester: Requester, requests: CheckRequest[]): Promise<({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[]> {
+  const max = maxApplicationYear()
+  type Parsed = { kind: 'error'; error: ItemError } | { kind: 'ok'; id: string; hash: Buffer; req: CheckRequest }
+  const parsed = requests.map((r): Parsed => {
+    const id = parseIdNumber(r.idNumber)
+    if (!id.ok) return { kind: 'error', error: { code: 'invalid_id_number', problem: id.problem } }
+    if (!Number.isInteger(r.applicationYear) || r.applicationYear < MIN_APPLICATION_YEAR || r.applicationYear > max) {
+      return { kind: 'error', error: { code: 'application_year_out_of_range', min: MIN_APPLICATION_YEAR, max } }
+    }
+    return { kind: 'ok', id: id.id.value, hash: lookupHash(id.id.value), req: r }
+  })
+  const valid = parsed.filter((p) => p.kind === 'ok')
+  // The rows of each valid item's person (none: not on the platform), in the order of `valid`.
+  const found = await readPeople(
+    db,
+    valid.map((v) => v.hash),
+  )
+  const rowsOf = new Map(valid.map((v, i) => [v, found[i]!]))
+  const policies = (await cachedPolicies(db)) as Map<number, PolicyForCheck>
+  const checkedAt = new Date()
+  const out: ({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[] = []
+  const records: Insertable<CreditChecksTable>[] = []
+  for (const p of parsed) {
+    if (p.kind === 'error') {
+      out.push({ ok: false, error: p.error })
+      continue
+    }
+    const rows = rowsOf.get(p) ?? []
+    const person = rows[0]
+    if (person && !inScope(requester.scopeRegion, person.region_code)) {
+      out.push({ ok: false, error: { code: 'forbidden' } })
+      continue
+    }
+    const currentTitleYear = p.req.currentTitleYear ?? person?.title_year ?? null
+    const base = {
+      checkId: newCheckId(),
+      found: Boolean(person),
+      idNumberMasked: maskIdNumber(p.id),
+      applicationYear: p.req.applicationYear,
+      currentTitleYear,
+      titleLevel: p.req.titleLevel ?? null,
+      checkedAt: checkedAt.toISOString(),
+    }
+    let answer: CheckAnswer
+    if (!person) {
+      const governing = governingPolicy(policies, p.req.applicationYear)
+      answer = {
+        ...base,
+        eligible: false,
+        years: [],
+        reasons: [{ code: 'not_found', message: '平台上没有该身份证号码的人员记录' }],
+        policyVersion: governing?.version ?? 'none',
+      }
+    } else {
+      const e = evaluateCheck({ applicationYear: p.req.applicationYear, currentTitleYear, totals: countedByYear(rows), policies })
+      answer = { ...base, eligible: e.eligible, years: e.years, reasons: e.reasons, policyVersion: e.policyVersion }
+    }
+    out.push({ ok: true, answer })
+    records.push({
+      id: answer.checkId,
+      api_client_id: 'apiClientId' in requester ? requester.apiClientId : null,
+      requested_by: 'accountId' in requester ? requester.accountId : null,
+      person_id: person?.id ?? null,
+      id_number_hash: p.hash,
+      id_number_masked: answer.idNumberMasked,
+      application_year: answer.applicationYear,
+      eligible: answer.eligible,
+      policy_version: answer.policyVersion,
+      answer: JSON.stringify(answer),
+      created_at: checkedAt,
+    })
+  }
+  if (records.length) await recordChecks(db, records)
+  return out
+}
+
+/** One statement shape whatever the number of rows (arrays + unnest), so PostgreSQL reuses its plan. */
+async function insertChecks(db: DB, rows: Insertable<CreditChecksTable>[]) {
+  const col = <K extends keyof Insertable<CreditChecksTable>>(k: K) => rows.map((r) => r[k] ?? null)
+  await sql`/* prepared: check-record */
+    insert into credit_checks (id, api_client_id, requested_by, person_id, id_number_hash, id_number_masked,
+                               application_year, eligible, policy_version, answer, created_at)
+    select * from unnest(${col('id')}::text[], ${col('api_client_id')}::bigint[], ${col('requested_by')}::bigint[],
+                         ${col('person_id')}::bigint[], ${col('id_number_hash')}::bytea[], ${col('id_number_masked')}::text[],
+                         ${col('application_year')}::int[], ${col('eligible')}::boolean[], ${col('policy_version')}::text[],
+                         ${col('answer')}::json[], ${col('created_at')}::timestamptz[])`.execute(db)
+}
+
+/**
+ * Group commit for the check records: while one insert is committing, the records of requests
+ * that arrive meanwhile wait and then go in together, so a burst of checks shares one WAL flush
+ * instead of paying one each. Every caller still gets its answer only after its row is durable.
+ */
+const recordChecks = coalescingPer((db: DB) =>
+  coalescing(async (rows: Insertable<CreditChecksTable>[]) => {
+    await insertChecks(db, rows)
+    return rows.map(() => true)
+  }, 200),
+)
+
+/** A person's counted hours per CE year and category, from their totals rows. */
+function countedByYear(rows: PersonTotalsRow[]): Map<number, Counted> {
+  const perYear = new Map<number, Counted>()
+  for (const r of rows) {
+    if (r.ce_year === null || r.category === null || r.counted_hours === null) continue
+    const c = perYear.get(r.ce_year) ?? { professional: '0', public: '0' }
+    c[r.category] = normalizeHours(r.counted_hours)
+    perYear.set(r.ce_year, c)
+  }
+  return perYear
+}
+
+type PersonTotalsRow = { id: number; id_number_hash: Buffer; region_code: string | null; title_year: number | null; ce_year: number | null; category: Category | null; counted_hours: string | null }
+
+/**
+ * The people with these ID hashes and all their yearly totals, one indexed query (a fixed SQL text,
+ * prepared per connection). Concurrent checks share the query: each gets the rows of its own hashes.
+ */
+const readPeople = coalescingPer((db: DB) =>
+  coalescing(async (hashes: Buffer[]) => {
+    const rows = (
+      await sql<PersonTotalsRow>`/* prepared: check-people */
+        select p.id, p.id_number_hash, p.region_code, p.title_year, t.ce_year, t.category, t.counted_hours
+        from people p left join hour_totals t on t.person_id = p.id
+        where p.id_number_hash = any(${hashes}::bytea[])`.execute(db)
+    ).rows
+    const byHash = new Map<string, PersonTotalsRow[]>()
+    for (const r of rows) {
+      const k = r.id_number_hash.toString('hex')
+      const list = byHash.get(k)
+      if (list) list.push(r)
+      else byHash.set(k, [r])
+    }
+    return hashes.map((h) => byHash.get(h.toString('hex')) ?? [])
+  }),
+)
+
+/** A stored answer, for the client that asked it (or HR/admin with `scopeRegion`). */
+export async function getCheck(db: DB, checkId: string, owner: { apiClientId: number } | { scopeRegion: string }): Promise<CheckAnswer | null> {
+  let q = db.selectFrom('credit_checks').leftJoin('people', 'people.id', 'credit_checks.person_id').select(['credit_checks.answer', 'people.region_code']).where('credit_checks.id', '=', checkId)
+  if ('apiClientId' in owner) q = q.where('credit_checks.api_client_id', '=', owner.apiClientId)
+  const row = await q.executeTakeFirst()
+  if (!row) return null
+  if ('scopeRegion' in owner && !inScope(owner.scopeRegion, row.region_code)) return null
+  return row.answer as CheckAnswer
+}
+
+export async function touchApiClient(db: DB, id: number) {
+  await db.updateTable('api_clients').set({ last_used_at: sql`now()` }).where('id', '=', id).execute()
+}

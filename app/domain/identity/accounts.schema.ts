@@ -1,0 +1,122 @@
+import { z } from 'zod'
+import { parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
+import { HR_SCOPE_CODES, REGION_CODES, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
+
+/**
+ * Input schemas for accounts. Messages are catalog keys (app/lib/i18n.ts), translated where they
+ * are shown, so one schema serves both languages.
+ */
+const required = (key = 'err.required') => z.string({ required_error: key }).trim().min(1, key)
+
+export const idNumberField = z
+  .string({ required_error: 'err.required' })
+  .transform((v, ctx) => {
+    const r = parseIdNumber(v)
+    if (!r.ok) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: r.problem === 'empty' ? 'err.required' : `err.idNumber.${r.problem}` })
+      return z.NEVER
+    }
+    return r.id
+  })
+
+export const mobileField = z.string({ required_error: 'err.required' }).transform((v, ctx) => {
+  if (v.trim() === '') {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'err.required' })
+    return z.NEVER
+  }
+  const m = parseMobile(v)
+  if (!m) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'err.phone' })
+    return z.NEVER
+  }
+  return m
+})
+
+export const PASSWORD_MIN = 8
+export const passwordField = z
+  .string({ required_error: 'err.required' })
+  .min(PASSWORD_MIN, 'err.password.short')
+  .max(128, 'err.password.long')
+  .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), 'err.password.weak')
+
+const oneOf = (codes: readonly string[]) =>
+  required().refine((v) => codes.includes(v), 'err.choice')
+
+const personFields = {
+  name: required()
+    .max(30, 'err.name')
+    .refine((v) => /^[\p{Script=Han}A-Za-z·・. ]+$/u.test(v), 'err.name'),
+  idNumber: idNumberField,
+  phone: mobileField,
+  employer: required().max(100, 'err.tooLong'),
+  region: oneOf(REGION_CODES),
+  titleSeries: oneOf(TITLE_SERIES.map((s) => s.code)),
+  titleLevel: oneOf(TITLE_LEVELS.map((l) => l.code)),
+  titleYear: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null
+      const n = Number(v)
+      if (!Number.isInteger(n) || n < 1950 || n > new Date().getFullYear()) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'err.titleYear' })
+        return z.NEVER
+      }
+      return n
+    }),
+}
+
+function titleYearConsistent<T extends { titleLevel: string; titleYear: number | null }>(v: T, ctx: z.RefinementCtx) {
+  if (v.titleLevel !== 'none' && v.titleYear === null) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['titleYear'], message: 'err.titleYear.required' })
+  }
+}
+
+export const RegistrationSchema = z
+  .object({ ...personFields, password: passwordField, passwordConfirm: z.string({ required_error: 'err.required' }) })
+  .superRefine((v, ctx) => {
+    if (v.password !== v.passwordConfirm) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['passwordConfirm'], message: 'err.password.mismatch' })
+    }
+    titleYearConsistent(v, ctx)
+  })
+export type RegistrationInput = z.infer<typeof RegistrationSchema>
+
+export const LoginSchema = z.object({
+  login: required(),
+  password: z.string({ required_error: 'err.required' }).min(1, 'err.required'),
+})
+
+export const STAFF_ROLES = ['base_staff', 'hr', 'admin'] as const
+export const StaffSchema = z
+  .object({
+    name: personFields.name,
+    idNumber: idNumberField,
+    phone: mobileField,
+    password: passwordField,
+    role: z.enum(STAFF_ROLES, { errorMap: () => ({ message: 'err.choice' }) }),
+    baseId: z.string().optional(),
+    scopeRegion: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.role === 'base_staff' && !(v.baseId && /^\d+$/.test(v.baseId))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['baseId'], message: 'err.choice' })
+    }
+    if (v.role === 'hr' && !(v.scopeRegion && HR_SCOPE_CODES.includes(v.scopeRegion))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['scopeRegion'], message: 'err.choice' })
+    }
+  })
+export type StaffInput = z.infer<typeof StaffSchema>
+
+export type FieldErrors = Record<string, string>
+
+/** First message key per field, for forms. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {}
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '_form'
+    if (!(key in out)) out[key] = issue.message
+  }
+  return out
+}

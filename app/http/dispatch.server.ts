@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { checkBatch, checkOne, getOne, openApi } from './credit-checks.server.ts'
+import { handle, type ApiHandler } from './api.server.ts'
+import { heartbeat } from './heartbeat.server.ts'
+
+/**
+ * /api/v1 and the lesson heartbeat (/study/heartbeat) without the page pipeline: Node's request goes straight to the same handlers the Remix
+ * resource routes wrap (one implementation; the tests call the routes), without Fetch
+ * Request/Response objects, route-tree matching or single-fetch handling, which a JSON API never
+ * needs. Returns false for anything it does not serve, which then falls through to Remix.
+ */
+const ROUTES: { path: RegExp; handler: ApiHandler }[] = [
+  { path: /^\/api\/v1\/credit-checks$/, handler: checkOne },
+  { path: /^\/api\/v1\/credit-checks\/batch$/, handler: checkBatch },
+  { path: /^\/api\/v1\/credit-checks\/(?<checkId>[^/]+)$/, handler: getOne },
+  { path: /^\/api\/v1\/openapi\.json$/, handler: openApi },
+  { path: /^\/study\/heartbeat$/, handler: heartbeat },
+]
+
+const MAX_BODY = 2 * 1024 * 1024
+
+export function isApiPath(url: string | undefined): boolean {
+  const path = (url ?? '/').split('?')[0]!
+  return ROUTES.some((r) => r.path.test(path))
+}
+
+export function serveApi(req: IncomingMessage, res: ServerResponse, origin: string, onError: (e: unknown) => void): boolean {
+  const path = (req.url ?? '/').split('?')[0]!
+  const route = ROUTES.find((r) => r.path.test(path))
+  if (!route) return false
+  const params = (route.path.exec(path)?.groups ?? {}) as Record<string, string>
+  let body: Promise<string> | undefined
+  const text = () =>
+    (body ??= new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      req.on('data', (c: Buffer) => {
+        size += c.length
+        if (size > MAX_BODY) reject(new Error('body too large'))
+        else chunks.push(c)
+      })
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      req.on('error', reject)
+    }))
+  handle(route.handler, {
+    method: req.method ?? 'GET',
+    header: (name) => {
+      const v = req.headers[name]
+      return Array.isArray(v) ? v[0] : v
+    },
+    text,
+    origin,
+    params,
+  })
+    .then((r) => {
+      const payload = JSON.stringify(r.body)
+      res.writeHead(r.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...r.headers })
+      res.end(payload)
+    })
+    .catch(onError)
+  return true
+}

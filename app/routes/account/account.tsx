@@ -1,0 +1,143 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { getOwnProfile } from '#app/domain/identity/accounts.server.ts'
+import { listNotices } from '#app/domain/identity/notices.server.ts'
+import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
+import { listActiveSessions, revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
+import { requireUser } from '#app/auth/auth.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
+import { formFields } from '#app/lib/http.server.ts'
+import { Notice } from '#app/components/form.tsx'
+import { useLang, useT } from '#app/i18n/use-t.ts'
+
+export const meta = pageTitle('account.title')
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const db = getDb()
+  const [profile, notices, sessions] = await Promise.all([
+    getOwnProfile(db, user.accountId),
+    listNotices(db, user.personId),
+    listActiveSessions(db, user.accountId),
+  ])
+  return {
+    profile,
+    notices: notices.map((n) => ({ id: n.id, kind: n.kind, params: n.params as Record<string, string>, createdAt: n.created_at.toISOString() })),
+    sessions: sessions.map((s) => ({
+      key: s.id.toString('hex').slice(0, 12),
+      current: s.id.equals(user.sessionId),
+      createdAt: s.created_at.toISOString(),
+      userAgent: s.user_agent,
+    })),
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const fields = await formFields(request)
+  if (fields.intent === 'revoke-others') {
+    const count = await revokeAllSessions(getDb(), user.accountId, { except: user.sessionId })
+    return { revoked: count }
+  }
+  return data({ revoked: null }, { status: 400 })
+}
+
+/** "Chrome · Linux" rather than a raw user-agent string. */
+function deviceName(ua: string | null): string | null {
+  if (!ua) return null
+  const browser = /Edg\//.test(ua) ? 'Edge' : /MicroMessenger/.test(ua) ? 'WeChat' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : null
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : null
+  return browser || os ? [browser, os].filter(Boolean).join(' · ') : ua.slice(0, 40)
+}
+
+function formatTime(iso: string, lang: 'zh' | 'en') {
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso))
+}
+
+export default function AccountPage() {
+  const { profile, notices, sessions } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const t = useT()
+  const lang = useLang()
+  const none = t('account.none')
+  const rows: [string, string][] = [
+    [t('field.name'), profile.name],
+    [t('field.idNumber'), profile.idNumber],
+    [t('account.gender'), t(`account.gender.${profile.gender}`)],
+    [t('account.birthDate'), profile.birth_date],
+    [t('field.phone'), profile.phone],
+    [t('account.role'), t(`role.${profile.role}`)],
+  ]
+  if (profile.role === 'learner') {
+    rows.push(
+      [t('field.employer'), profile.employer ?? none],
+      [t('field.region'), profile.region_code ? regionName(profile.region_code, lang) : none],
+      [t('field.titleSeries'), profile.title_series ? nameOf(TITLE_SERIES, profile.title_series, lang) : none],
+      [t('field.titleLevel'), profile.title_level ? nameOf(TITLE_LEVELS, profile.title_level, lang) : none],
+      [t('field.titleYear'), profile.title_year ? String(profile.title_year) : none],
+    )
+  }
+  if (profile.base_name) rows.push([t('account.base'), profile.base_name])
+  if (profile.scope_region) rows.push([t('account.scope'), regionName(profile.scope_region, lang)])
+  return (
+    <>
+      <h1>{t('account.welcome', { name: profile.name })}</h1>
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="profile-title">
+          <h2 id="profile-title">{t('account.profile')}</h2>
+          <dl className="facts">
+            {rows.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+          <p className="muted small">{t('account.idNote')}</p>
+        </section>
+        <div className="stack">
+          <section className="panel" aria-labelledby="notices-title">
+            <h2 id="notices-title">{t('account.notices')}</h2>
+            {notices.length === 0 ? (
+              <p className="muted">{t('account.notices.none')}</p>
+            ) : (
+              <ul className="notices">
+                {notices.map((n) => (
+                  <li key={n.id}>
+                    <strong>{t(`notice.${n.kind}.title`)}</strong>
+                    <p>{t(`notice.${n.kind}.body`, n.params)}</p>
+                    <time dateTime={n.createdAt} className="muted small">
+                      {formatTime(n.createdAt, lang)}
+                    </time>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section className="panel" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">{t('account.sessions')}</h2>
+            {actionData?.revoked != null ? <Notice>{t('account.sessions.revoked', { count: actionData.revoked })}</Notice> : null}
+            <ul className="sessions">
+              {sessions.map((s) => (
+                <li key={s.key}>
+                  <span>{deviceName(s.userAgent) ?? t('account.sessions.unknownAgent')}</span>{' '}
+                  {s.current ? <span className="badge">{t('account.sessions.current')}</span> : null}
+                  <br />
+                  <span className="muted small">{t('account.sessions.since', { time: formatTime(s.createdAt, lang) })}</span>
+                </li>
+              ))}
+            </ul>
+            {sessions.length > 1 ? (
+              <Form method="post">
+                <button type="submit" name="intent" value="revoke-others" className="button button-secondary">
+                  {t('account.sessions.revokeOthers')}
+                </button>
+              </Form>
+            ) : null}
+          </section>
+        </div>
+      </div>
+    </>
+  )
+}

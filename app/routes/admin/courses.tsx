@@ -1,0 +1,90 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { courseFigures, setPublished } from '#app/domain/courses/admin.server.ts'
+import { requireRole } from '#app/auth/auth.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { formFields } from '#app/lib/http.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
+import { Notice } from '#app/components/form.tsx'
+import { duration } from '#app/components/study-format.ts'
+import { useT } from '#app/i18n/use-t.ts'
+
+export const meta = pageTitle('admin.courses.title')
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'])
+  return { courses: await courseFigures(getDb()) }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireRole(request, ['admin'])
+  const fields = await formFields(request)
+  const publish = fields.intent === 'publish' ? true : fields.intent === 'unpublish' ? false : null
+  if (publish === null || !fields.courseId) throw new Response('Bad Request', { status: 400 })
+  const ok = await getDb()
+    .transaction()
+    .execute((trx) => setPublished(trx, fields.courseId!, publish, admin.accountId))
+  if (!ok) throw new Response('Not Found', { status: 404 })
+  return { courseId: fields.courseId, published: publish }
+}
+
+export default function AdminCourses() {
+  const { courses } = useLoaderData<typeof loader>()
+  const done = useActionData<typeof action>()
+  const busy = useNavigation().state === 'submitting'
+  const t = useT()
+  const changed = done ? courses.find((c) => c.id === done.courseId) : undefined
+  return (
+    <>
+      <h1>{t('admin.courses.title')}</h1>
+      <p className="lead">{t('admin.courses.lead')}</p>
+      {changed && done ? <Notice>{t(done.published ? 'admin.courses.published' : 'admin.courses.unpublished', { title: changed.title })}</Notice> : null}
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.courses.course')}</th>
+              <th scope="col">{t('course.hours')}</th>
+              <th scope="col" className="num">
+                {t('admin.courses.enrolled')}
+              </th>
+              <th scope="col" className="num">
+                {t('admin.courses.completed')}
+              </th>
+              <th scope="col">{t('admin.courses.avgTime')}</th>
+              <th scope="col">{t('admin.courses.passRate')}</th>
+              <th scope="col">{t('admin.courses.status')}</th>
+              <th scope="col">{t('table.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {courses.map((c) => (
+              <tr key={c.id} data-course={c.id}>
+                <td className="wrap">
+                  <Link to={`/courses/${c.id}`}>{c.title}</Link>
+                  <div className="small muted">{t(`courses.category.${c.category}`)}</div>
+                </td>
+                <td className="num">{c.hours}</td>
+                <td className="num">{c.enrolled}</td>
+                <td className="num">{c.completed}</td>
+                <td>
+                  {duration(c.averageVerifiedSeconds, t)} / {duration(c.requiredSeconds, t)}
+                </td>
+                <td>{c.quizPassRate === null ? t('admin.courses.noSittings') : t('admin.courses.rate', { rate: c.quizPassRate, passed: c.quizPassed, sittings: c.quizSittings })}</td>
+                <td>{c.published ? <span className="badge badge-designated">{t('admin.courses.live')}</span> : <span className="badge badge-revoked">{t('admin.courses.hidden')}</span>}</td>
+                <td>
+                  <Form method="post">
+                    <input type="hidden" name="courseId" value={c.id} />
+                    <button type="submit" name="intent" value={c.published ? 'unpublish' : 'publish'} className="link-button" disabled={busy}>
+                      {c.published ? t('admin.courses.unpublish') : t('admin.courses.publish')}
+                    </button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  )
+}

@@ -1,7 +1,0 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { checkBatch } from '#app/lib/api-checks.server.ts'
-import { handleFetch } from '#app/lib/api.server.ts'
-
-/** POST /api/v1/credit-checks/batch: up to 1,000 applicants; each gets an answer or its own error. */
-export const action = ({ request }: ActionFunctionArgs) => handleFetch(checkBatch, request)
-export const loader = ({ request }: LoaderFunctionArgs) => handleFetch(checkBatch, request)

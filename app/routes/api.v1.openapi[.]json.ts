@@ -1,6 +1,0 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { openApi } from '#app/lib/api-checks.server.ts'
-import { handleFetch } from '#app/lib/api.server.ts'
-
-/** GET /api/v1/openapi.json: the API described as OpenAPI 3.1 (public). */
-export const loader = ({ request }: LoaderFunctionArgs) => handleFetch(openApi, request)

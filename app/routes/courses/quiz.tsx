@@ -1,0 +1,138 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { getCourse } from '#app/domain/courses/courses.server.ts'
+import { openQuiz, submitQuiz } from '#app/domain/courses/quiz.server.ts'
+import { requireUser } from '#app/auth/auth.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { formFields, notFound } from '#app/lib/http.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
+import { FormAlert } from '#app/components/form.tsx'
+import { useLang, useT } from '#app/i18n/use-t.ts'
+
+export const meta = pageTitle('quiz.title')
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const db = getDb()
+  const course = await getCourse(db, params.id ?? '', { includeUnpublished: true })
+  if (!course) notFound()
+  const quiz = await openQuiz(db, user.personId, course.id)
+  if (quiz.kind === 'not_enrolled') notFound()
+  return { course: { id: course.id, title: course.title, hours: course.hours }, quiz: quiz.kind === 'cooling_down' ? { kind: quiz.kind, retryAt: quiz.retryAt.toISOString() } : quiz }
+}
+
+type ActionData =
+  | { kind: 'graded'; passed: boolean; score: number; correct: number; total: number; passMark: number; hours: string | null; ceYear: number | null; retryAt: string | null }
+  | { kind: 'incomplete'; missing: string[]; values: Record<string, string> }
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const fields = await formFields(request)
+  const attemptId = Number(fields.attemptId)
+  if (!Number.isSafeInteger(attemptId) || attemptId <= 0) throw new Response('Bad Request', { status: 400 })
+  const answers: Record<string, string> = {}
+  for (const [k, v] of Object.entries(fields)) if (k.startsWith('q:')) answers[k.slice(2)] = v
+  const r = await submitQuiz(getDb(), user.personId, params.id ?? '', attemptId, answers)
+  if (r.kind === 'not_found' || r.kind === 'locked') notFound()
+  if (r.kind === 'incomplete') return data<ActionData>({ kind: 'incomplete', missing: r.missing, values: answers }, { status: 400 })
+  return {
+    kind: 'graded',
+    passed: r.grade.passed,
+    score: r.grade.score,
+    correct: r.grade.correct,
+    total: r.grade.total,
+    passMark: r.passMark,
+    hours: r.completed?.hours ?? null,
+    ceYear: r.completed?.ceYear ?? null,
+    retryAt: r.retryAt?.toISOString() ?? null,
+  } satisfies ActionData
+}
+
+export default function QuizPage() {
+  const { course, quiz } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>() as ActionData | undefined
+  const busy = useNavigation().state === 'submitting'
+  const t = useT()
+  const lang = useLang()
+  const time = (iso: string) => new Date(iso).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' })
+  const back = (
+    <p>
+      <Link to={`/courses/${course.id}`}>← {course.title}</Link>
+    </p>
+  )
+
+  if (actionData?.kind === 'graded') {
+    return (
+      <>
+        <h1>{t('quiz.title')}</h1>
+        {actionData.passed ? (
+          <div className="alert alert-success" role="status" data-testid="quiz-result">
+            <p>{t('quiz.passed', { score: actionData.score, correct: actionData.correct, total: actionData.total })}</p>
+            {actionData.hours ? <p>{t('quiz.credited', { hours: actionData.hours, year: actionData.ceYear ?? '' })}</p> : null}
+            <Link className="button" to={`/hours?year=${actionData.ceYear ?? ''}`}>
+              {t('course.seeHours')}
+            </Link>
+          </div>
+        ) : (
+          <div className="alert alert-error" role="alert" data-testid="quiz-result">
+            <p>{t('quiz.failed', { score: actionData.score, correct: actionData.correct, total: actionData.total, passMark: actionData.passMark })}</p>
+            {actionData.retryAt ? <p>{t('quiz.retryAt', { time: time(actionData.retryAt) })}</p> : null}
+          </div>
+        )}
+        {back}
+      </>
+    )
+  }
+
+  if (quiz.kind !== 'open') {
+    const message =
+      quiz.kind === 'passed'
+        ? t('quiz.alreadyPassed')
+        : quiz.kind === 'locked'
+          ? t('quiz.locked', { count: quiz.lessonsLeft })
+          : t('quiz.coolingDown', { time: time(quiz.retryAt) })
+    return (
+      <>
+        <h1>{t('quiz.title')}</h1>
+        <p className={quiz.kind === 'passed' ? 'alert alert-success' : 'alert alert-error'} role="status">
+          {message}
+        </p>
+        {back}
+      </>
+    )
+  }
+
+  const missing = new Set(actionData?.kind === 'incomplete' ? actionData.missing : [])
+  const values = actionData?.kind === 'incomplete' ? actionData.values : {}
+  return (
+    <>
+      <h1>{t('quiz.title')}</h1>
+      <p className="lead">
+        {course.title} · {t('quiz.lead', { count: quiz.sitting.questions.length, passMark: quiz.sitting.passMark, hours: course.hours })}
+      </p>
+      {missing.size ? <FormAlert>{t('quiz.incomplete', { count: missing.size })}</FormAlert> : null}
+      <Form method="post" className="quiz" key={quiz.sitting.attemptId}>
+        <input type="hidden" name="attemptId" value={quiz.sitting.attemptId} />
+        <ol className="quiz-questions">
+          {quiz.sitting.questions.map((q) => (
+            <li key={q.id}>
+              <fieldset aria-invalid={missing.has(q.id) ? true : undefined} className={missing.has(q.id) ? 'invalid' : undefined}>
+                <legend>{q.text}</legend>
+                {missing.has(q.id) ? <p className="field-error">{t('quiz.answerThis')}</p> : null}
+                {q.options.map((o) => (
+                  <label key={o.value} className="quiz-option">
+                    <input type="radio" name={`q:${q.id}`} value={o.value} defaultChecked={values[q.id] === String(o.value)} /> {o.text}
+                  </label>
+                ))}
+              </fieldset>
+            </li>
+          ))}
+        </ol>
+        <button type="submit" className="button" disabled={busy}>
+          {t('quiz.submit')}
+        </button>
+      </Form>
+      {back}
+    </>
+  )
+}

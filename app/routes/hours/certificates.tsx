@@ -1,0 +1,167 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
+import { useEffect } from 'react'
+import { z } from 'zod'
+import { formatCode, verifyPath } from '#app/domain/hours/certificates/certificate.ts'
+import { certificateYears, listCertificates, requestCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
+import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
+import { requireUser } from '#app/auth/auth.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { getEnv } from '#app/lib/env.server.ts'
+import { formFields } from '#app/lib/http.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
+import { FormAlert, Notice } from '#app/components/form.tsx'
+import { useLang, useT } from '#app/i18n/use-t.ts'
+
+export const meta = pageTitle('cert.title')
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const db = getDb()
+  const [years, certificates] = await Promise.all([certificateYears(db), listCertificates(db, user.personId)])
+  const asked = Number(new URL(request.url).searchParams.get('year'))
+  const lastYear = ceYearOf(new Date()) - 1
+  const defaultYear = years.includes(asked) ? asked : years.includes(lastYear) ? lastYear : (years[0] ?? lastYear)
+  return {
+    years,
+    defaultYear,
+    certificates: certificates.map((c) => ({
+      id: c.id,
+      year: c.year,
+      code: formatCode(c.code),
+      verifyPath: verifyPath(c.code),
+      status: c.status,
+      hours: c.facts.hours,
+      met: c.facts.met,
+      issuedOn: c.facts.issuedOn,
+      superseded: c.superseded,
+    })),
+  }
+}
+
+const RequestSchema = z.object({ year: z.coerce.number().int() })
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const parsed = RequestSchema.safeParse(await formFields(request))
+  if (!parsed.success) return data({ error: 'err.cert.invalid_year' }, { status: 400 })
+  // The worker prints the verification URL: the configured public address, else this request's origin.
+  const baseUrl = (getEnv().XUESHI_PUBLIC_URL ?? new URL(request.url).origin).replace(/\/$/, '')
+  const result = await requestCertificate(getDb(), user.personId, parsed.data.year, { baseUrl })
+  if (!result.ok) return data({ error: `err.cert.${result.error}` }, { status: 400 })
+  return redirect(`/hours/certificates?${new URLSearchParams({ done: result.created ? 'created' : 'existing', year: String(parsed.data.year) })}`)
+}
+
+const STATUS_BADGE = { pending: 'badge', ready: 'badge badge-designated', failed: 'badge badge-revoked' } as const
+
+export default function CertificatesPage() {
+  const d = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const navigation = useNavigation()
+  const revalidator = useRevalidator()
+  const t = useT()
+  const lang = useLang()
+  const pending = d.certificates.some((c) => c.status === 'pending')
+
+  // While a certificate is being generated, ask the server again every 2 seconds.
+  useEffect(() => {
+    if (!pending || revalidator.state !== 'idle') return
+    const timer = setTimeout(() => revalidator.revalidate(), 2000)
+    return () => clearTimeout(timer)
+  }, [pending, revalidator, d])
+
+  const done = params.get('done')
+  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
+  const submitting = navigation.state === 'submitting'
+  return (
+    <>
+      <p className="small">
+        <Link to="/hours">← {t('hours.title')}</Link>
+      </p>
+      <h1>{t('cert.title')}</h1>
+      <p className="lead">{t('cert.lead')}</p>
+      {actionData && 'error' in actionData ? <FormAlert>{t(actionData.error)}</FormAlert> : null}
+      {!actionData && done === 'created' ? <Notice>{t('cert.created')}</Notice> : null}
+      {!actionData && done === 'existing' ? <Notice>{t('cert.existing')}</Notice> : null}
+      <section className="panel" aria-labelledby="request-title">
+        <h2 id="request-title">{t('cert.request')}</h2>
+        <Form method="post" className="year-picker">
+          <label htmlFor="year">{t('cert.year')}</label>
+          <select id="year" name="year" defaultValue={d.defaultYear}>
+            {d.years.map((y) => (
+              <option key={y} value={y}>
+                {t('hours.yearLabel', { year: y })}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="button" disabled={submitting}>
+            {submitting ? t('cert.requesting') : t('cert.request')}
+          </button>
+        </Form>
+      </section>
+      <section className="panel" aria-labelledby="list-title">
+        <h2 id="list-title">{t('cert.list')}</h2>
+        <p className="sr-only" aria-live="polite">
+          {pending ? t('cert.pendingLive') : ''}
+        </p>
+        {d.certificates.length === 0 ? (
+          <p className="muted">{t('cert.none')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('cert.col.year')}</th>
+                  <th scope="col">{t('cert.col.hours')}</th>
+                  <th scope="col">{t('cert.col.issuedOn')}</th>
+                  <th scope="col">{t('cert.col.code')}</th>
+                  <th scope="col">{t('cert.col.status')}</th>
+                  <th scope="col">{t('cert.col.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.certificates.map((c) => (
+                  <tr key={c.id}>
+                    <th scope="row">{c.year}</th>
+                    <td style={{ whiteSpace: 'normal', minWidth: '9rem' }}>
+                      {t('cert.hoursSummary', c.hours)}
+                      <div className="small muted">{c.met ? t('hours.met') : t('hours.notMet')}</div>
+                    </td>
+                    <td>{fmt.format(new Date(`${c.issuedOn}T00:00:00Z`))}</td>
+                    <td className="mono">{c.code}</td>
+                    <td style={{ whiteSpace: 'normal', minWidth: '7rem' }}>
+                      <span className={STATUS_BADGE[c.status]}>{t(`cert.status.${c.status}`)}</span>
+                      {c.status === 'failed' ? <div className="small muted">{t('cert.failedHint')}</div> : null}
+                      {c.status !== 'failed' && c.superseded ? (
+                        <>
+                          {' '}
+                          <span className="badge badge-rectification">{t('cert.superseded')}</span>
+                          <div className="small muted">{t('cert.supersededHint')}</div>
+                        </>
+                      ) : null}
+                    </td>
+                    <td>
+                      {c.status === 'ready' ? (
+                        <div>
+                          <a href={`/certificates/${c.id}.pdf`} aria-label={t('cert.downloadLabel', { year: c.year })}>
+                            {t('cert.download')}
+                          </a>
+                        </div>
+                      ) : null}
+                      {c.status !== 'failed' ? (
+                        <div>
+                          <Link to={c.verifyPath}>{t('cert.verifyLink')}</Link>
+                        </div>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  )
+}

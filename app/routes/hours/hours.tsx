@@ -1,0 +1,135 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
+import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
+import { requireUser } from '#app/auth/auth.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
+import { HoursChart } from '#app/components/hours-chart.tsx'
+import { LedgerTable } from '#app/components/ledger-table.tsx'
+import { useT } from '#app/i18n/use-t.ts'
+import { YearPicker } from '#app/components/year-picker.tsx'
+import { MetBadge } from '#app/components/met-badge.tsx'
+
+export const meta = pageTitle('hours.title')
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const current = ceYearOf(new Date())
+  const asked = Number(new URL(request.url).searchParams.get('year') ?? current)
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= current ? asked : current
+  const o = await hoursOverview(getDb(), user.personId, year)
+  return {
+    ...o,
+    entries: toLedgerRows(o.entries),
+  }
+}
+
+function Meter({ label, earned, required, met }: { label: string; earned: string; required: string; met: boolean }) {
+  const t = useT()
+  const pct = Math.min(100, (Number(earned) / Math.max(Number(required), 0.01)) * 100)
+  return (
+    <div className="meter">
+      <div className="meter-head">
+        <span>{label}</span>
+        <strong>{t('hours.of', { earned, required })}</strong>
+      </div>
+      <div className="meter-bar" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={Number(required)} aria-valuenow={Number(earned)}>
+        <span className={met ? 'ok' : 'short'} style={{ width: `${pct}%` }} />
+      </div>
+    </div>
+  )
+}
+
+export default function HoursPage() {
+  const d = useLoaderData<typeof loader>()
+  const t = useT()
+  const s = d.selected
+  const next = d.nextApplication
+  return (
+    <>
+      <h1>{t('hours.title')}</h1>
+      <p>
+        <Link to={`/hours/certificates?year=${d.year}`} className="button button-secondary">
+          {t('cert.link')}
+        </Link>
+      </p>
+      <YearPicker id="year" years={d.years.map((y) => y.year)} value={d.year} />
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="year-title">
+          <h2 id="year-title">
+            {t('hours.yearLabel', { year: d.year })}{' '}
+            {s ? <MetBadge met={s.met} /> : null}
+          </h2>
+          {s ? (
+            <>
+              <Meter label={t('hours.total')} earned={s.earned.total} required={s.required.total} met={s.shortfall.total === '0'} />
+              <Meter label={t('hours.professional')} earned={s.earned.professional} required={s.required.professional} met={s.shortfall.professional === '0'} />
+              <Meter label={t('hours.public')} earned={s.earned.public} required={s.required.public} met={s.shortfall.public === '0'} />
+              <p>{s.met ? t('hours.allMet') : t('hours.missing', s.shortfall)}</p>
+              {s.notCounted !== '0' ? <p className="muted">{t('hours.recordedNotCounted', { hours: s.notCounted })}</p> : null}
+              <p className="muted small">{t('hours.policy', { version: d.policyVersion ?? '' })}</p>
+            </>
+          ) : (
+            <p className="muted">{t('hours.noPolicy')}</p>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="next-title">
+          <h2 id="next-title">{t('hours.next.title')}</h2>
+          {next.eligible ? (
+            <p className="ok-text">{next.years.length ? t('hours.next.eligible', { year: d.currentYear + 1 }) : t('hours.next.noYears')}</p>
+          ) : (
+            <>
+              <p className="short-text">{t('hours.next.notEligible', { year: d.currentYear + 1 })}</p>
+              <ul>
+                {next.years
+                  .filter((y) => !y.met)
+                  .map((y) => (
+                    <li key={y.year}>{t('hours.next.yearShort', { year: y.year, ...y.shortfall })}</li>
+                  ))}
+              </ul>
+            </>
+          )}
+          {next.years.length ? <p className="muted small">{t('hours.next.checked', { years: next.years.map((y) => y.year).join('、') })}</p> : null}
+        </section>
+      </div>
+      <section className="panel" aria-labelledby="years-title">
+        <h2 id="years-title">{t('hours.years')}</h2>
+        <HoursChart years={d.years.map((y) => ({ year: y.year, total: y.earned.total, required: y.required.total, met: y.met }))} label={t('hours.chart')} />
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('hours.year')}</th>
+                <th scope="col">{t('hours.total')}</th>
+                <th scope="col">{t('hours.professional')}</th>
+                <th scope="col">{t('hours.public')}</th>
+                <th scope="col">{t('hours.col.met')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.years.map((y) => (
+                <tr key={y.year}>
+                  <th scope="row">{y.year}</th>
+                  <td>{t('hours.of', { earned: y.earned.total, required: y.required.total })}</td>
+                  <td>{y.earned.professional}</td>
+                  <td>{y.earned.public}</td>
+                  <td>{y.met ? t('hours.met') : t('hours.notMet')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section className="panel" aria-labelledby="records-title">
+        <h2 id="records-title">
+          {t('hours.records')} · {t('hours.yearLabel', { year: d.year })}
+        </h2>
+        <LedgerTable entries={d.entries} />
+        <p>
+          <Link to="/hours/external">{t('hours.external.link')}</Link>
+        </p>
+      </section>
+    </>
+  )
+}

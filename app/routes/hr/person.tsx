@@ -1,0 +1,266 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { fieldErrors, type FieldErrors } from '#app/domain/identity/accounts.schema.ts'
+import { cachedPolicies } from '#app/domain/credit-api/credit-checks.server.ts'
+import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
+import { AdjustmentSchema, ReverseSchema } from '#app/domain/hours/hr-ledger.schema.ts'
+import { addAdjustment, personForHr, reverseForHr } from '#app/domain/hours/hr-ledger.server.ts'
+import type { HrActor } from '#app/domain/shared/scope.ts'
+import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
+import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
+import { randomToken } from '#app/lib/crypto.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { requireHr } from '#app/auth/hr.server.ts'
+import { formFields } from '#app/lib/http.server.ts'
+import { pageTitle } from '#app/lib/meta.ts'
+import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
+import { LedgerTable, type LedgerRowView } from '#app/components/ledger-table.tsx'
+import { useLang, useT } from '#app/i18n/use-t.ts'
+import { YearPicker } from '#app/components/year-picker.tsx'
+import { categoryOptions } from '#app/components/category.ts'
+import { MetBadge } from '#app/components/met-badge.tsx'
+
+// URL /hr/people/:personId; the trailing underscore keeps it out of the search page's layout.
+export const meta = pageTitle('hrPerson.title')
+
+/** The person, if the officer may see them: unknown → 404, outside the scope → 403. */
+async function personOr404(hr: HrActor, raw: string | undefined) {
+  if (!raw || !/^[1-9]\d{0,17}$/.test(raw)) throw new Response('Not Found', { status: 404 })
+  const access = await personForHr(getDb(), hr, Number(raw))
+  if (access.status === 'not_found') throw new Response('Not Found', { status: 404 })
+  if (access.status === 'forbidden') throw new Response('Forbidden', { status: 403 })
+  return access.person
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const hr = await requireHr(request)
+  const person = await personOr404(hr, params.personId)
+  const db = getDb()
+  const current = ceYearOf(new Date())
+  const asked = Number(new URL(request.url).searchParams.get('year') ?? current)
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= current ? asked : current
+  const [o, policies] = await Promise.all([hoursOverview(db, person.id, year), cachedPolicies(db)])
+  return {
+    person,
+    year,
+    currentYear: current,
+    years: o.years.map((y) => ({ year: y.year, met: y.met, total: y.earned.total, required: y.required.total })),
+    selected: o.selected,
+    policyVersion: o.policyVersion,
+    adjustYears: [...policies.keys()].filter((y) => y <= current).sort((a, b) => b - a),
+    // A fresh value per rendered form: submitting the same form twice credits once.
+    nonce: randomToken(16),
+    entries: toLedgerRows(o.entries),
+  }
+}
+
+type ActionData =
+  | { intent: 'adjust'; ok: true; created: boolean }
+  | { intent: 'reverse'; ok: true; entryId: number }
+  | { intent: 'adjust'; ok: false; errors: FieldErrors; values: Record<string, string> }
+  | { intent: 'reverse'; ok: false; entryId: number | null; errors: FieldErrors }
+
+function refusal(code: 'not_found' | 'forbidden' | 'own_ledger'): never {
+  throw code === 'not_found' ? new Response('Not Found', { status: 404 }) : new Response('Forbidden', { status: 403 })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const hr = await requireHr(request)
+  const person = await personOr404(hr, params.personId)
+  if (person.self) refusal('own_ledger')
+  const fields = await formFields(request)
+  const db = getDb()
+  if (fields.intent === 'reverse') {
+    const entryId = /^\d+$/.test(fields.entryId ?? '') ? Number(fields.entryId) : null
+    const parsed = ReverseSchema.safeParse(fields)
+    if (!parsed.success) return data<ActionData>({ intent: 'reverse', ok: false, entryId, errors: fieldErrors(parsed.error) }, { status: 400 })
+    const result = await reverseForHr(db, hr, { personId: person.id, entryId: parsed.data.entryId, reason: parsed.data.reason })
+    if (result.ok) return { intent: 'reverse', ok: true, entryId: parsed.data.entryId } satisfies ActionData
+    if ('refused' in result) refusal(result.refused)
+    if (result.code === 'entry_not_found') throw new Response('Not Found', { status: 404 })
+    const key = result.code === 'already_reversed' ? 'err.reverse.already' : 'err.reverse.reversal'
+    return data<ActionData>({ intent: 'reverse', ok: false, entryId, errors: { _form: key } }, { status: 409 })
+  }
+  const { nonce: _n, ...values } = fields
+  const parsed = AdjustmentSchema.safeParse({ ...fields, intent: 'adjust' })
+  if (!parsed.success) return data<ActionData>({ intent: 'adjust', ok: false, errors: fieldErrors(parsed.error), values }, { status: 400 })
+  const result = await addAdjustment(db, hr, { personId: person.id, ...parsed.data })
+  if (!result.ok) {
+    if ('refused' in result) refusal(result.refused)
+    return data<ActionData>({ intent: 'adjust', ok: false, errors: result.errors, values }, { status: 400 })
+  }
+  return { intent: 'adjust', ok: true, created: result.created } satisfies ActionData
+}
+
+export default function HrPerson() {
+  const d = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>() as ActionData | undefined
+  const busy = useNavigation().state === 'submitting'
+  const t = useT()
+  const lang = useLang()
+  const adjustFailed = actionData?.intent === 'adjust' && !actionData.ok ? actionData : undefined
+  const reverseFailed = actionData?.intent === 'reverse' && !actionData.ok ? actionData : undefined
+  useFocusFirstError(adjustFailed?.errors ?? reverseFailed?.errors)
+  const adjErr = (k: string) => (adjustFailed?.errors[k] ? t(adjustFailed.errors[k]) : undefined)
+  const values = adjustFailed?.values ?? {}
+  const p = d.person
+  const s = d.selected
+  // A render function, not a component: defined per render, a component would remount each time.
+  const reverseCell = (e: LedgerRowView) => {
+    const rowError = reverseFailed && reverseFailed.entryId === e.id ? reverseFailed.errors.reason : undefined
+    if (e.sourceKind === 'reversal' || e.reversedBy) return '—'
+    return (
+        <details open={Boolean(rowError)}>
+          <summary>{t('hrPerson.reverse')}</summary>
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="entryId" value={e.id} />
+            <div className={`field${rowError ? ' field-invalid' : ''}`}>
+              <label htmlFor={`reverse-${e.id}`}>{t('hrPerson.reason')}</label>
+              <input
+                id={`reverse-${e.id}`}
+                name="reason"
+                required
+                maxLength={500}
+                aria-invalid={rowError ? true : undefined}
+                aria-describedby={rowError ? `reverse-${e.id}-error` : undefined}
+              />
+              {rowError ? (
+                <p className="field-error" id={`reverse-${e.id}-error`} role="alert">
+                  {t(rowError)}
+                </p>
+              ) : null}
+            </div>
+            <button type="submit" name="intent" value="reverse" className="button button-secondary" disabled={busy}>
+              {t('hrPerson.reverseSubmit')}
+            </button>
+          </Form>
+        </details>
+      )
+  }
+
+  return (
+    <>
+      <p className="small">
+        <Link to="/hr/people">← {t('hrPeople.title')}</Link>
+      </p>
+      <h1>
+        {p.name} · {t('hrPerson.title')}
+      </h1>
+      <section className="panel" aria-labelledby="who">
+        <h2 id="who" className="sr-only">
+          {t('account.profile')}
+        </h2>
+        <dl className="facts">
+          <div>
+            <dt>{t('table.idNumber')}</dt>
+            <dd className="mono">{p.idNumberMasked}</dd>
+          </div>
+          <div>
+            <dt>{t('field.employer')}</dt>
+            <dd>{p.employer ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('field.region')}</dt>
+            <dd>{regionName(p.region_code, lang) || '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('field.titleLevel')}</dt>
+            <dd>
+              {p.title_series ? nameOf(TITLE_SERIES, p.title_series, lang) : '—'} · {p.title_level ? nameOf(TITLE_LEVELS, p.title_level, lang) : '—'}
+              {p.title_year ? ` (${p.title_year})` : ''}
+            </dd>
+          </div>
+        </dl>
+      </section>
+
+      {actionData?.ok ? (
+        <Notice>{actionData.intent === 'adjust' ? t(actionData.created ? 'hrPerson.adjusted' : 'hrPerson.adjustedAlready') : t('hrPerson.reversed')}</Notice>
+      ) : null}
+      {reverseFailed?.errors._form ? <FormAlert>{t(reverseFailed.errors._form)}</FormAlert> : null}
+
+      <YearPicker id="view-year" years={d.years.map((y) => y.year)} value={d.year} />
+
+      <section className="panel" aria-labelledby="year-title">
+        <h2 id="year-title">
+          {t('hours.yearLabel', { year: d.year })}{' '}
+          {s ? <MetBadge met={s.met} /> : null}
+        </h2>
+        {s ? (
+          <>
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('hours.col.category')}</th>
+                    <th scope="col">{t('hrPerson.col.counted')}</th>
+                    <th scope="col">{t('hrPerson.col.required')}</th>
+                    <th scope="col">{t('hrPerson.col.shortfall')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {(['total', 'professional', 'public'] as const).map((k) => (
+                    <tr key={k}>
+                      <th scope="row">{t(`hours.${k}`)}</th>
+                      <td className="num">{s.earned[k]}</td>
+                      <td className="num">{s.required[k]}</td>
+                      <td className="num">{s.shortfall[k]}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p className="muted small">{t('hours.policy', { version: d.policyVersion ?? '' })}</p>
+          </>
+        ) : (
+          <p className="muted">{t('hours.noPolicy')}</p>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="records-title">
+        <h2 id="records-title">
+          {t('hours.records')} · {t('hours.yearLabel', { year: d.year })}
+        </h2>
+        <LedgerTable
+          entries={d.entries}
+          actions={p.self ? undefined : { header: t('table.actions'), cell: reverseCell }}
+        />
+      </section>
+
+      {p.self ? (
+        <p className="muted">{t('hrPerson.self')}</p>
+      ) : (
+        <section className="panel form-page" aria-labelledby="adjust-title">
+          <h2 id="adjust-title">{t('hrPerson.adjust')}</h2>
+          <p className="muted small">{t('hrPerson.adjust.lead')}</p>
+          {adjustFailed ? <FormAlert>{t('err.form')}</FormAlert> : null}
+          <Form method="post" noValidate className="stack" key={actionData?.intent === 'adjust' && actionData.ok ? d.nonce : 'adjust'}>
+            <input type="hidden" name="nonce" value={d.nonce} />
+            <SelectField
+              name="year"
+              label={t('hours.year')}
+              required
+              placeholder={t('field.choose')}
+              options={d.adjustYears.map((y) => ({ value: String(y), label: t('hours.yearLabel', { year: y }) }))}
+              defaultValue={values.year ?? (d.adjustYears.includes(d.year) ? String(d.year) : undefined)}
+              error={adjErr('year')}
+            />
+            <SelectField
+              name="category"
+              label={t('hours.col.category')}
+              required
+              placeholder={t('field.choose')}
+              options={categoryOptions(t)}
+              defaultValue={values.category}
+              error={adjErr('category')}
+            />
+            <TextField name="hours" label={t('hours.col.hours')} hint={t('hrPerson.hours.hint')} required maxLength={6} autoComplete="off" defaultValue={values.hours} error={adjErr('hours')} />
+            <TextField name="reason" label={t('hrPerson.reason')} required maxLength={500} autoComplete="off" defaultValue={values.reason} error={adjErr('reason')} />
+            <button type="submit" name="intent" value="adjust" className="button" disabled={busy}>
+              {t('hrPerson.adjustSubmit')}
+            </button>
+          </Form>
+        </section>
+      )}
+    </>
+  )
+}
