@@ -65,8 +65,18 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; d
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/${opts.database}`,
     fresh,
+    // Bounded: a fast shutdown that has not finished in 15 s becomes an immediate one (SIGQUIT to
+    // the postmaster, whose pid is the first line of postmaster.pid), so stopping never hangs.
     stop: async () => {
-      await pgServer.stop().catch(() => undefined)
+      const stopped = await Promise.race([pgServer.stop().then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000).unref())])
+      if (stopped) return
+      opts.log?.('PostgreSQL did not stop within 15 s: sending it an immediate shutdown')
+      try {
+        const pid = Number(readFileSync(path.join(opts.dir, 'postmaster.pid'), 'utf8').split('\n')[0])
+        if (pid > 0) process.kill(pid, 'SIGQUIT')
+      } catch {
+        // already gone
+      }
     },
   }
 }

