@@ -27,6 +27,30 @@ const app = express()
 app.disable('x-powered-by')
 app.set('trust proxy', env.TRUST_PROXY)
 
+// Body caps for pages (the API fast path and file uploads enforce their own): a form post is a
+// few kilobytes, so anything declaring more than 1 MB (16 MB for a multipart upload, whose parts
+// readUpload limits again) is refused before it is read; a body without a declared length that
+// is not multipart is refused too, since nothing would bound it.
+const PAGE_BODY_LIMIT = 1024 * 1024
+const UPLOAD_BODY_LIMIT = 16 * 1024 * 1024
+app.use((req, res, next) => {
+  if (req.method === 'GET' || req.method === 'HEAD') return next()
+  const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')
+  const limit = multipart ? UPLOAD_BODY_LIMIT : PAGE_BODY_LIMIT
+  const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length'])
+  if (declared === null && req.headers['transfer-encoding'] && !multipart) return refuseBody(res, 411)
+  if (declared !== null && declared > limit) return refuseBody(res, 413, limit)
+  next()
+})
+function refuseBody(res: express.Response, status: 411 | 413, limit = 0) {
+  const mb = Math.round(limit / 1024 / 1024)
+  const text =
+    status === 413
+      ? `提交的内容过大（上限 ${mb} MB），未作任何更改。 / The request is too large (limit ${mb} MB); nothing was changed.`
+      : '请求缺少内容长度，未作任何更改。 / The request did not say how long it is; nothing was changed.'
+  res.status(status).set({ 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).send(text)
+}
+
 app.use((req, res, next) => {
   res.locals.cspNonce = randomBytes(16).toString('base64')
   // The client address Remix sees; never taken from the client itself.
@@ -124,7 +148,20 @@ function apiFastPath(req: http.IncomingMessage, res: http.ServerResponse): boole
   })
 }
 
+// Graceful shutdown (SIGTERM): stop accepting, let the requests in flight finish (closing each
+// keep-alive connection as its response ends), and only then close the pool and Redis. A request
+// still running after the deadline is cut off; the supervisor's own SIGKILL comes later.
+const SHUTDOWN_DEADLINE_MS = 15_000
+let inFlight = 0
+let stopping = false
+
 const server = http.createServer((req, res) => {
+  inFlight++
+  res.once('close', () => {
+    inFlight--
+    if (stopping) server.closeIdleConnections()
+  })
+  if (stopping) res.setHeader('Connection', 'close')
   if (!apiFastPath(req, res)) app(req, res)
 })
 server.listen(env.PORT, () => {
@@ -132,15 +169,16 @@ server.listen(env.PORT, () => {
 })
 server.keepAliveTimeout = 65_000
 
-let stopping = false
 async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
-  log.info({ signal }, 'web shutting down')
-  const force = setTimeout(() => server.closeAllConnections(), 8000)
-  force.unref()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  log.info({ signal, inFlight }, 'web shutting down: no new connections, finishing requests in flight')
+  server.close()
   server.closeIdleConnections()
+  const deadline = Date.now() + SHUTDOWN_DEADLINE_MS
+  while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+  if (inFlight > 0) log.warn({ inFlight }, 'requests still running at the shutdown deadline: closing their connections')
+  server.closeAllConnections()
   await Promise.allSettled([closeDb(), closeRedis()])
   log.info('web stopped')
   process.exit(0)

@@ -157,7 +157,7 @@ async function main() {
       name,
       command: process.execPath,
       args: ['--import', 'tsx', file],
-      options: { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] },
+      options: { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
       log: say,
     }).start()
     children.push(child)

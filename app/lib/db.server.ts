@@ -46,7 +46,13 @@ export function createDb(connectionString: string, max = 10): DB {
   // An idle connection closed by the server (restart, failover, shutdown) must not crash the
   // process: the pool drops it and opens a new one on the next query.
   pool.on('error', (err) => getLogger().warn({ err: err.message }, 'idle PostgreSQL connection lost'))
-  pool.on('connect', prepareMarkedStatements)
+  // A connection lost while checked out (a killed backend, a restart) emits 'error' on its client;
+  // unhandled, that would crash the process. The query using it fails (and its request answers
+  // 503); the pool discards the client when it is released with the error.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => getLogger().warn({ err: err.message }, 'PostgreSQL connection lost while in use'))
+    prepareMarkedStatements(client)
+  })
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
