@@ -59,7 +59,17 @@ export default tseslint.config(
   },
   {
     files: ['app/lib/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(#app/(domain|routes|http|auth|components|i18n)/|\\.\\./)', message: 'app/lib is plumbing: it imports no domain, route or UI module.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(#app/(domain|routes|http|auth|components|i18n)/|\\.\\./)', message: 'app/lib is plumbing: it imports no domain, route or UI module.' },
+            { regex: '^#workers/(?!jobs/contract\\.ts$)', message: 'app/lib imports the job contract only (workers/jobs/contract.ts), never processors.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['app/http/**'],
@@ -72,6 +82,11 @@ export default tseslint.config(
   {
     files: ['workers/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(#app/(routes|http|components|auth)/|@remix-run/)', message: 'Workers call domain functions, never routes or UI.' }] }] },
+  },
+  {
+    // The contract is imported by the web process: zod and types only, never domain code or processors.
+    files: ['workers/jobs/contract.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(#|\\.)', message: 'The job contract imports nothing of ours (the web process loads it).' }] }] },
   },
   {
     files: ['db/migrations/**'],

@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test'
  * End-to-end tests: a real browser against the real platform (web + worker, PostgreSQL, Redis),
  * started by test/e2e/server.ts on its own port and its own database. `npm run test:e2e`.
  * Chromium is the system's (Debian's) build: set PLAYWRIGHT_CHROMIUM_PATH to use another.
+ * Tests are the *.spec.ts files; the screenshot tour (*.tour.ts) is not matched here: it runs
+ * with `npm run screenshots` (playwright.screenshots.config.ts).
  */
 const port = Number(process.env.E2E_PORT ?? 3100)
 const baseURL = `http://localhost:${port}`

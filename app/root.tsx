@@ -15,9 +15,9 @@ import {
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { getUser } from '#app/auth/auth.server.ts'
+import { messagesFor } from '#app/i18n/catalog.server.ts'
 import { getLang } from '#app/i18n/lang.server.ts'
-import { htmlLang, translate, type Lang } from '#app/i18n/index.ts'
-import { pageTitle } from './lib/meta.ts'
+import { htmlLang, pageTitle, useLang, useT, type Lang, type MessageKey } from '#app/i18n/index.ts'
 import { useNonce } from './lib/nonce.ts'
 import styles from './styles/app.css?url'
 import type { Role } from '#db/schema.ts'
@@ -32,12 +32,13 @@ export const meta = pageTitle(null)
 export async function loader({ request }: LoaderFunctionArgs) {
   const lang = getLang(request)
   const user = await getUser(request)
-  return { lang, user: user ? { name: user.name, role: user.role } : null }
+  // The messages of this language only: the catalogs stay on the server.
+  return { lang, messages: messagesFor(lang), user: user ? { name: user.name, role: user.role } : null }
 }
 
 type RootData = Awaited<ReturnType<typeof loader>>
 
-const NAV: Record<Role, { to: string; key: string }[]> = {
+const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
   learner: [
     { to: '/courses', key: 'nav.courses' },
     { to: '/hours', key: 'nav.hours' },
@@ -66,7 +67,7 @@ const NAV: Record<Role, { to: string; key: string }[]> = {
 }
 
 function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
-  const t = (k: string, p?: Record<string, string | number>) => translate(lang, k, p)
+  const t = useT()
   const location = useLocation()
   const here = location.pathname + location.search
   return (
@@ -125,10 +126,11 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
-  const data = useRouteLoaderData('root') as RootData | undefined
-  const lang: Lang = data?.lang ?? 'zh'
+  const data = useRouteLoaderData<typeof loader>('root')
+  // Without root data (its loader failed), the shell falls back to Chinese: see useMessages.
+  const lang = useLang()
   const nonce = useNonce()
-  const t = (k: string) => translate(lang, k)
+  const t = useT()
   return (
     <html lang={htmlLang(lang)}>
       <head>
@@ -167,9 +169,7 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError()
-  const data = useRouteLoaderData('root') as RootData | undefined
-  const lang: Lang = data?.lang ?? 'zh'
-  const t = (k: string) => translate(lang, k)
+  const t = useT()
   const status = isRouteErrorResponse(error) ? error.status : 500
   const kind = status === 404 ? '404' : status === 403 ? '403' : 'generic'
   if (kind === 'generic' && typeof document !== 'undefined') console.error(error)

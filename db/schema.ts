@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Kysely, Selectable } from 'kysely'
 
 /** The Database interface, kept by hand beside the migrations in db/migrations (one source). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -314,6 +314,9 @@ export interface Database {
   external_claims: ExternalClaimsTable
   evidence_files: EvidenceFilesTable
 }
+
+/** The Kysely handle (a pool, or a transaction where one is open): declared once, used by lib and domain. */
+export type DB = Kysely<Database>
 
 export type Person = Selectable<PeopleTable>
 export type Account = Selectable<AccountsTable>

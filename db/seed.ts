@@ -145,7 +145,8 @@ export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'alread
  * 孙丽 has done the first lesson of 合理用药. Skipped for a course that is not in content/ any more.
  */
 async function seedStudy(db: Kysely<Database>) {
-  const { enroll, recordHeartbeat } = await import('#app/domain/courses/study.server.ts')
+  const { enroll } = await import('#app/domain/courses/progress.server.ts')
+  const { recordHeartbeat } = await import('#app/domain/courses/heartbeats.server.ts')
   const { openQuiz, submitQuiz } = await import('#app/domain/courses/quiz.server.ts')
   const personOf = async (phone: string) => (await db.selectFrom('accounts').select('person_id').where('phone', '=', phone).executeTakeFirstOrThrow()).person_id
   const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')

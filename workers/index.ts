@@ -3,14 +3,13 @@
  * needed. SIGTERM/SIGINT: stop relaying, let running jobs finish (with a deadline), then close
  * queues, the database and Redis.
  */
-import { Queue, Worker } from 'bullmq'
 import { getDb, closeDb } from '#app/lib/db.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
 import { createWorkerRedis } from '#app/lib/redis.server.ts'
-import { QUEUES, type QueueName } from './jobs.ts'
+import { QUEUES } from './jobs/contract.ts'
 import { relayOutbox } from './outbox-relay.ts'
-import { processJob } from './processors/index.ts'
+import { openQueues, startWorkers } from './runtime.ts'
 
 const env = getEnv()
 const log = getLogger().child({ proc: 'worker' })
@@ -19,20 +18,12 @@ const connection = createWorkerRedis()
 connection.on('error', (e) => log.warn({ err: e.message }, 'redis connection error'))
 const prefix = env.XUESHI_REDIS_PREFIX
 
-const queues = Object.fromEntries(QUEUES.map((q) => [q, new Queue(q, { connection, prefix })])) as Record<QueueName, Queue>
-
-const workers = QUEUES.map(
-  (q) =>
-    new Worker(q, (job) => processJob(db, job.name, job.data), {
-      connection: createWorkerRedis(),
-      prefix,
-      concurrency: 4,
-    }),
-)
+const queues = openQueues(connection, prefix)
+const workers = Object.values(startWorkers(db, { connect: createWorkerRedis, prefix }))
 for (const w of workers) {
-  w.on('completed', (job, result) => log.info({ job: job.name, jobId: job.id, result }, 'job done'))
-  w.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))
-  w.on('error', (err) => log.error({ err: err.message }, 'worker error'))
+  w.on('completed', (job, result) => log.info({ queue: w.name, job: job.name, jobId: job.id, result }, 'job done'))
+  w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))
+  w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'))
 }
 
 let stopping = false

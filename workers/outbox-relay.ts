@@ -1,12 +1,13 @@
 import type { Queue } from 'bullmq'
 import type { Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
-import { isJobName, JOBS, type QueueName } from './jobs.ts'
+import { isJobName, jobIdFor, JOBS, type QueueName } from './jobs/contract.ts'
 
 /**
- * Moves committed outbox rows to BullMQ. Rows are locked (SKIP LOCKED) so several workers can
- * relay side by side; the BullMQ jobId is derived from the row, so a row sent twice (crash
- * between add and commit) is still one job.
+ * Moves committed outbox rows to BullMQ, each to its job's queue (looked up by the row's job name,
+ * so a row written before a job moved queues goes to the new one). Rows are locked (SKIP LOCKED)
+ * so several workers can relay side by side; the BullMQ jobId is derived from the row (see
+ * `jobIdFor`), so a row sent twice (crash between add and commit) is still one job.
  */
 export async function relayOutbox(db: Kysely<Database>, queues: Record<QueueName, Queue>, batch = 100): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -25,9 +26,7 @@ export async function relayOutbox(db: Kysely<Database>, queues: Record<QueueName
         continue
       }
       const def = JOBS[row.job_name]
-      // Row id plus its creation time: stable for the row (a re-sent row is one job), yet a
-      // recreated database whose ids start again at 1 never collides with jobs Redis still keeps.
-      await queues[def.queue].add(row.job_name, row.payload, { ...def.options, jobId: `outbox-${row.id}-${row.created_at.getTime()}` })
+      await queues[def.queue].add(row.job_name, row.payload, { ...def.options, jobId: jobIdFor(row.job_name, row.payload, row.created_at) })
     }
     if (rows.length) {
       await trx

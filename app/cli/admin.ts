@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { StaffSchema, fieldErrors } from '#app/domain/identity/accounts.schema.ts'
 import { createStaffAccount } from '#app/domain/identity/accounts.server.ts'
-import { catalogs } from '#app/i18n/index.ts'
+import { isMessageKey, translate } from '#app/i18n/catalog.server.ts'
+import type { Lang } from '#app/i18n/messages.ts'
 import { provideDatabase, provideDataKey } from './local-config.ts'
 
 const USAGE = `Usage:
@@ -22,6 +23,9 @@ const USAGE = `Usage:
   npm run admin -- api-client create --name NAME [--region CODE] [--rate-limit N]
   npm run admin -- api-client list
   npm run admin -- api-client revoke --id N`
+
+/** A validation message (a catalog key) as text; anything else as it is. */
+const text = (lang: Lang, key: string) => (isMessageKey(key) ? translate(lang, key) : key)
 
 function fail(message: string): never {
   console.error(message)
@@ -42,7 +46,7 @@ async function createAdmin(args: string[]) {
     fail(
       'Cannot create the admin:\n' +
         Object.entries(errors)
-          .map(([field, key]) => `  --${field.replace('idNumber', 'id-number')}: ${catalogs.zh[key as keyof typeof catalogs.zh] ?? key} (${catalogs.en[key as keyof typeof catalogs.en] ?? key})`)
+          .map(([field, key]) => `  --${field.replace('idNumber', 'id-number')}: ${text('zh', key)} (${text('en', key)})`)
           .join('\n') +
         `\n\n${USAGE}`,
     )
@@ -53,7 +57,7 @@ async function createAdmin(args: string[]) {
     fail(
       'Cannot create the admin:\n' +
         Object.entries(result.errors)
-          .map(([field, key]) => `  ${field}: ${catalogs.zh[key as keyof typeof catalogs.zh] ?? key}`)
+          .map(([field, key]) => `  ${field}: ${text('zh', key)}`)
           .join('\n'),
     )
   }
@@ -94,7 +98,7 @@ async function apiClient(args: string[]) {
     const rate = values['rate-limit'] === undefined ? 600 : Number(values['rate-limit'])
     if (!Number.isInteger(rate) || rate < 1) fail('--rate-limit must be a positive whole number (requests per minute)')
     const result = await withDb((db) => db.transaction().execute((trx) => createApiClient(trx, { name: values.name!, scopeRegion: region, rateLimitPerMinute: rate, actorAccountId: null })))
-    if (!result.ok) fail(`Cannot create the API client: ${result.error}`)
+    if (!result.ok) fail(`Cannot create the API client: ${result.code}`)
     console.log(`API client ${result.id} "${values.name!.trim()}" created, scope ${region}, ${rate} requests/minute. The key is shown once:`)
     console.log(result.key)
   } else if (sub === 'list') {

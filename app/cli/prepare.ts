@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '#db/schema.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
-import { loadCourseFiles, syncCourses } from '#app/domain/courses/courses.server.ts'
+import { loadCourseFiles, syncCourses } from '#app/domain/courses/content-sync.server.ts'
 import { loadPolicyFiles, syncPolicies } from '#app/domain/policy/policy.server.ts'
 import { PROJECT_ROOT } from './services.ts'
 

@@ -10,10 +10,10 @@
  * supervisor restarts a crashed web or worker with backoff, and on stop ends web and worker
  * first (each finishes its requests and jobs), then Redis, then PostgreSQL, in bounded time.
  */
-import { fork, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { fork } from 'node:child_process'
 import path from 'node:path'
 import { createDb } from '#app/lib/db.server.ts'
+import { buildIfNeeded } from './build.ts'
 import { provideDatabase, provideDataKey } from './local-config.ts'
 import { prepareDatabase } from './prepare.ts'
 import { DATA_DIR, PROJECT_ROOT, provideRedis, type Service } from './services.ts'
@@ -22,24 +22,6 @@ import { Supervised, within } from './supervise.ts'
 const dev = process.argv.includes('--dev')
 const port = Number(process.env.PORT ?? 3000)
 const say = (s: string) => console.log(`[xueshi] ${s}`)
-
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
-  }
-  return newest
-}
-
-function buildIfNeeded() {
-  const out = path.join(PROJECT_ROOT, 'build/server/index.js')
-  const sources = Math.max(newestMtime(path.join(PROJECT_ROOT, 'app')), newestMtime(path.join(PROJECT_ROOT, 'public')), newestMtime(path.join(PROJECT_ROOT, 'content')))
-  if (existsSync(out) && statSync(out).mtimeMs >= sources) return
-  say('Building the web app (first start, or sources changed)…')
-  const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], { cwd: PROJECT_ROOT, stdio: 'inherit' })
-  if (r.status !== 0) throw new Error('Build failed (see above).')
-}
 
 async function waitForHealth(url: string, web: Supervised, timeoutMs = 90_000) {
   const until = Date.now() + timeoutMs
@@ -108,7 +90,7 @@ async function main() {
   process.on('SIGINT', () => void stopAll(0))
   process.on('SIGTERM', () => void stopAll(0))
 
-  if (!dev) buildIfNeeded()
+  if (!dev) buildIfNeeded(say)
 
   const database = await provideDatabase(say)
   started.push(database)

@@ -1,6 +1,5 @@
 import type { Category } from '#db/schema.ts'
-
-type T = (key: string) => string
+import type { T } from '#app/i18n/index.ts'
 
 /** 专业科目 / 公需科目 as the hours pages name them. */
 export function categoryLabel(category: Category, t: T): string {

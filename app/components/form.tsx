@@ -1,22 +1,41 @@
-import { useEffect, type ReactNode } from 'react'
+import { getInputProps, getSelectProps, type FieldMetadata, type SubmissionResult } from '@conform-to/react'
+import type { ChangeEvent, ReactNode } from 'react'
+import { useT } from '#app/i18n/index.ts'
+
+/**
+ * Form fields driven by Conform's field metadata (`fields.x` from `useForm`): ids, `aria-invalid`
+ * and `aria-describedby` come from Conform (`getInputProps`), the submitted value from the
+ * action's `submission.reply()`. Errors are zod messages, i.e. catalog keys: they are translated
+ * here, where they are shown, so one schema serves both languages and the server stays
+ * authoritative (no client validation, no schema in the browser).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any form's field, whatever its schema
+type Meta = FieldMetadata<any, any, string[]>
 
 type Common = {
-  name: string
+  meta: Meta
   label: string
-  /** Already-translated error text for this field, if any. */
-  error?: string
   hint?: string
   required?: boolean
 }
 
-function describedBy(name: string, hint?: string, error?: string) {
-  return [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(' ') || undefined
+/**
+ * The `lastResult` of a form when the action answered another form of the same page: it clears
+ * the errors an earlier answer left on this one, as a fresh page would.
+ */
+export const ANSWERED_ELSEWHERE: SubmissionResult = { error: {} }
+
+/** The first error of a field (a catalog key), in the user's language. */
+export function useErrorText(errors: string[] | undefined): string | undefined {
+  const t = useT()
+  const key = errors?.[0]
+  return key ? t.issue(key) : undefined
 }
 
-function FieldShell({ name, label, error, hint, required, children }: Common & { children: ReactNode }) {
+function FieldShell({ meta, label, hint, required, error, children }: Common & { error: string | undefined; children: ReactNode }) {
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={name}>
+      <label htmlFor={meta.id}>
         {label}
         {required ? (
           <span className="required" aria-hidden="true">
@@ -26,12 +45,12 @@ function FieldShell({ name, label, error, hint, required, children }: Common & {
       </label>
       {children}
       {hint ? (
-        <p className="field-hint" id={`${name}-hint`}>
+        <p className="field-hint" id={meta.descriptionId}>
           {hint}
         </p>
       ) : null}
       {error ? (
-        <p className="field-error" id={`${name}-error`} role="alert">
+        <p className="field-error" id={meta.errorId} role="alert">
           {error}
         </p>
       ) : null}
@@ -39,40 +58,36 @@ function FieldShell({ name, label, error, hint, required, children }: Common & {
   )
 }
 
-export function TextField(
-  props: Common & { type?: string; defaultValue?: string; autoComplete?: string; inputMode?: 'numeric' | 'text' | 'tel'; maxLength?: number },
-) {
-  const { name, error, hint, required, type = 'text', defaultValue, autoComplete, inputMode, maxLength } = props
+type TextProps = Common & {
+  type?: 'text' | 'password' | 'tel' | 'date' | 'search'
+  autoComplete?: string
+  inputMode?: 'numeric' | 'text' | 'tel'
+  maxLength?: number
+}
+
+export function TextField(props: TextProps) {
+  const { meta, hint, required, type = 'text', autoComplete, inputMode, maxLength } = props
+  const error = useErrorText(meta.errors)
+  // Passwords are never sent back (`hideFields`), so they need no default.
+  const { key, ...input } = getInputProps(meta, { type, ariaDescribedBy: hint ? meta.descriptionId : undefined })
   return (
-    <FieldShell {...props}>
-      <input
-        id={name}
-        name={name}
-        type={type}
-        defaultValue={defaultValue}
-        autoComplete={autoComplete}
-        inputMode={inputMode}
-        maxLength={maxLength}
-        required={required}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(name, hint, error)}
-      />
+    <FieldShell {...props} error={error}>
+      <input key={key} {...input} autoComplete={autoComplete} inputMode={inputMode} maxLength={maxLength} required={required} />
     </FieldShell>
   )
 }
 
-export function SelectField(props: Common & { options: { value: string; label: string }[]; defaultValue?: string; placeholder: string }) {
-  const { name, error, hint, required, options, defaultValue, placeholder } = props
+/** A select, uncontrolled unless `value` is given (with `onChange`, for a form that reacts to it). */
+export function SelectField(
+  props: Common & { options: { value: string; label: string }[]; placeholder: string; value?: string; onChange?: (value: string) => void },
+) {
+  const { meta, hint, required, options, placeholder, value, onChange } = props
+  const error = useErrorText(meta.errors)
+  const { key, ...select } = getSelectProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined, value: value === undefined })
+  const state = value === undefined ? { defaultValue: select.defaultValue ?? '' } : { value, onChange: (e: ChangeEvent<HTMLSelectElement>) => onChange?.(e.target.value) }
   return (
-    <FieldShell {...props}>
-      <select
-        id={name}
-        name={name}
-        defaultValue={defaultValue ?? ''}
-        required={required}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(name, hint, error)}
-      >
+    <FieldShell {...props} error={error}>
+      <select key={key} {...select} {...state} required={required}>
         <option value="" disabled>
           {placeholder}
         </option>
@@ -82,6 +97,18 @@ export function SelectField(props: Common & { options: { value: string; label: s
           </option>
         ))}
       </select>
+    </FieldShell>
+  )
+}
+
+/** A file input (multipart forms): no default value can be sent back. */
+export function FileField(props: Common & { accept: string; hint: string }) {
+  const { meta, hint, required, accept } = props
+  const error = useErrorText(meta.errors)
+  const { key, ...input } = getInputProps(meta, { type: 'file', ariaDescribedBy: hint ? meta.descriptionId : undefined })
+  return (
+    <FieldShell {...props} error={error}>
+      <input key={key} {...input} accept={accept} required={required} />
     </FieldShell>
   )
 }
@@ -100,16 +127,4 @@ export function Notice({ children }: { children: ReactNode }) {
       {children}
     </div>
   )
-}
-
-/**
- * After a failed submit, move keyboard and screen-reader focus to the first invalid field, so
- * the error is announced where it must be fixed. `errors` is the action's field-error object.
- */
-export function useFocusFirstError(errors: Record<string, string> | undefined) {
-  useEffect(() => {
-    if (!errors || Object.keys(errors).length === 0) return
-    const first = document.querySelector<HTMLElement>('[aria-invalid="true"]')
-    first?.focus()
-  }, [errors])
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import type { Category, SourceKind } from '#db/schema.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatDate, formatHours, useLang, useT } from '#app/i18n/index.ts'
 import { categoryLabel } from '#app/components/category.ts'
 
 export type LedgerRowView = {
@@ -24,7 +24,6 @@ export type LedgerRowView = {
 export function LedgerTable({ entries, actions }: { entries: LedgerRowView[]; actions?: { header: string; cell: (e: LedgerRowView) => ReactNode } }) {
   const t = useT()
   const lang = useLang()
-  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Shanghai' })
   if (entries.length === 0) return <p className="muted">{t('hours.records.none')}</p>
   return (
     <div className="table-wrap">
@@ -42,16 +41,16 @@ export function LedgerTable({ entries, actions }: { entries: LedgerRowView[]; ac
         <tbody>
           {entries.map((e) => (
             <tr key={e.id} className={e.reversedBy ? 'struck' : undefined}>
-              <td>{fmt.format(new Date(e.occurredAt))}</td>
+              <td>{formatDate(lang, e.occurredAt, 'date')}</td>
               <td className="wrap">
                 {t(`source.${e.sourceKind}`)}
                 {e.title ? <div className="small muted">{e.title}</div> : null}
                 {e.sourceKind === 'reversal' && e.reason ? <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div> : null}
               </td>
               <td>{categoryLabel(e.category, t)}</td>
-              <td className="num">{e.hours}</td>
+              <td className="num">{formatHours(e.hours)}</td>
               <td className="wrap">
-                {e.counted ? t('hours.counted') : t('hours.notCounted', { reason: e.notCountedReason ? t(`reason.${e.notCountedReason}`) : '' })}
+                {e.counted ? t('hours.counted') : t('hours.notCounted', { reason: e.notCountedReason ? t.issue(`reason.${e.notCountedReason}`) : '' })}
                 {e.reversedBy ? <div className="small">{t('hours.reversed')}</div> : null}
               </td>
               {actions ? <td className="wrap">{actions.cell(e)}</td> : null}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { doneAtSeconds, HEARTBEAT_INTERVAL_SECONDS, IDLE_SECONDS, SEEK_TOLERANCE_SECONDS } from '#app/domain/courses/study-time.ts'
 import type { HeartbeatAnswer } from '#app/domain/courses/heartbeat-wire.ts'
-import { useT } from '#app/i18n/use-t.ts'
+import { useT } from '#app/i18n/index.ts'
 
 /**
  * The lesson player: shows a video or a text lesson and reports heartbeats to /study/heartbeat.

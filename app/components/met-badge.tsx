@@ -1,4 +1,4 @@
-import { useT } from '#app/i18n/use-t.ts'
+import { useT } from '#app/i18n/index.ts'
 
 /** Whether a year met the requirement, as a badge (我的学时 and the HR person page). */
 export function MetBadge({ met }: { met: boolean }) {

@@ -1,5 +1,5 @@
 import { Form } from '@remix-run/react'
-import { useT } from '#app/i18n/use-t.ts'
+import { useT } from '#app/i18n/index.ts'
 
 /** A GET form choosing the CE year shown (?year=…): submits on change, with a button without JS. */
 export function YearPicker({ id, years, value }: { id: string; years: number[]; value: number }) {

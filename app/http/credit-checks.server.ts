@@ -2,9 +2,10 @@ import { BatchBodySchema, CheckBodySchema } from '#app/domain/credit-api/credit-
 import { getCheck, MAX_BATCH, runChecks, type ItemError } from '#app/domain/credit-api/credit-checks.server.ts'
 import { openApiDocument } from '#app/domain/credit-api/openapi.ts'
 import { methodNotAllowed, readJson, reply, replyError, requireApiClient, type ApiReply, type ApiRequest } from './api.server.ts'
+import { presentAnswer } from './credit-check-answer.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
-/** The credit-check API's handlers (transport-neutral; see app/lib/api.server.ts). */
+/** The credit-check API's handlers (transport-neutral; see api.server.ts). Messages are worded here, not in the domain. */
 
 const ID_PROBLEMS: Record<string, string> = {
   empty: '身份证号码为空 / ID number is empty',
@@ -42,9 +43,9 @@ export async function checkOne(req: ApiRequest): Promise<ApiReply> {
   if (!json.ok) return json.reply
   const parsed = CheckBodySchema.safeParse(json.body)
   if (!parsed.success) return replyError(400, 'invalid_body', '请求参数不正确 / Invalid request body', zodDetails(parsed.error.issues))
-  const [result] = await runChecks(getDb(), { apiClientId: client.id, scopeRegion: client.scopeRegion }, [parsed.data])
+  const [result] = await runChecks(getDb(), { apiClientId: client.id, scopeRegion: client.scopeRegion }, [parsed.data], presentAnswer)
   if (!result) throw new Error('no check result')
-  return result.ok ? reply(result.answer) : itemErrorReply(result.error)
+  return result.ok ? reply(result.answer) : itemErrorReply(result)
 }
 
 /** POST /api/v1/credit-checks/batch */
@@ -58,11 +59,11 @@ export async function checkBatch(req: ApiRequest): Promise<ApiReply> {
   if (count > MAX_BATCH) return replyError(400, 'batch_too_large', `一次最多核验 ${MAX_BATCH} 人 / At most ${MAX_BATCH} applicants per call`, { max: MAX_BATCH, given: count })
   const parsed = BatchBodySchema.safeParse(json.body)
   if (!parsed.success) return replyError(400, 'invalid_body', '请求参数不正确 / Invalid request body', zodDetails(parsed.error.issues))
-  const results = await runChecks(getDb(), { apiClientId: client.id, scopeRegion: client.scopeRegion }, parsed.data.applicants)
+  const results = await runChecks(getDb(), { apiClientId: client.id, scopeRegion: client.scopeRegion }, parsed.data.applicants, presentAnswer)
   return reply({
     results: results.map((r, index) => {
       if (r.ok) return { index, ok: true, ...r.answer }
-      const { status, ...error } = itemErrorBody(r.error)
+      const { status, ...error } = itemErrorBody(r)
       return { index, ok: false, status, error }
     }),
   })

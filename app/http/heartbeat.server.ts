@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { recordHeartbeat } from '#app/domain/courses/study.server.ts'
+import { recordHeartbeat } from '#app/domain/courses/heartbeats.server.ts'
 import { methodNotAllowed, readJson, reply, replyError, type ApiReply, type ApiRequest } from './api.server.ts'
 import { sessionTokenFromCookies } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'

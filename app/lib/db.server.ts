@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import type { Database } from '#db/schema.ts'
+import type { Database, DB } from '#db/schema.ts'
 import { getEnv } from './env.server.ts'
 import { getLogger } from './log.server.ts'
+import { singleton } from './singleton.server.ts'
 
 // int8 (counts) fits a JS number for everything we count; numeric (hours) stays a string so
 // decimal hours are never turned into binary floats.
@@ -11,7 +12,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 // A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD'.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v)
 
-export type DB = Kysely<Database>
+export type { DB }
 
 /**
  * Hot statements opt in to server-side prepared statements by starting with a marker comment,
@@ -20,7 +21,7 @@ export type DB = Kysely<Database>
  * cache stays small; the name includes a hash of the text, so a changed statement is a new one.
  */
 const PREPARED = /^\s*\/\* prepared: ([a-z0-9-]+) \*\//
-const statementNames = new Map<string, string>()
+const statementNames = singleton('prepared-statement-names', () => new Map<string, string>())
 
 function preparedName(text: string): string | null {
   const m = PREPARED.exec(text)
@@ -56,16 +57,17 @@ export function createDb(connectionString: string, max = 10): DB {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
-let db: DB | undefined
+// One pool per process, also when the Remix build and the fast path each load this module.
+const shared = singleton('db', () => ({ db: undefined as DB | undefined }))
 
 /** The process-wide Kysely handle (a pool; safe to share). */
 export function getDb(): DB {
-  if (!db) db = createDb(getEnv().DATABASE_URL)
-  return db
+  shared.db ??= createDb(getEnv().DATABASE_URL)
+  return shared.db
 }
 
 export async function closeDb(): Promise<void> {
-  const d = db
-  db = undefined
+  const d = shared.db
+  shared.db = undefined
   await d?.destroy()
 }

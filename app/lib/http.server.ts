@@ -1,11 +1,8 @@
 import { data } from '@remix-run/node'
 
-/** Form fields as strings (files and repeated keys are not used by these forms). */
-export async function formFields(request: Request): Promise<Record<string, string>> {
-  const form = await request.formData()
-  const out: Record<string, string> = {}
-  for (const [k, v] of form) if (typeof v === 'string') out[k] = v
-  return out
+/** Field → catalog key, as Conform's `submission.reply({ fieldErrors })` wants them (a list per field). */
+export function fieldErrorList(errors: Record<string, string>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, [key]]))
 }
 
 export function notFound(): never {

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino'
+import { singleton } from './singleton.server.ts'
 
 /**
  * The one logger. Request bodies, query strings, cookies and authorization headers are never
@@ -15,7 +16,8 @@ function scrubbing(out: { write(s: string): unknown }): DestinationStream {
   return { write: (line: string) => void out.write(scrub(line)) }
 }
 
-let logger: Logger | undefined
+// One logger per process (tests swap it for all module copies at once).
+const current = singleton('logger', () => ({ logger: undefined as Logger | undefined }))
 
 export function createLogger(out: { write(s: string): unknown } = process.stdout, level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino(
@@ -31,11 +33,11 @@ export function createLogger(out: { write(s: string): unknown } = process.stdout
 }
 
 export function getLogger(): Logger {
-  if (!logger) logger = createLogger()
-  return logger
+  current.logger ??= createLogger()
+  return current.logger
 }
 
 /** Tests swap in a logger that writes to memory, to prove what is (not) logged. */
 export function setLogger(l: Logger): void {
-  logger = l
+  current.logger = l
 }

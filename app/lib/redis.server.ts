@@ -1,15 +1,18 @@
 import { Redis } from 'ioredis'
 import { getEnv } from './env.server.ts'
+import { singleton } from './singleton.server.ts'
 
-let client: Redis | undefined
+// One web client per process, also when the Remix build and the fast path each load this module.
+const shared = singleton('redis', () => ({ client: undefined as Redis | undefined }))
 
 /**
  * Redis for web requests (rate limits, enqueueing): fails fast instead of queueing commands
  * while disconnected, so a Redis outage turns into a clear error, never a hung request.
  */
 function getClient(): Redis {
+  let client = shared.client
   if (!client) {
-    client = new Redis(getEnv().REDIS_URL, {
+    client = shared.client = new Redis(getEnv().REDIS_URL, {
       enableOfflineQueue: false,
       enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
@@ -58,7 +61,7 @@ export function redisKey(...parts: string[]): string {
 }
 
 export async function closeRedis(): Promise<void> {
-  const c = client
-  client = undefined
+  const c = shared.client
+  shared.client = undefined
   if (c) await c.quit().catch(() => c.disconnect())
 }

@@ -1,12 +1,14 @@
 /** The provincial administrator creates an HR account; the list masks its ID; the audit log records it. */
-import { DEMO, expect, field, freshIdNumber, freshName, freshPhone, test } from './fixtures.ts'
+import { createStaff, PASSWORD } from '#test/factories/people.ts'
+import { expect, field, freshIdNumber, freshName, freshPhone, test } from './fixtures.ts'
 
-test('the administrator creates an HR account and finds it in the audit log', async ({ page, loginAs }) => {
+test('the administrator creates an HR account and finds it in the audit log', async ({ page, loginAs, db }) => {
   const name = freshName()
   const idNumber = freshIdNumber()
   const masked = `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`
 
-  await loginAs(page, DEMO.admin.login)
+  const admin = await createStaff(db, 'admin')
+  await loginAs(page, admin.phone, PASSWORD)
   await page.goto('/admin')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('管理后台')
   const nav = page.getByRole('navigation', { name: '主导航' })

@@ -1,14 +1,19 @@
 /**
- * Shared pieces of the end-to-end tests: the demo logins (db/seed.ts, seeded by
- * test/e2e/server.ts), fresh registration data, and `loginAs`, which signs in without the UI so
- * that only the journey test spends time on the login form.
+ * Shared pieces of the end-to-end tests: `db`, a connection to the database of the platform under
+ * test, for the factories of test/factories/ (tests create the people, hours and claims they need
+ * and use the ids they got, never the demo seed's insertion order); fresh registration data; and
+ * `loginAs`, which signs in without the UI so that only the journey test spends time on the login
+ * form. The demo logins (db/seed.ts, seeded by test/e2e/server.ts) are for the screenshot tour.
  */
 import { randomInt } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect, type Page } from '@playwright/test'
 import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
+import type { DB } from '#db/schema.ts'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#db/seed.ts'
+import { TEST_DATA_KEY } from '#test/setup/services.ts'
 
 export { expect, DEMO_PASSWORD }
 
@@ -83,9 +88,28 @@ async function loginAs(page: Page, login: string, password = DEMO_PASSWORD): Pro
   ).toBe(true)
 }
 
-export const test = base.extend<{ loginAs: (page: Page, login: string, password?: string) => Promise<void> }>({
+export const test = base.extend<{ loginAs: (page: Page, login: string, password?: string) => Promise<void> }, { db: DB }>({
   // eslint-disable-next-line no-empty-pattern
   loginAs: async ({}, provide) => {
     await provide(loginAs)
   },
+  /**
+   * The platform's database, for the factories (`createLearner(db)`, `meetYears(db, …)`). The URL
+   * is the one test/e2e/server.ts gave the platform (DATABASE_URL_FILE, written before the platform
+   * starts, so it is there once the tests run); the data key is the platform's too, so ID numbers
+   * the factories encrypt and hash are found by the platform's look-ups.
+   */
+  db: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, provide) => {
+      const url = readFileSync(DATABASE_URL_FILE, 'utf8').trim()
+      process.env.DATABASE_URL = url
+      process.env.XUESHI_DATA_KEY = TEST_DATA_KEY
+      const { createDb } = await import('#app/lib/db.server.ts')
+      const db = createDb(url, 2)
+      await provide(db)
+      await db.destroy()
+    },
+    { scope: 'worker' },
+  ],
 })

@@ -1,11 +1,21 @@
 /**
- * 我的学时 for a demo learner, and the credit-hours check as the title-application system uses it:
- * an administrator issues a key in the UI, the key answers real checks, then is revoked.
+ * 我的学时 for a learner the test creates, and the credit-hours check as the title-application
+ * system uses it: an administrator issues a key in the UI, the key answers real checks about
+ * learners the test created, then is revoked.
  */
-import { DEMO, expect, field, test } from './fixtures.ts'
+import { maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { giveHours, meetYears } from '#test/factories/hours.ts'
+import { createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
+import { expect, field, test } from './fixtures.ts'
 
-test('a learner sees each year against the requirement, with records and the outlook', async ({ page, loginAs }) => {
-  await loginAs(page, DEMO.learner.login)
+test('a learner sees each year against the requirement, with records and the outlook', async ({ page, loginAs, db }) => {
+  const learner = await createLearner(db)
+  await giveHours(db, learner.personId, [
+    { year: 2025, category: 'professional', hours: '60', title: '中小学心理健康教育骨干教师培训' },
+    { year: 2025, category: 'public', hours: '30', kind: 'online_course', title: '专业技术人员职业道德与诚信建设' },
+    { year: 2024, category: 'professional', hours: '48', title: '高级研修班：人工智能赋能中小学教学' },
+  ])
+  await loginAs(page, learner.phone, PASSWORD)
   await page.goto('/hours?year=2025')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的学时')
   const year = page.getByRole('region', { name: /2025年度/ })
@@ -20,8 +30,15 @@ test('a learner sees each year against the requirement, with records and the out
   await expect(page.getByText('高级研修班：人工智能赋能中小学教学')).toBeVisible()
 })
 
-test('an administrator issues an API key; it answers checks until it is revoked', async ({ page, loginAs }) => {
-  await loginAs(page, DEMO.admin.login)
+test('an administrator issues an API key; it answers checks until it is revoked', async ({ page, loginAs, db }) => {
+  // One learner meets every year before a 2026 application; the other fell short in 2024.
+  const met = await createLearner(db)
+  await meetYears(db, met.personId, [2022, 2023, 2024, 2025])
+  const shortOf2024 = await createLearner(db)
+  await meetYears(db, shortOf2024.personId, [2022, 2023, 2025])
+  await giveHours(db, shortOf2024.personId, [{ year: 2024, category: 'professional', hours: '30' }])
+  const admin = await createStaff(db, 'admin')
+  await loginAs(page, admin.phone, PASSWORD)
   await page.goto('/admin/api-clients')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('API 密钥')
   await field(page, '对接方名称').fill('职称申报系统（测试）')
@@ -33,10 +50,10 @@ test('an administrator issues an API key; it answers checks until it is revoked'
   const check = (idNumber: string) =>
     page.request.post('/api/v1/credit-checks', { headers: { Authorization: `Bearer ${key}` }, data: { idNumber, applicationYear: 2026 } })
 
-  const eligible = await check('220381198802145677') // 陈静: every year met
+  const eligible = await check(met.idNumber)
   expect(eligible.status()).toBe(200)
   const answer = await eligible.json()
-  expect(answer).toMatchObject({ eligible: true, found: true, idNumberMasked: '220381********5677', policyVersion: '2026.1' })
+  expect(answer).toMatchObject({ eligible: true, found: true, idNumberMasked: maskIdNumber(met.idNumber), policyVersion: '2026.1' })
   expect(answer.years.map((y: { year: number; met: boolean }) => [y.year, y.met])).toEqual([
     [2022, true],
     [2023, true],
@@ -44,7 +61,7 @@ test('an administrator issues an API key; it answers checks until it is revoked'
     [2025, true],
   ])
 
-  const short = await (await check('220104199207256787')).json() // 赵磊: 2024 fell short
+  const short = await (await check(shortOf2024.idNumber)).json()
   expect(short.eligible).toBe(false)
   expect(short.reasons).toEqual([expect.objectContaining({ code: 'year_not_met', year: 2024 })])
 
@@ -59,6 +76,6 @@ test('an administrator issues an API key; it answers checks until it is revoked'
   await expect(page.getByText('密钥已吊销。')).toBeVisible()
   // Other processes may remember an accepted key for a few seconds (ADR 0007).
   await expect(async () => {
-    expect((await check('220381198802145677')).status()).toBe(401)
+    expect((await check(met.idNumber)).status()).toBe(401)
   }).toPass({ timeout: 15_000 })
 })

@@ -46,7 +46,12 @@ export async function createLearner(db: DB, overrides: Record<string, string> = 
   const form = registrationForm(overrides)
   const result = await registerLearner(db, RegistrationSchema.parse(form))
   if (!result.ok) throw new Error(`factory: ${JSON.stringify(result.errors)}`)
-  return { accountId: result.accountId, idNumber: form.idNumber!, phone: form.phone!, password: PASSWORD }
+  return { accountId: result.accountId, personId: await personIdOf(db, result.accountId), name: form.name!, idNumber: form.idNumber!, phone: form.phone!, password: PASSWORD }
+}
+
+export async function personIdOf(db: DB, accountId: number): Promise<number> {
+  const row = await db.selectFrom('accounts').select('person_id').where('id', '=', accountId).executeTakeFirstOrThrow()
+  return row.person_id
 }
 
 export async function createBase(db: DB, name = '测试继续教育基地', region = '220100') {
@@ -73,7 +78,7 @@ export async function createStaff(db: DB, role: Exclude<Role, 'learner'>, opts: 
   })
   const result = await createStaffAccount(db, null, input)
   if (!result.ok) throw new Error(`factory: ${JSON.stringify(result.errors)}`)
-  return { accountId: result.accountId, idNumber, phone, password: PASSWORD, baseId }
+  return { accountId: result.accountId, personId: await personIdOf(db, result.accountId), name: input.name, idNumber, phone, password: PASSWORD, baseId }
 }
 
 /** A signed-in cookie header for an account, as the browser would send it. */

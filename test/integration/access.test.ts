@@ -1,18 +1,15 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import * as account from '#app/routes/account/account.tsx'
-import * as adminHome from '#app/routes/admin/home.tsx'
+import routes from '#app/routes.ts'
 import * as adminStaff from '#app/routes/admin/staff.tsx'
-import * as adminAudit from '#app/routes/admin/audit.tsx'
 import * as hrHome from '#app/routes/hr/home.tsx'
-import * as baseHome from '#app/routes/base/home.tsx'
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { PROVINCE, REGIONS } from '#app/domain/shared/reference.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import type { Role } from '#db/schema.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
+import { ACCESS, guardedAudienceModules, guardedExports, isGuarded, ROLES, type Guarded } from '#test/fixtures/access-routes.ts'
+import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
 import { cookieFor, createBase, createLearner, createStaff, makeIdNumber, makePhone, PASSWORD } from '#test/factories/people.ts'
-
-const ROLES: Role[] = ['learner', 'base_staff', 'hr', 'admin']
 
 async function signIn(role: Role) {
   const db = getDb()
@@ -21,18 +18,11 @@ async function signIn(role: Role) {
 }
 
 type Fn = Parameters<typeof call>[0]
-type Route = { name: string; fn: Fn; path: string; form?: Record<string, string>; allowed: readonly Role[] }
-
-const ROUTES: Route[] = [
-  { name: 'account loader', fn: account.loader, path: '/account', allowed: ROLES },
-  { name: 'account action', fn: account.action, path: '/account', form: { intent: 'revoke-others' }, allowed: ROLES },
-  { name: 'admin._index loader', fn: adminHome.loader, path: '/admin', allowed: ['admin'] },
-  { name: 'admin.staff loader', fn: adminStaff.loader, path: '/admin/staff', allowed: ['admin'] },
-  { name: 'admin.staff action', fn: adminStaff.action, path: '/admin/staff', form: { intent: 'revoke', accountId: 'TARGET' }, allowed: ['admin'] },
-  { name: 'admin.audit loader', fn: adminAudit.loader, path: '/admin/audit', allowed: ['admin'] },
-  { name: 'hr._index loader', fn: hrHome.loader, path: '/hr', allowed: ['hr'] },
-  { name: 'base._index loader', fn: baseHome.loader, path: '/base', allowed: ['base_staff'] },
-]
+const moduleUrl = (file: string) => new URL(`../../app/${file}`, import.meta.url)
+/** Every module of the table, loaded as Remix would (file → its exports). */
+const MODULES: Record<string, Record<string, unknown>> = Object.fromEntries(
+  await Promise.all(Object.keys(ACCESS).map(async (file) => [file, (await import(moduleUrl(file).pathname)) as Record<string, unknown>] as const)),
+)
 
 /** A bystander with a live session: the admin.staff "revoke" action aims at them. */
 async function bystander() {
@@ -46,29 +36,53 @@ async function liveSessionsOf(accountId: number) {
   return rows.length
 }
 
-function requestFor(route: Route, cookie: string | undefined, targetId: number) {
-  const form = route.form ? Object.fromEntries(Object.entries(route.form).map(([k, v]) => [k, v === 'TARGET' ? String(targetId) : v])) : undefined
-  return makeRequest(route.path, { form, cookie })
+function requestFor(probe: Guarded, cookie: string | undefined, targetId: number) {
+  const form = probe.form ? Object.fromEntries(Object.entries(probe.form).map(([k, v]) => [k, v === 'TARGET' ? String(targetId) : v])) : undefined
+  return makeRequest(probe.path, { form, cookie })
 }
 
-const CASES = ROUTES.flatMap((route) => ROLES.map((role) => ({ route, role, allowed: route.allowed.includes(role) })))
+const GUARDED = guardedExports().map((g) => ({ ...g, name: `${g.file} ${g.kind}`, fn: MODULES[g.file]![g.kind] as Fn }))
+const CASES = GUARDED.flatMap((route) => ROLES.map((role) => ({ route, role, allowed: route.probe.allowed.includes(role) })))
+
+describe('every route module of a signed-in area has an access expectation', () => {
+  test('app/routes.ts lists exactly the modules of test/fixtures/access-routes.ts in account, courses, hours, hr, base and admin', () => {
+    expect(guardedAudienceModules(routes).sort()).toEqual(Object.keys(ACCESS).sort())
+  })
+
+  test.each(Object.keys(ACCESS))('%s: an expectation for each loader and action it exports, and a guarded one if it calls a guard', (file) => {
+    const mod = MODULES[file]!
+    const entry = ACCESS[file]!
+    for (const kind of ['loader', 'action'] as const) {
+      expect({ file, kind, exported: typeof mod[kind] === 'function' }).toEqual({ file, kind, exported: entry[kind] !== undefined })
+    }
+    const callsGuard = /\brequire(User|Role|Hr)\(/.test(readFileSync(moduleUrl(file), 'utf8'))
+    if (callsGuard) expect(isGuarded(entry.loader) || isGuarded(entry.action), `${file} calls a guard`).toBe(true)
+  })
+})
 
 describe('access control, enforced on the server', () => {
-  test.each(ROUTES)('$name: signed out → 302 to /login?redirectTo=$path', async (route) => {
+  test.each(GUARDED)('$name: signed out → the login page (redirectTo=$probe.path)', async ({ probe, fn }) => {
     const target = await bystander()
-    const res = await call(route.fn, requestFor(route, undefined, target.accountId))
-    expect(res.status).toBe(302)
-    expect(res.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(route.path)}`)
+    const res = await call(fn, requestFor(probe, undefined, target.accountId), probe.params)
+    if (probe.signedOut) expect(res.status).toBe(probe.signedOut)
+    else {
+      expect(res.status).toBe(302)
+      expect(res.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(probe.path)}`)
+    }
     expect(await liveSessionsOf(target.accountId)).toBe(1)
   })
 
   test.each(CASES)('$route.name as $role → allowed: $allowed', async ({ route, role, allowed }) => {
     const target = await bystander()
     const user = await signIn(role)
-    const res = await call(route.fn, requestFor(route, user.cookie, target.accountId))
+    const res = await call(route.fn, requestFor(route.probe, user.cookie, target.accountId), route.probe.params)
     if (allowed) {
-      expect(res.status).toBe(200)
-      expect(res.data).toBeTypeOf('object')
+      if (route.probe.status !== undefined) expect(res.status).toBe(route.probe.status)
+      else {
+        expect(res.status).not.toBe(403)
+        expect(res.status).toBeLessThan(500)
+        expect(res.headers.get('Location') ?? '').not.toMatch(/^\/login/)
+      }
     } else {
       expect(res.status).toBe(403)
       // Refused before doing anything.
@@ -139,7 +153,7 @@ describe('admin creates staff accounts (admin.staff action)', () => {
     const form = staffForm()
     const res = await call(adminStaff.action, makeRequest('/admin/staff', { form, cookie: admin.cookie }))
     expect(res.status).toBe(200)
-    expect(res.data).toEqual({ intent: 'create', ok: true })
+    expect(res.data).toMatchObject({ intent: 'create', ok: true })
     const created = await getDb()
       .selectFrom('accounts')
       .select(['id', 'role', 'scope_region'])
@@ -164,7 +178,7 @@ describe('admin creates staff accounts (admin.staff action)', () => {
     const baseId = await createBase(getDb(), '另一基地')
     const form = staffForm({ role: 'base_staff', baseId: String(baseId), scopeRegion: '' })
     const res = await call(adminStaff.action, makeRequest('/admin/staff', { form, cookie: admin.cookie }))
-    expect(res.data).toEqual({ intent: 'create', ok: true })
+    expect(res.data).toMatchObject({ intent: 'create', ok: true })
     const created = await getDb().selectFrom('accounts').select(['role', 'base_id', 'scope_region']).where('phone', '=', form.phone).executeTakeFirstOrThrow()
     expect(created).toEqual({ role: 'base_staff', base_id: baseId, scope_region: null })
   })
@@ -177,8 +191,8 @@ describe('admin creates staff accounts (admin.staff action)', () => {
     const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: staffForm({ idNumber: bad }), cookie: admin.cookie }))
     expect(res.status).toBe(400)
     expect(res.data.ok).toBe(false)
-    expect(res.data.errors.idNumber).toBe('err.idNumber.checksum')
-    expect(res.data.values).not.toHaveProperty('password')
+    expect(errorsOf(res).idNumber).toBe('err.idNumber.checksum')
+    expect(res.data.result.initialValue).not.toHaveProperty('password')
     expect(await counts()).toEqual(before)
   })
 
@@ -187,7 +201,7 @@ describe('admin creates staff accounts (admin.staff action)', () => {
     const before = await counts()
     const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: staffForm({ role: 'base_staff', scopeRegion: '' }), cookie: admin.cookie }))
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ baseId: 'err.choice' })
+    expect(errorsOf(res)).toEqual({ baseId: 'err.choice' })
     expect(await counts()).toEqual(before)
   })
 
@@ -196,7 +210,7 @@ describe('admin creates staff accounts (admin.staff action)', () => {
     const before = await counts()
     const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: staffForm({ role: 'base_staff', baseId: '999999', scopeRegion: '' }), cookie: admin.cookie }))
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ baseId: 'err.choice' })
+    expect(errorsOf(res)).toEqual({ baseId: 'err.choice' })
     expect(await counts()).toEqual(before)
   })
 
@@ -212,7 +226,7 @@ describe('admin creates staff accounts (admin.staff action)', () => {
     const before = await counts()
     const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: staffForm({ idNumber: learner.idNumber.toLowerCase(), name: '冒名顶替' }), cookie: admin.cookie }))
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ idNumber: 'err.idNumber.taken' })
+    expect(errorsOf(res)).toEqual({ idNumber: 'err.idNumber.taken' })
     expect(await counts()).toEqual(before)
     const personAfter = await getDb().selectFrom('people').select(['id', 'name', 'employer', 'region_code']).where('id', '=', personBefore.id).executeTakeFirstOrThrow()
     expect(personAfter).toEqual(personBefore)

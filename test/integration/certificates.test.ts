@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { inflateSync } from 'node:zlib'
-import { Queue, UnrecoverableError, Worker } from 'bullmq'
+import { UnrecoverableError } from 'bullmq'
 import { Redis } from 'ioredis'
 import * as certificatesPage from '#app/routes/hours/certificates.tsx'
 import * as pdfRoute from '#app/routes/hours/certificate-pdf.ts'
@@ -11,8 +11,9 @@ import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { ceYearOf, credit, reverse, type CreditInput } from '#app/domain/hours/ledger.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { relayOutbox } from '#workers/outbox-relay.ts'
-import { processJob } from '#workers/processors/index.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
+import { processJob } from '#workers/jobs/index.ts'
+import { openQueues, startWorkers } from '#workers/runtime.ts'
+import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner } from '#test/factories/people.ts'
 
 const YEAR = 2025
@@ -28,7 +29,7 @@ async function learner(name = '陈静') {
 let seq = 0
 async function give(personId: number, hours: string, over: Partial<CreditInput> = {}) {
   seq += 1
-  const { entry } = await credit(getDb(), {
+  const { entry } = await getDb().transaction().execute((trx) => credit(trx, {
     personId,
     hours,
     category: 'professional',
@@ -36,7 +37,7 @@ async function give(personId: number, hours: string, over: Partial<CreditInput> 
     occurredAt: new Date(`${YEAR}-06-01T10:00:00+08:00`),
     idempotencyKey: `test:${personId}:${seq}`,
     ...over,
-  })
+  }))
   return entry
 }
 
@@ -48,7 +49,7 @@ async function typicalYear(personId: number) {
   await give(personId, '20', { category: 'public', sourceKind: 'external' })
   await give(personId, '6', { sourceKind: 'base_training', notCountedReason: 'duplicate' })
   const wrong = await give(personId, '3', { sourceKind: 'seminar' })
-  await reverse(getDb(), { entryId: wrong.id, reason: '重复报送', actorAccountId: null })
+  await getDb().transaction().execute((trx) => reverse(trx, { entryId: wrong.id, reason: '重复报送', actorAccountId: null }))
 }
 
 async function requestAs(cookie: string | undefined, year: string) {
@@ -60,7 +61,7 @@ const outboxRows = () => getDb().selectFrom('outbox').selectAll().where('job_nam
 
 async function requestAndRender(who: { personId: number }, year = YEAR) {
   const r = await requestCertificate(getDb(), who.personId, year, { baseUrl: 'https://xueshi.example.cn' })
-  if (!r.ok) throw new Error(r.error)
+  if (!r.ok) throw new Error(r.code)
   expect(await renderCertificate(getDb(), r.id, { baseUrl: 'https://xueshi.example.cn' })).toBe('rendered')
   return r
 }
@@ -224,14 +225,17 @@ describe('hours certificates (学时证明)', () => {
       cleanups.push(() => c.quit())
       return c
     }
-    const queue = new Queue('notices', { connection: connection(), prefix: process.env.XUESHI_REDIS_PREFIX })
-    cleanups.push(() => queue.close())
-    // The welcome notice from registration and the render job.
-    expect(await relayOutbox(getDb(), { notices: queue })).toBe(2)
+    const queues = openQueues(connection(), process.env.XUESHI_REDIS_PREFIX!)
+    cleanups.push(() => Promise.all(Object.values(queues).map((q) => q.close())))
+    // The welcome notice from registration and the render job, which has a queue of its own.
+    expect(await relayOutbox(getDb(), queues)).toBe(2)
+    expect(await queues.pdf.getJobCounts('waiting')).toEqual({ waiting: 1 })
+    expect(await queues.notices.getJobCounts('waiting')).toEqual({ waiting: 1 })
     const failures: string[] = []
-    const worker = new Worker('notices', (job) => processJob(getDb(), job.name, job.data), { connection: connection(), prefix: process.env.XUESHI_REDIS_PREFIX })
-    worker.on('failed', (job, err) => failures.push(`${job?.name}: ${err.message}`))
-    cleanups.push(() => worker.close())
+    for (const worker of Object.values(startWorkers(getDb(), { connect: connection, prefix: process.env.XUESHI_REDIS_PREFIX! }))) {
+      worker.on('failed', (job, err) => failures.push(`${job?.name}: ${err.message}`))
+      cleanups.push(() => worker.close())
+    }
 
     const deadline = Date.now() + 15_000
     let status = 'pending'
@@ -321,7 +325,7 @@ describe('hours certificates (学时证明)', () => {
     await give(who.personId, '10', { ceYear: YEAR - 1, occurredAt: new Date(`${YEAR - 1}-05-01T10:00:00+08:00`) })
     expect((await verifyCertificate(getDb(), code))!.superseded).toBe(false)
     const [entry] = await getDb().selectFrom('hour_entries').select('id').where('ce_year', '=', YEAR).execute()
-    await reverse(getDb(), { entryId: entry!.id, reason: '误报', actorAccountId: null })
+    await getDb().transaction().execute((trx) => reverse(trx, { entryId: entry!.id, reason: '误报', actorAccountId: null }))
     expect((await verifyCertificate(getDb(), code))!.superseded).toBe(true)
   })
 
@@ -383,7 +387,7 @@ describe('hours certificates (学时证明)', () => {
     for (const [year, error] of cases) {
       const res = await requestAs(who.cookie, year)
       expect(res.status, year).toBe(400)
-      expect(res.data, year).toEqual({ error })
+      expect(errorsOf(res), year).toEqual({ _form: error })
     }
     expect(await certificateRows()).toEqual([])
     expect(await outboxRows()).toEqual([])

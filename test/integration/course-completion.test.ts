@@ -1,10 +1,11 @@
 import path from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { courseFigures, setPublished } from '#app/domain/courses/admin.server.ts'
-import { loadCourseFiles, syncCourses } from '#app/domain/courses/courses.server.ts'
+import { loadCourseFiles, syncCourses } from '#app/domain/courses/content-sync.server.ts'
 import { openQuiz, submitQuiz, type QuizSitting } from '#app/domain/courses/quiz.server.ts'
 import { revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
-import { courseProgress, enroll, recordHeartbeat } from '#app/domain/courses/study.server.ts'
+import { courseProgress, enroll } from '#app/domain/courses/progress.server.ts'
+import { recordHeartbeat } from '#app/domain/courses/heartbeats.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { PROJECT_ROOT } from '#app/cli/services.ts'
 import { action as heartbeatAction } from '#app/routes/courses/heartbeat.ts'
@@ -232,7 +233,7 @@ describe('admin: courses', () => {
       const audit = await getDb().selectFrom('audit_log').select(['action', 'target_id']).where('actor_account_id', '=', admin.accountId).execute()
       expect(audit).toContainEqual({ action: 'course.unpublish', target_id: COURSE })
       const newcomer = await learner()
-      expect(await enroll(getDb(), newcomer.personId, COURSE)).toEqual({ ok: false, error: 'not_found' })
+      expect(await enroll(getDb(), newcomer.personId, COURSE)).toEqual({ ok: false, code: 'not_found' })
       expect((await call(courseLoader, makeRequest(`/courses/${COURSE}`, { cookie: newcomer.cookie }), { id: COURSE })).status).toBe(404)
       const kept = await call(courseLoader, makeRequest(`/courses/${COURSE}`, { cookie: enrolled.cookie }), { id: COURSE })
       expect(kept.status).toBe(200)

@@ -19,7 +19,7 @@ describe('admins disable and enable accounts', () => {
 
     expect((await post(adminCookie, { intent: 'disable', accountId: String(hr.accountId) })).data).toEqual({ intent: 'disable', ok: true })
     expect(await findSessionUser(getDb(), tokenOf(hrCookie))).toBeNull()
-    expect(await authenticate(getDb(), hr.phone, hr.password)).toEqual({ ok: false })
+    expect(await authenticate(getDb(), hr.phone, hr.password)).toEqual({ ok: false, code: 'invalid_credentials' })
     const listed = await call(loader, makeRequest('/admin/staff', { cookie: adminCookie }))
     expect(listed.data.staff.find((s: { id: number }) => s.id === hr.accountId).disabled_at).not.toBeNull()
 

@@ -7,7 +7,7 @@ import * as evidence from '#app/routes/hr/claim-evidence.ts'
 import { chinaToday, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import type { Role } from '#db/schema.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
+import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
 
 const db = () => getDb()
@@ -88,7 +88,7 @@ describe('learner reports external hours (hours/external)', () => {
     const me = await learnerIn()
     const res = await submit(me.cookie, validFields(), pdf({ type: 'application/octet-stream' }))
     expect(res.status).toBe(200)
-    expect(res.data).toEqual({ ok: true, claimedHours: '12' })
+    expect(res.data).toMatchObject({ ok: true, claimedHours: '12' })
     const claim = await db().selectFrom('external_claims').selectAll().executeTakeFirstOrThrow()
     expect(claim).toMatchObject({
       person_id: me.personId,
@@ -151,7 +151,7 @@ describe('learner reports external hours (hours/external)', () => {
     const res = await submit(me.cookie, validFields(), pdf({ bytes: big }))
     expect(res.status).toBe(413)
     expect(res.data.ok).toBe(false)
-    expect(res.data.errors).toEqual({ evidence: 'err.evidence.tooLarge' })
+    expect(errorsOf(res)).toEqual({ evidence: 'err.evidence.tooLarge' })
     expect(await counts()).toEqual(before)
   })
 
@@ -169,11 +169,11 @@ describe('learner reports external hours (hours/external)', () => {
     const before = await counts()
     const res = await submit(me.cookie, validFields(), { name: 'certificate.pdf', type: 'application/pdf', bytes: Buffer.from('this is not a PDF, just text pretending to be one') })
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ evidence: 'err.evidence.type' })
+    expect(errorsOf(res)).toEqual({ evidence: 'err.evidence.type' })
     expect(await counts()).toEqual(before)
     // An HTML file named .png does not pass either.
     const html = await submit(me.cookie, validFields(), { name: 'x.png', type: 'image/png', bytes: Buffer.from('<html><script>alert(1)</script></html>') })
-    expect(html.data.errors).toEqual({ evidence: 'err.evidence.type' })
+    expect(errorsOf(html)).toEqual({ evidence: 'err.evidence.type' })
     expect(await counts()).toEqual(before)
   })
 
@@ -181,11 +181,11 @@ describe('learner reports external hours (hours/external)', () => {
     const me = await learnerIn()
     const res = await submit(me.cookie, validFields({ units: '0', activity: 'space_walk' }), null)
     expect(res.status).toBe(400)
-    expect(res.data.errors).toMatchObject({ evidence: 'err.evidence.required', units: 'err.claim.units' })
+    expect(errorsOf(res)).toMatchObject({ evidence: 'err.evidence.required', units: 'err.claim.units' })
     const units = await submit(me.cookie, validFields({ units: '1.25' }))
-    expect(units.data.errors).toEqual({ units: 'err.claim.units' })
+    expect(errorsOf(units)).toEqual({ units: 'err.claim.units' })
     const activity = await submit(me.cookie, validFields({ activity: 'space_walk' }))
-    expect(activity.data.errors).toEqual({ activity: 'err.choice' })
+    expect(errorsOf(activity)).toEqual({ activity: 'err.choice' })
     expect(await count('external_claims')).toBe(0)
   })
 
@@ -194,13 +194,13 @@ describe('learner reports external hours (hours/external)', () => {
     const before = await counts()
     const future = await submit(me.cookie, validFields({ occurredOn: addDays(today, 1) }))
     expect(future.status).toBe(400)
-    expect(future.data.errors).toEqual({ occurredOn: 'err.claim.future' })
+    expect(errorsOf(future)).toEqual({ occurredOn: 'err.claim.future' })
     const old = await submit(me.cookie, validFields({ occurredOn: `${YEAR - 2}-06-01` }))
-    expect(old.data.errors).toEqual({ occurredOn: 'err.claim.tooOld' })
+    expect(errorsOf(old)).toEqual({ occurredOn: 'err.claim.tooOld' })
     const ancient = await submit(me.cookie, validFields({ occurredOn: '2015-06-01' }))
-    expect(ancient.data.errors.occurredOn).toBe('err.claim.tooOld')
+    expect(errorsOf(ancient).occurredOn).toBe('err.claim.tooOld')
     const bogus = await submit(me.cookie, validFields({ occurredOn: `${YEAR}-02-30` }))
-    expect(bogus.data.errors).toEqual({ occurredOn: 'err.claim.date' })
+    expect(errorsOf(bogus)).toEqual({ occurredOn: 'err.claim.date' })
     expect(await counts()).toEqual(before)
   })
 
@@ -220,7 +220,7 @@ describe('learner reports external hours (hours/external)', () => {
     const me = await learnerIn()
     const res = await call(external.action, makeRequest('/hours/external', { form: validFields(), cookie: me.cookie }))
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ _form: 'err.upload' })
+    expect(errorsOf(res)).toEqual({ _form: 'err.upload' })
     expect(await count('external_claims')).toBe(0)
   })
 })
@@ -289,7 +289,7 @@ describe('HR reviews external claims (hr/claims)', () => {
     const before = await counts()
     const noReason = await decide(hr.cookie, { intent: 'reject', claimId: String(claim.id), reason: '   ' })
     expect(noReason.status).toBe(400)
-    expect(noReason.data.errors).toEqual({ reason: 'err.required' })
+    expect(errorsOf(noReason)).toEqual({ reason: 'err.required' })
     expect(await counts()).toEqual(before)
     expect((await db().selectFrom('external_claims').select('status').executeTakeFirstOrThrow()).status).toBe('pending')
 
@@ -303,7 +303,7 @@ describe('HR reviews external claims (hr/claims)', () => {
 
     const approve = await decide(hr.cookie, { intent: 'approve', claimId: String(claim.id) })
     expect(approve.status).toBe(409)
-    expect(approve.data.errors).toEqual({ _form: 'err.claim.decided' })
+    expect(errorsOf(approve)).toEqual({ _form: 'err.claim.decided' })
     expect(await count('hour_entries')).toBe(0)
   })
 

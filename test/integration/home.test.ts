@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { loader } from '#app/routes/public/home.tsx'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
-import { clearPolicyCache } from '#app/domain/credit-api/credit-checks.server.ts'
+import { clearPolicyCache } from '#app/domain/policy/cache.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { translate } from '#app/i18n/index.ts'
+import { translate } from '#app/i18n/catalog.server.ts'
 import { call, makeRequest } from '#test/fixtures/http.ts'
 
 describe('home page', () => {

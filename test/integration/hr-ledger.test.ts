@@ -4,7 +4,7 @@ import * as person from '#app/routes/hr/person.tsx'
 import { ceYearOf, credit } from '#app/domain/hours/ledger.server.ts'
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
+import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
 
 const db = () => getDb()
@@ -43,7 +43,7 @@ const NONCE = 'n0nce-for-the-test-0001'
 const adjustment = (overrides: Record<string, string> = {}) => ({ intent: 'adjust', category: 'public', hours: '6', year: String(YEAR), reason: '补录线下培训：2026年全省专业技术人员公需科目培训', nonce: NONCE, ...overrides })
 
 async function anEntry(personId: number, hours = '10', key = `course:1:${personId}`) {
-  const { entry } = await credit(db(), { personId, category: 'professional', hours, sourceKind: 'online_course', idempotencyKey: key, occurredAt: new Date() })
+  const { entry } = await db().transaction().execute((trx) => credit(trx, { personId, category: 'professional', hours, sourceKind: 'online_course', idempotencyKey: key, occurredAt: new Date() }))
   return entry
 }
 
@@ -72,7 +72,7 @@ describe('HR finds a person (hr/people)', () => {
     const hr = await staff('hr')
     const res = await search(hr.cookie, { intent: 'search-id', idNumber: '22010219900101123' })
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ idNumber: 'err.idNumber.format' })
+    expect(errorsOf(res)).toEqual({ idNumber: 'err.idNumber.format' })
     expect(await db().selectFrom('audit_log').select('id').where('action', '=', 'hr.people.search').execute()).toEqual([])
   })
 
@@ -94,7 +94,7 @@ describe('HR finds a person (hr/people)', () => {
     expect((await search(hr.cookie, { intent: 'search-name', name: '李华', employer: '%' })).data.people).toEqual([])
     const nameOnly = await search(hr.cookie, { intent: 'search-name', name: '李华', employer: '' })
     expect(nameOnly.status).toBe(400)
-    expect(nameOnly.data.errors).toEqual({ employer: 'err.required' })
+    expect(errorsOf(nameOnly)).toEqual({ employer: 'err.required' })
   })
 
   test('learners, base staff and admins → 403', async () => {
@@ -152,7 +152,7 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     const hr = await staff('hr')
     const res = await post(hr.cookie, p.personId, adjustment({ hours: '7.5', year: String(YEAR - 1) }))
     expect(res.status).toBe(200)
-    expect(res.data).toEqual({ intent: 'adjust', ok: true, created: true })
+    expect(res.data).toMatchObject({ intent: 'adjust', ok: true, created: true })
     const e = await db().selectFrom('hour_entries').selectAll().executeTakeFirstOrThrow()
     expect(e).toMatchObject({ person_id: p.personId, ce_year: YEAR - 1, category: 'public', source_kind: 'adjustment', counted: true, created_by: hr.accountId, idempotency_key: `adjustment:${p.personId}:${NONCE}` })
     expect(Number(e.hours)).toBe(7.5)
@@ -172,7 +172,7 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     const [a, b] = await Promise.all([post(hr.cookie, p.personId, adjustment()), post(hr.cookie, p.personId, adjustment())])
     expect([a.data.created, b.data.created].sort()).toEqual([false, true])
     const third = await post(hr.cookie, p.personId, adjustment())
-    expect(third.data).toEqual({ intent: 'adjust', ok: true, created: false })
+    expect(third.data).toMatchObject({ intent: 'adjust', ok: true, created: false })
     expect(await count('hour_entries')).toBe(1)
     expect(await db().selectFrom('audit_log').select('id').where('action', '=', 'hours.adjust').execute()).toHaveLength(1)
     // A new form (new nonce) is a new adjustment.
@@ -194,7 +194,7 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     const before = await counts()
     const res = await post(hr.cookie, p.personId, adjustment({ hours }))
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ hours: key })
+    expect(errorsOf(res)).toEqual({ hours: key })
     expect(await counts()).toEqual(before)
   })
 
@@ -202,9 +202,9 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     const p = await learnerIn()
     const hr = await staff('hr')
     const before = await counts()
-    expect((await post(hr.cookie, p.personId, adjustment({ year: String(YEAR + 1) }))).data.errors).toEqual({ year: 'err.adjust.year' })
-    expect((await post(hr.cookie, p.personId, adjustment({ year: '2010' }))).data.errors).toEqual({ year: 'err.adjust.year' })
-    expect((await post(hr.cookie, p.personId, adjustment({ reason: '  ' }))).data.errors).toEqual({ reason: 'err.required' })
+    expect(errorsOf(await post(hr.cookie, p.personId, adjustment({ year: String(YEAR + 1) })))).toEqual({ year: 'err.adjust.year' })
+    expect(errorsOf(await post(hr.cookie, p.personId, adjustment({ year: '2010' })))).toEqual({ year: 'err.adjust.year' })
+    expect(errorsOf(await post(hr.cookie, p.personId, adjustment({ reason: '  ' })))).toEqual({ reason: 'err.required' })
     expect(await counts()).toEqual(before)
   })
 
@@ -227,10 +227,10 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     const before = await counts()
     const again = await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(e.id), reason: '再来一次' })
     expect(again.status).toBe(409)
-    expect(again.data.errors).toEqual({ _form: 'err.reverse.already' })
+    expect(errorsOf(again)).toEqual({ _form: 'err.reverse.already' })
     const ofReversal = await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(rev.id), reason: '撤销冲正' })
     expect(ofReversal.status).toBe(409)
-    expect(ofReversal.data.errors).toEqual({ _form: 'err.reverse.reversal' })
+    expect(errorsOf(ofReversal)).toEqual({ _form: 'err.reverse.reversal' })
     expect(await counts()).toEqual(before)
     // The page shows the entry as reversed.
     const page = await open(hr.cookie, p.personId, e.ceYear)
@@ -246,7 +246,7 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     const before = await counts()
     const noReason = await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(mine.id), reason: '' })
     expect(noReason.status).toBe(400)
-    expect(noReason.data.errors).toEqual({ reason: 'err.required' })
+    expect(errorsOf(noReason)).toEqual({ reason: 'err.required' })
     expect((await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(theirs.id), reason: '错误' })).status).toBe(404)
     expect(await counts()).toEqual(before)
   })
@@ -259,6 +259,6 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     expect((await open(hr.cookie, hr.personId)).data.person.self).toBe(true)
     expect(await count('hour_entries')).toBe(0)
     const other = await staff('hr', '220000')
-    expect((await post(other.cookie, hr.personId, adjustment())).data).toEqual({ intent: 'adjust', ok: true, created: true })
+    expect((await post(other.cookie, hr.personId, adjustment())).data).toMatchObject({ intent: 'adjust', ok: true, created: true })
   })
 })

@@ -3,7 +3,7 @@ import { action, loader } from '#app/routes/account/login.tsx'
 import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { getRedis } from '#app/lib/redis.server.ts'
-import { call, makeRequest, sessionCookieFrom } from '#test/fixtures/http.ts'
+import { call, makeRequest, sessionCookieFrom, errorsOf } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
 
 let xSeq = 0
@@ -115,7 +115,7 @@ describe('login (登录)', () => {
     const learner = await createLearner(getDb())
     const wrong = await login({ login: learner.idNumber, password: 'Wrong-pass-123' })
     expect(wrong.status).toBe(401)
-    expect(wrong.data.formError).toEqual({ key: 'err.login.failed' })
+    expect(errorsOf(wrong)).toEqual({ _form: 'err.login.failed' })
     expect(wrong.headers.get('Set-Cookie')).toBeNull()
 
     const unknownPhone = await login({ login: '13900000001', password: PASSWORD })
@@ -123,7 +123,7 @@ describe('login (登录)', () => {
     const notAnId = await login({ login: 'someone', password: PASSWORD })
     for (const res of [unknownPhone, unknownId, notAnId]) {
       expect(res.status).toBe(401)
-      expect(res.data.formError).toEqual(wrong.data.formError)
+      expect(errorsOf(res)).toEqual(errorsOf(wrong))
       expect(Object.keys(res.data).sort()).toEqual(Object.keys(wrong.data).sort())
     }
     expect(await getDb().selectFrom('sessions').selectAll().execute()).toEqual([])
@@ -138,8 +138,8 @@ describe('login (登录)', () => {
     }
     const locked = await login({ login: victim.idNumber, password: PASSWORD })
     expect(locked.status).toBe(429)
-    expect(locked.data.formError.key).toBe('err.login.locked')
-    const minutes = locked.data.formError.params.minutes
+    expect(errorsOf(locked)).toEqual({ _form: 'err.login.locked' })
+    const minutes = locked.data.lockedMinutes
     expect(Number.isInteger(minutes)).toBe(true)
     expect(minutes).toBeGreaterThanOrEqual(1)
     expect(minutes).toBeLessThanOrEqual(15)
@@ -186,7 +186,7 @@ describe('login (登录)', () => {
     for (const id of [learner.idNumber, learner.phone]) {
       const res = await login({ login: id, password: PASSWORD })
       expect(res.status).toBe(401)
-      expect(res.data.formError).toEqual({ key: 'err.login.failed' })
+      expect(errorsOf(res)).toEqual({ _form: 'err.login.failed' })
     }
     expect(await getDb().selectFrom('sessions').selectAll().execute()).toEqual([])
   })

@@ -80,7 +80,7 @@ function jsonRequest(path: string, key: string | null, body: unknown): Request {
 
 async function apiKey(scopeRegion = '220000', rateLimitPerMinute?: number) {
   const r = await createApiClient(getDb(), { name: 'openapi test', scopeRegion, rateLimitPerMinute, actorAccountId: null })
-  if (!r.ok) throw new Error(r.error)
+  if (!r.ok) throw new Error(r.code)
   return r.key
 }
 
@@ -90,10 +90,10 @@ async function learnerWithHours(overrides: Record<string, string> = {}) {
   let n = 0
   for (const year of [2022, 2023, 2024]) {
     for (const [category, hours] of [['professional', '60'], ['public', '30']] as const) {
-      await credit(getDb(), { personId, category, hours, sourceKind: 'external', idempotencyKey: `oas:${personId}:${n++}`, occurredAt: new Date(`${year}-05-01T10:00:00+08:00`), ceYear: year })
+      await getDb().transaction().execute((trx) => credit(trx, { personId, category, hours, sourceKind: 'external', idempotencyKey: `oas:${personId}:${n++}`, occurredAt: new Date(`${year}-05-01T10:00:00+08:00`), ceYear: year }))
     }
   }
-  await credit(getDb(), { personId, category: 'professional', hours: '12.5', sourceKind: 'external', idempotencyKey: `oas:${personId}:${n++}`, occurredAt: new Date('2025-05-01T10:00:00+08:00'), ceYear: 2025 })
+  await getDb().transaction().execute((trx) => credit(trx, { personId, category: 'professional', hours: '12.5', sourceKind: 'external', idempotencyKey: `oas:${personId}:${n++}`, occurredAt: new Date('2025-05-01T10:00:00+08:00'), ceYear: 2025 }))
   return l
 }
 

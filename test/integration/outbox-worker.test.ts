@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { Queue, UnrecoverableError, Worker } from 'bullmq'
+import { UnrecoverableError, type Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { action as register } from '#app/routes/account/register.tsx'
 import { getDb } from '#app/lib/db.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
 import { relayOutbox } from '#workers/outbox-relay.ts'
-import { processJob } from '#workers/processors/index.ts'
-import { processWelcomeNotice } from '#workers/processors/welcome-notice.ts'
+import { JOBS, jobIdFor, QUEUE_NAMES, QUEUES } from '#workers/jobs/contract.ts'
+import { processJob } from '#workers/jobs/index.ts'
+import * as welcomeNotice from '#workers/jobs/notice-welcome.ts'
+import { openQueues, startWorkers } from '#workers/runtime.ts'
 import { call, makeRequest } from '#test/fixtures/http.ts'
 import { createLearner, registrationForm } from '#test/factories/people.ts'
 
@@ -24,21 +26,22 @@ function connection(): Redis {
   return c
 }
 
-function makeQueue(): Queue {
-  const queue = new Queue('notices', { connection: connection(), prefix: process.env.XUESHI_REDIS_PREFIX })
-  cleanups.push(() => queue.close())
-  return queue
+/** The production wiring: one producer handle per queue. */
+function makeQueues() {
+  const queues = openQueues(connection(), process.env.XUESHI_REDIS_PREFIX!)
+  cleanups.push(() => Promise.all(Object.values(queues).map((q) => q.close())))
+  return queues
 }
 
-function startWorker(failures: string[]): Worker {
-  const worker = new Worker('notices', (job) => processJob(getDb(), job.name, job.data), {
-    connection: connection(),
-    prefix: process.env.XUESHI_REDIS_PREFIX,
-  })
-  worker.on('failed', (job, err) => failures.push(`${job?.name}: ${err.message}`))
-  worker.on('error', (err) => failures.push(`worker: ${err.message}`))
-  cleanups.push(() => worker.close())
-  return worker
+/** The production wiring: one BullMQ Worker per queue, with that queue's concurrency. */
+function startAllWorkers(failures: string[]) {
+  const workers = startWorkers(getDb(), { connect: connection, prefix: process.env.XUESHI_REDIS_PREFIX! })
+  for (const worker of Object.values(workers)) {
+    worker.on('failed', (job, err) => failures.push(`${job?.name}: ${err.message}`))
+    worker.on('error', (err) => failures.push(`worker: ${err.message}`))
+    cleanups.push(() => worker.close())
+  }
+  return workers
 }
 
 /** Polls until `probe` returns something truthy, or fails at the deadline. */
@@ -75,10 +78,10 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
       .executeTakeFirstOrThrow()
     expect(row!.payload).toEqual(person)
 
-    const queue = makeQueue()
-    expect(await relayOutbox(getDb(), { notices: queue })).toBe(1)
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
     const failures: string[] = []
-    startWorker(failures)
+    startAllWorkers(failures)
 
     const notice = await eventually(
       async () => {
@@ -94,7 +97,7 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
     expect(after!.dispatched_at).toBeInstanceOf(Date)
     expect(after!.attempts).toBe(1)
     const job = await eventually(async () => {
-      const j = await queue.getJob(`outbox-${row!.id}-${row!.created_at.getTime()}`)
+      const j = await queues.notices.getJob(`notice.welcome-account-${person.accountId}-${row!.created_at.getTime()}`)
       return j && (await j.getState()) === 'completed' ? j : undefined
     }, 'the job to complete')
     expect(job.returnvalue).toBe('sent')
@@ -103,26 +106,88 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
 
   test('relaying twice makes one job: the second relay moves nothing', async () => {
     await createLearner(getDb())
-    const queue = makeQueue()
-    expect(await relayOutbox(getDb(), { notices: queue })).toBe(1)
-    expect(await relayOutbox(getDb(), { notices: queue })).toBe(0)
-    expect(await jobTotal(queue)).toBe(1)
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
+    expect(await relayOutbox(getDb(), queues)).toBe(0)
+    expect(await jobTotal(queues.notices)).toBe(1)
   })
 
   test('a row relayed again (crash between add and commit) is still one BullMQ job', async () => {
     await createLearner(getDb())
-    const queue = makeQueue()
-    expect(await relayOutbox(getDb(), { notices: queue })).toBe(1)
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
     await getDb().updateTable('outbox').set({ dispatched_at: null }).execute()
-    expect(await relayOutbox(getDb(), { notices: queue })).toBe(1)
-    expect(await jobTotal(queue)).toBe(1)
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
+    expect(await jobTotal(queues.notices)).toBe(1)
+  })
+
+  test('each job goes to its own queue with its options and a job id from its business key', async () => {
+    const learner = await createLearner(getDb())
+    await enqueue(getDb(), 'certificate.render', { certificateId: 42, baseUrl: 'http://localhost' })
+    const [welcome, render] = await outboxRows()
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(2)
+    expect(await jobTotal(queues.notices)).toBe(1)
+    expect(await jobTotal(queues.pdf)).toBe(1)
+
+    const notice = await queues.notices.getJob(`notice.welcome-account-${learner.accountId}-${welcome!.created_at.getTime()}`)
+    expect(notice).toMatchObject({ name: 'notice.welcome', data: welcome!.payload })
+    expect(notice!.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential', delay: 2000 } })
+    const pdf = await queues.pdf.getJob(`certificate.render-certificate-42-${render!.created_at.getTime()}`)
+    expect(pdf).toMatchObject({ name: 'certificate.render', data: { certificateId: 42, baseUrl: 'http://localhost' } })
+    expect(pdf!.opts).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 5000 } })
+    expect(jobIdFor('certificate.render', render!.payload, render!.created_at)).toBe(pdf!.id)
+  })
+
+  test('every job names a queue that has a worker, and no job id contains BullMQ’s separator', () => {
+    for (const def of Object.values(JOBS)) expect(QUEUE_NAMES).toContain(def.queue)
+    expect(QUEUES.pdf.concurrency).toBeGreaterThan(0)
+    expect(jobIdFor('notice.welcome', { personId: 1, accountId: 2 }, new Date(0))).toBe('notice.welcome-account-2-0')
+    expect(jobIdFor('certificate.render', { certificateId: 7, baseUrl: 'https://example.org' }, new Date(0))).toBe('certificate.render-certificate-7-0')
+    // A stored payload that no longer matches its schema still gets an id (its processor refuses it).
+    expect(jobIdFor('certificate.render', { nope: true }, new Date(0))).toBe('certificate.render-invalid-0')
+  })
+
+  test('an outbox row written before the split (certificate.render, once on `notices`) is relayed to `pdf` and rendered there', async () => {
+    // As the old producer wrote it: same job name, same payload shape, no queue stored in the row.
+    await getDb()
+      .insertInto('outbox')
+      .values({ job_name: 'certificate.render', payload: JSON.stringify({ certificateId: 999999, baseUrl: 'http://localhost' }) })
+      .execute()
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
+    expect(await jobTotal(queues.notices)).toBe(0)
+    const [job] = await queues.pdf.getJobs(['waiting'])
+    expect(job!.name).toBe('certificate.render')
+    const failures: string[] = []
+    startAllWorkers(failures)
+    const done = await eventually(async () => {
+      if (failures.length) throw new Error(failures.join('; '))
+      return (await queues.pdf.getJobs(['completed']))[0]
+    }, 'the render job on pdf')
+    // No certificate with that id: the processor ran and said so.
+    expect(done.returnvalue).toBe('not-found')
+  })
+
+  test('a certificate.render job already in `notices` (relayed before the split) is still run by that queue’s worker', async () => {
+    const queues = makeQueues()
+    await queues.notices.add('certificate.render', { certificateId: 999999, baseUrl: 'http://localhost' }, { jobId: 'outbox-1-1700000000000' })
+    const failures: string[] = []
+    startAllWorkers(failures)
+    const done = await eventually(async () => {
+      if (failures.length) throw new Error(failures.join('; '))
+      const j = await queues.notices.getJob('outbox-1-1700000000000')
+      return j && (await j.getState()) === 'completed' ? j : undefined
+    }, 'the leftover job')
+    expect(done.returnvalue).toBe('not-found')
   })
 
   test('the welcome processor is idempotent: run twice, one notice', async () => {
     const learner = await createLearner(getDb())
     const [row] = await outboxRows()
-    expect(await processWelcomeNotice(getDb(), row!.payload)).toBe('sent')
-    expect(await processWelcomeNotice(getDb(), row!.payload)).toBe('already-sent')
+    const payload = welcomeNotice.job.schema.parse(row!.payload)
+    expect(await welcomeNotice.process(getDb(), payload)).toBe('sent')
+    expect(await welcomeNotice.process(getDb(), payload)).toBe('already-sent')
     expect(await processJob(getDb(), 'notice.welcome', row!.payload)).toBe('already-sent')
     const notices = await getDb().selectFrom('notices').selectAll().execute()
     expect(notices).toHaveLength(1)

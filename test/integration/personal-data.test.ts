@@ -107,7 +107,7 @@ describe('personal data at rest (身份证号不落明文)', () => {
         cookie: await cookieFor(getDb(), admin.accountId),
       }),
     )
-    expect(res.data).toEqual({ intent: 'create', ok: true })
+    expect(res.data).toMatchObject({ intent: 'create', ok: true })
     expect((await findInDatabase([idNumber, idNumber.toLowerCase(), idNumber.slice(6, 14) + idNumber.slice(14)])).hits).toEqual([])
   })
 })
@@ -171,7 +171,7 @@ describe('personal data in logs', () => {
       const res = await call(loginAction, makeRequest('/login', { form: { login, password: 'Wrong-pass-1' } }))
       expect(res.status).toBe(401)
       // Echoed back only to refill the form of the person who typed it.
-      expect(res.data.login).toBe(login)
+      expect(res.data.result.initialValue.login).toBe(login)
     }
     getLogger().info('sentinel')
     expect(lines.at(-1)).toContain('sentinel')

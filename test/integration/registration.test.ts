@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { action } from '#app/routes/account/register.tsx'
 import { getDb } from '#app/lib/db.server.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
+import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
 import { makeIdNumber, registrationForm } from '#test/factories/people.ts'
 
 async function counts() {
@@ -36,7 +36,7 @@ describe('registration (实名注册)', () => {
     // Lower-case x or not, it is the same person.
     const res = await call(action, makeRequest('/register', { form: registrationForm({ idNumber: idNumber.toLowerCase() }) }))
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ idNumber: 'err.idNumber.taken' })
+    expect(errorsOf(res)).toEqual({ idNumber: 'err.idNumber.taken' })
     expect(await counts()).toEqual(before)
   })
 
@@ -45,7 +45,7 @@ describe('registration (实名注册)', () => {
     await call(action, makeRequest('/register', { form: first }))
     const res = await call(action, makeRequest('/register', { form: registrationForm({ phone: first.phone! }) }))
     expect(res.status).toBe(400)
-    expect(res.data.errors).toEqual({ phone: 'err.phone.taken' })
+    expect(errorsOf(res)).toEqual({ phone: 'err.phone.taken' })
     expect((await counts()).accounts).toBe(1)
   })
 
@@ -63,15 +63,15 @@ describe('registration (实名注册)', () => {
     const form = registrationForm({ [field]: value, ...(field === 'password' ? { passwordConfirm: value } : {}) })
     const res = await call(action, makeRequest('/register', { form }))
     expect(res.status).toBe(400)
-    expect(res.data.errors[field]).toBe(message)
-    expect(res.data.values).not.toHaveProperty('password')
+    expect(errorsOf(res)[field]).toBe(message)
+    expect(res.data.result.initialValue).not.toHaveProperty('password')
     expect(await counts()).toEqual({ people: 0, accounts: 0, outbox: 0 })
   })
 
   test('mismatched passwords are refused on the confirmation field', async () => {
     const res = await call(action, makeRequest('/register', { form: registrationForm({ passwordConfirm: 'Different123' }) }))
     expect(res.status).toBe(400)
-    expect(res.data.errors.passwordConfirm).toBe('err.password.mismatch')
+    expect(errorsOf(res).passwordConfirm).toBe('err.password.mismatch')
     expect((await counts()).accounts).toBe(0)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
-import { courseProgress } from '#app/domain/courses/study.server.ts'
+import { courseProgress } from '#app/domain/courses/progress.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { seedDemo } from '#db/seed.ts'
 

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { enroll, recordHeartbeat, type HeartbeatInput } from '#app/domain/courses/study.server.ts'
+import { enroll } from '#app/domain/courses/progress.server.ts'
+import { recordHeartbeat, type HeartbeatInput } from '#app/domain/courses/heartbeats.server.ts'
+import { CHECK_AFTER_SECONDS, DONE_RATIO } from '#app/domain/courses/study-time.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { createLearner } from '#test/factories/people.ts'
 
@@ -31,6 +33,18 @@ async function verifiedMs(personId: number, courseId: string, lessonId: string) 
   return Number(row?.verified_ms ?? 0)
 }
 
+async function lastSeq(personId: number, courseId: string, lessonId: string) {
+  const row = await getDb()
+    .selectFrom('lesson_progress')
+    .innerJoin('enrollments', 'enrollments.id', 'lesson_progress.enrollment_id')
+    .select('lesson_progress.last_seq')
+    .where('enrollments.person_id', '=', personId)
+    .where('enrollments.course_id', '=', courseId)
+    .where('lesson_progress.lesson_id', '=', lessonId)
+    .executeTakeFirstOrThrow()
+  return Number(row.last_seq)
+}
+
 describe('online study on the server', () => {
   test('enrolment is idempotent; an unknown or unpublished course is refused', async () => {
     const pid = await learner()
@@ -39,7 +53,7 @@ describe('online study on the server', () => {
     const again = await enroll(getDb(), pid, course_id)
     expect(first).toMatchObject({ ok: true, created: true })
     expect(again).toMatchObject({ ok: true, created: false, enrollmentId: first.ok ? first.enrollmentId : -1 })
-    expect(await enroll(getDb(), pid, 'no-such-course')).toEqual({ ok: false, error: 'not_found' })
+    expect(await enroll(getDb(), pid, 'no-such-course')).toEqual({ ok: false, code: 'not_found' })
   })
 
   test('text lesson: verified time follows the server clock and is stored', async () => {
@@ -112,14 +126,28 @@ describe('online study on the server', () => {
     expect(await recordHeartbeat(getDb(), owner, { courseId: l.course_id, lessonId: 'nope', playerId: 'p', seq: 0, start: true, engaged: true })).toEqual({ kind: 'unknown_lesson' })
   })
 
-  test('concurrent heartbeats of one person never earn more than the clock', async () => {
+  test('two beats of one page sent together (seq n at t−10 s, seq n+1 at t), 10 rounds: no lost update, exact verified time', async () => {
     const pid = await learner()
     const l = await lessonOf('text')
     await enroll(getDb(), pid, l.course_id)
+    // 200 s in all: below the first attention check (≥ 600 s) and far from done, so only the race decides.
+    expect(CHECK_AFTER_SECONDS.min).toBeGreaterThan(200)
+    expect(l.seconds * DONE_RATIO).toBeGreaterThan(200)
     const base = { courseId: l.course_id, lessonId: l.id, playerId: 'player-race', engaged: true }
     await recordHeartbeat(getDb(), pid, { ...base, seq: 0, start: true }, { nowMs: T0 })
-    await Promise.all(Array.from({ length: 10 }, (_, i) => recordHeartbeat(getDb(), pid, { ...base, seq: i + 1 }, { nowMs: T0 + 20_000 })))
-    expect(await verifiedMs(pid, l.course_id, l.id)).toBe(20_000)
+    for (let round = 1; round <= 10; round++) {
+      const t = round * 20
+      const older = () => recordHeartbeat(getDb(), pid, { ...base, seq: 2 * round - 1 }, { nowMs: T0 + (t - 10) * 1000 })
+      const newer = () => recordHeartbeat(getDb(), pid, { ...base, seq: 2 * round }, { nowMs: T0 + t * 1000 })
+      // Either may arrive first: alternate which one starts first. Applied one after the other,
+      // older-then-newer credits 10 + 10 s and newer-then-older credits 20 s and replays the older.
+      // Applied from the same read, the older's write could land last and undo the newer's.
+      const results = round % 2 ? await Promise.all([older(), newer()]) : await Promise.all([newer(), older()]).then(([n, o]) => [o, n])
+      const credited = results.reduce((sum, r) => sum + (r.kind === 'credited' ? r.creditedSeconds : 0), 0)
+      const stored = { verifiedMs: await verifiedMs(pid, l.course_id, l.id), lastSeq: await lastSeq(pid, l.course_id, l.id) }
+      expect({ round, kinds: results.map((r) => r.kind).sort(), credited, ...stored }).toMatchObject({ round, credited: 20, verifiedMs: t * 1000, lastSeq: 2 * round })
+    }
+    expect(await verifiedMs(pid, l.course_id, l.id)).toBe(200_000)
   })
 
   test('without an injected clock, PostgreSQL’s clock is used', async () => {

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto'
-import type { Kysely } from 'kysely'
-import type { Database } from '#db/schema.ts'
+import type { DB } from '#db/schema.ts'
 import { decryptPii } from '#app/lib/crypto.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
 import type { FieldErrors } from '#app/domain/identity/accounts.schema.ts'
 import { governingPolicy } from '#app/domain/credit-api/credit-check.ts'
-import { cachedPolicies } from '#app/domain/credit-api/credit-checks.server.ts'
+import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
 import type { ClaimFields } from './external-claims.schema.ts'
 import { chinaToday, claimedHours, cleanFilename, evidenceProblem, occurredOnProblem, sniffEvidenceType, type ClaimStatus, type ConversionRule } from './external-claims.ts'
 import { inScope, isProvinceScope, type HrActor } from '#app/domain/shared/scope.ts'
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import { ceYearOf, credit } from '#app/domain/hours/ledger.server.ts'
 import type { Policy } from '#app/domain/policy/policy.server.ts'
 
@@ -19,7 +19,6 @@ import type { Policy } from '#app/domain/policy/policy.server.ts'
  * HR of the person's region approves it, which credits the ledger in the same transaction, or
  * rejects it with a reason. Files are stored in PostgreSQL with their SHA-256.
  */
-type DB = Kysely<Database>
 
 export type ConversionOption = ConversionRule & { key: string }
 
@@ -39,7 +38,8 @@ export async function currentConversion(db: DB, now = new Date()) {
 
 export type EvidenceUpload = { filename: string; bytes: Buffer }
 
-export type SubmitResult = { ok: true; claimId: number; claimedHours: string; ceYear: number } | { ok: false; errors: FieldErrors }
+/** `invalid`: the field errors say which fields and why (as message keys). */
+export type SubmitResult = Result<{ claimId: number; claimedHours: string; ceYear: number }, 'invalid', { errors: FieldErrors }>
 
 /**
  * Records a claim as pending with its evidence file, in one transaction. Everything is checked
@@ -69,7 +69,7 @@ export async function submitClaim(db: DB, personId: number, input: ClaimFields, 
   const hours = rule ? claimedHours(input.units, rule) : '0'
   if (rule && toCents(hours) <= 0) errors.units = 'err.claim.units'
 
-  if (Object.keys(errors).length || !file || !contentType || !policy || !rule) return { ok: false, errors }
+  if (Object.keys(errors).length || !file || !contentType || !policy || !rule) return err('invalid', { errors })
 
   const sha256 = createHash('sha256').update(file.bytes).digest('hex')
   const claimId = await db.transaction().execute(async (trx) => {
@@ -94,7 +94,7 @@ export async function submitClaim(db: DB, personId: number, input: ClaimFields, 
       .execute()
     return claim.id
   })
-  return { ok: true, claimId, claimedHours: hours, ceYear }
+  return ok({ claimId, claimedHours: hours, ceYear })
 }
 
 const CLAIM_COLUMNS = [
@@ -180,9 +180,7 @@ export async function getEvidenceForHr(db: DB, claimId: number, scopeRegion: str
   return row
 }
 
-export type DecideResult =
-  | { ok: true; status: 'approved' | 'rejected'; entryId: number | null; already: boolean }
-  | { ok: false; code: 'not_found' | 'already_decided' | 'own_claim' | 'reason_required' }
+export type DecideResult = Result<{ status: 'approved' | 'rejected'; entryId: number | null; already: boolean }, 'not_found' | 'already_decided' | 'own_claim' | 'reason_required'>
 
 /**
  * Approves or rejects a pending claim. Approval, in ONE transaction: the claim row is locked,

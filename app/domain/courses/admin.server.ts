@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely'
-import type { CourseCategory, Database } from '#db/schema.ts'
+import { sql } from 'kysely'
+import type { CourseCategory, DB } from '#db/schema.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
 import { normalizeHours } from '#app/domain/shared/decimal.ts'
 
@@ -8,7 +8,6 @@ import { normalizeHours } from '#app/domain/shared/decimal.ts'
  * enrolments; learners already enrolled keep studying and keep their hours), and per-course
  * figures. Course content itself comes from content/courses (courses.server.ts).
  */
-type DB = Kysely<Database>
 
 export type CourseFigures = {
   id: string

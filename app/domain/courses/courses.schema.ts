@@ -44,3 +44,15 @@ export function parseCatalogQuery(params: URLSearchParams): CatalogQuery {
     sort: get(PARAMS.sort, 'sort') ?? 'newest',
   }
 }
+
+/**
+ * A quiz submission: the attempt it answers and one answer per question, named `q:<question id>`.
+ * Which answers are missing or invalid is judged by `readAnswers` against the attempt's layout.
+ */
+export const QuizSubmitSchema = z
+  .object({ attemptId: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number) })
+  .catchall(z.unknown())
+  .transform(({ attemptId, ...rest }) => ({
+    attemptId,
+    answers: Object.fromEntries(Object.entries(rest).flatMap(([k, v]) => (k.startsWith('q:') ? [[k.slice(2), v]] : []))),
+  }))

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely'
-import type { Database, QuizLayout } from '#db/schema.ts'
-import type { Quiz } from './courses.server.ts'
+import { sql } from 'kysely'
+import type { QuizLayout, DB } from '#db/schema.ts'
+import type { Quiz } from './content-sync.server.ts'
 import { normalizeHours } from '#app/domain/shared/decimal.ts'
 import { credit } from '#app/domain/hours/ledger.server.ts'
 import { grade, makeLayout, readAnswers, retryAt, type Grade } from './quiz.ts'
@@ -13,7 +13,6 @@ import { grade, makeLayout, readAnswers, retryAt, type Grade } from './quiz.ts'
  * one ledger entry (source online_course) in the CE year of completion, keyed by the enrolment,
  * so no retry can credit it twice.
  */
-type DB = Kysely<Database>
 
 export type QuizSitting = {
   attemptId: number

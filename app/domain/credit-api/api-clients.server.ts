@@ -1,24 +1,24 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '#db/schema.ts'
+import type { DB } from '#db/schema.ts'
 import { randomToken, sha256 } from '#app/lib/crypto.server.ts'
+import { singleton } from '#app/lib/singleton.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
 import { HR_SCOPE_CODES } from '#app/domain/shared/reference.ts'
+import { err, ok, type Result } from '#app/domain/shared/result.ts'
 
 /**
  * API clients (the title-application system and the like): bearer keys stored as SHA-256,
  * shown once at creation, scoped to a region or the whole province, revocable.
  */
-type DB = Kysely<Database>
 
 export type ApiClient = { id: number; name: string; scopeRegion: string; rateLimitPerMinute: number }
 
 export async function createApiClient(
   db: DB,
   input: { name: string; scopeRegion: string; rateLimitPerMinute?: number; actorAccountId: number | null },
-): Promise<{ ok: true; id: number; key: string } | { ok: false; error: 'name' | 'scope' }> {
+): Promise<Result<{ id: number; key: string }, 'invalid_name' | 'invalid_scope'>> {
   const name = input.name.trim()
-  if (!name || name.length > 100) return { ok: false, error: 'name' }
-  if (!HR_SCOPE_CODES.includes(input.scopeRegion)) return { ok: false, error: 'scope' }
+  if (!name || name.length > 100) return err('invalid_name')
+  if (!HR_SCOPE_CODES.includes(input.scopeRegion)) return err('invalid_scope')
   const key = `xs_${randomToken(30)}`
   const row = await db
     .insertInto('api_clients')
@@ -33,9 +33,13 @@ export async function createApiClient(
     .returning('id')
     .executeTakeFirstOrThrow()
   await audit(db, { actorAccountId: input.actorAccountId, action: 'api_client.create', targetType: 'api_client', targetId: row.id, detail: { name, scopeRegion: input.scopeRegion } })
-  return { ok: true, id: row.id, key }
+  return ok({ id: row.id, key })
 }
 
+/**
+ * Revokes a key and clears this process's key cache. Inside a caller's transaction, the caller
+ * clears the cache again after the commit (a check in between may have re-cached the key).
+ */
 export async function revokeApiClient(db: DB, id: number, actorAccountId: number | null): Promise<boolean> {
   const res = await db.updateTable('api_clients').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
   const done = Number(res.numUpdatedRows) > 0
@@ -54,10 +58,12 @@ export async function listApiClients(db: DB) {
 
 /**
  * Accepted keys are remembered per process for a few seconds, so a burst of checks does not
- * look the key up every time; a revocation therefore takes effect within KEY_CACHE_MS.
+ * look the key up every time. A revocation clears this process's cache, so it takes effect here
+ * at once and on other web processes within KEY_CACHE_MS. One cache per process (globalThis):
+ * the admin page runs in the Remix build, the API in the fast path, and both must see the same.
  */
 export const KEY_CACHE_MS = 5_000
-const keyCache = new Map<string, { client: ApiClient; until: number }>()
+const keyCache = singleton('api-key-cache', () => new Map<string, { client: ApiClient; until: number }>())
 
 /** The client a bearer key belongs to, if the key is known and not revoked. */
 export async function authenticateApiKey(db: DB, key: string): Promise<ApiClient | null> {

@@ -27,11 +27,15 @@ export type YearResult = {
   shortfall: Triple
 }
 
+/**
+ * Why an application is (not) eligible, as codes with their data; the API's edge
+ * (app/http/credit-check-answer.ts) words them for callers.
+ */
 export type Reason =
-  | { code: 'not_subject'; message: string }
-  | { code: 'no_years_to_check'; message: string }
-  | { code: 'year_not_met'; year: number; message: string }
-  | { code: 'no_policy'; year: number; message: string }
+  | { code: 'not_subject'; firstApplicationYear: number }
+  | { code: 'no_years_to_check' }
+  | { code: 'year_not_met'; year: number; earned: Triple; required: Triple }
+  | { code: 'no_policy'; year: number }
 
 export type Evaluation = { eligible: boolean; policyVersion: string; years: YearResult[]; reasons: Reason[] }
 
@@ -83,7 +87,7 @@ export function evaluateCheck(input: {
       eligible: false,
       policyVersion: 'none',
       years: [],
-      reasons: [{ code: 'no_policy', year: input.applicationYear, message: `${input.applicationYear}年没有适用的继续教育政策` }],
+      reasons: [{ code: 'no_policy', year: input.applicationYear }],
     }
   }
   const rules = governing.titleCheck
@@ -92,7 +96,7 @@ export function evaluateCheck(input: {
       eligible: true,
       policyVersion: governing.version,
       years: [],
-      reasons: [{ code: 'not_subject', message: `${rules.firstApplicationYear}年以前的职称申报不核验继续教育学时` }],
+      reasons: [{ code: 'not_subject', firstApplicationYear: rules.firstApplicationYear }],
     }
   }
   const years = yearsToCheck(input.applicationYear, input.currentTitleYear, rules)
@@ -101,19 +105,13 @@ export function evaluateCheck(input: {
   for (const year of years) {
     const policy = input.policies.get(year)
     if (!policy) {
-      reasons.push({ code: 'no_policy', year, message: `${year}年没有适用的继续教育政策` })
+      reasons.push({ code: 'no_policy', year })
       continue
     }
     const r = evaluateYear(year, policy, input.totals.get(year))
     results.push(r)
-    if (!r.met) {
-      reasons.push({
-        code: 'year_not_met',
-        year,
-        message: `${year}年学时未达标：共${r.earned.total}/${r.required.total}学时，专业科目${r.earned.professional}/${r.required.professional}，公需科目${r.earned.public}/${r.required.public}`,
-      })
-    }
+    if (!r.met) reasons.push({ code: 'year_not_met', year, earned: r.earned, required: r.required })
   }
-  if (years.length === 0) reasons.push({ code: 'no_years_to_check', message: '取得现职称后尚无需核验的年度' })
+  if (years.length === 0) reasons.push({ code: 'no_years_to_check' })
   return { eligible: reasons.every((r) => r.code === 'no_years_to_check'), policyVersion: governing.version, years: results, reasons }
 }

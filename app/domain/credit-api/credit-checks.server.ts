@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
+import { sql } from 'kysely'
 import type { Insertable } from 'kysely'
-import type { Category, CreditChecksTable, Database } from '#db/schema.ts'
+import type { Category, CreditChecksTable, DB } from '#db/schema.ts'
 import { coalescing, coalescingPer } from '#app/lib/coalesce.server.ts'
+import { singleton } from '#app/lib/singleton.server.ts'
 import { lookupHash } from '#app/lib/crypto.server.ts'
 import { evaluateCheck, governingPolicy, type Counted, type Evaluation, type PolicyForCheck } from './credit-check.ts'
 import { normalizeHours } from '#app/domain/shared/decimal.ts'
 import { maskIdNumber, parseIdNumber, type IdNumberProblem } from '#app/domain/shared/id-number.ts'
-import { policiesInForce, type Policy } from '#app/domain/policy/policy.server.ts'
-import { PROVINCE } from '#app/domain/shared/reference.ts'
+import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
+import { inScope } from '#app/domain/shared/scope.ts'
+import { err, ok, type Err, type Ok } from '#app/domain/shared/result.ts'
 
 /**
  * The credit-hours check service: finds the person by the keyed hash of their ID number, reads
  * their counted totals (one indexed query), evaluates against the policies in force, and records
  * every answer (who asked, about whom, what was answered, which policy) as the caller's proof.
+ *
+ * The answer's reasons are codes with their data; the caller (the API's edge) turns an answer into
+ * what it sends (`present`, which adds the reasons' wording), and that is what is stored: the
+ * record is the answer exactly as given, so a later change of wording never rewrites a proof.
  */
-type DB = Kysely<Database>
 
 export { MAX_BATCH, MIN_APPLICATION_YEAR, maxApplicationYear } from './credit-checks.constants.ts'
 import { MIN_APPLICATION_YEAR, maxApplicationYear } from './credit-checks.constants.ts'
@@ -31,35 +36,29 @@ export type CheckAnswer = {
   titleLevel: string | null
   eligible: boolean
   years: Evaluation['years']
-  reasons: (Evaluation['reasons'][number] | { code: 'not_found'; message: string })[]
+  reasons: CheckReason[]
   policyVersion: string
   checkedAt: string
 }
 
+export type CheckReason = Evaluation['reasons'][number] | { code: 'not_found' }
+
 export type ItemError =
-  | { code: 'invalid_id_number'; problem: IdNumberProblem }
-  | { code: 'application_year_out_of_range'; min: number; max: number }
-  | { code: 'forbidden' }
+  | Err<'invalid_id_number', { problem: IdNumberProblem }>
+  | Err<'application_year_out_of_range', { min: number; max: number }>
+  | Err<'forbidden'>
+
+/** One applicant's outcome: the answer as presented by the caller, or that applicant's error. */
+export type CheckResult<A> = Ok<{ answer: A }> | ItemError
+
+/** A stored answer: whatever `present` made of it when it was given (JSON), opaque here. */
+export type StoredAnswer = Record<string, unknown>
 
 export type Requester = { apiClientId: number; scopeRegion: string } | { accountId: number; scopeRegion: string }
-
-// Policies change once a year: a short per-process cache keeps the check to one indexed read.
-let policyCache: { at: number; policies: Map<number, Policy> } | undefined
-export async function cachedPolicies(db: DB): Promise<Map<number, Policy>> {
-  if (!policyCache || Date.now() - policyCache.at > 30_000) policyCache = { at: Date.now(), policies: await policiesInForce(db) }
-  return policyCache.policies
-}
-export function clearPolicyCache() {
-  policyCache = undefined
-}
 
 function newCheckId(): string {
   // randomUUID draws from a cached entropy pool: cheaper per call than randomBytes. 122 random bits.
   return `chk_${randomUUID().replaceAll('-', '')}`
-}
-
-function inScope(scopeRegion: string, personRegion: string | null): boolean {
-  return scopeRegion === PROVINCE.code || scopeRegion === personRegion
 }
 
 /**
@@ -67,14 +66,14 @@ function inScope(scopeRegion: string, personRegion: string | null): boolean {
  * by hash, one insert of all answers; concurrent calls share both (see coalescing). Each item
  * is an answer or an item error, in request order.
  */
-export async function runChecks(db: DB, requester: Requester, requests: CheckRequest[]): Promise<({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[]> {
+export async function runChecks<A extends StoredAnswer>(db: DB, requester: Requester, requests: CheckRequest[], present: (answer: CheckAnswer) => A): Promise<CheckResult<A>[]> {
   const max = maxApplicationYear()
   type Parsed = { kind: 'error'; error: ItemError } | { kind: 'ok'; id: string; hash: Buffer; req: CheckRequest }
   const parsed = requests.map((r): Parsed => {
     const id = parseIdNumber(r.idNumber)
-    if (!id.ok) return { kind: 'error', error: { code: 'invalid_id_number', problem: id.problem } }
+    if (!id.ok) return { kind: 'error', error: err('invalid_id_number', { problem: id.problem }) }
     if (!Number.isInteger(r.applicationYear) || r.applicationYear < MIN_APPLICATION_YEAR || r.applicationYear > max) {
-      return { kind: 'error', error: { code: 'application_year_out_of_range', min: MIN_APPLICATION_YEAR, max } }
+      return { kind: 'error', error: err('application_year_out_of_range', { min: MIN_APPLICATION_YEAR, max }) }
     }
     return { kind: 'ok', id: id.id.value, hash: lookupHash(id.id.value), req: r }
   })
@@ -87,17 +86,17 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
   const rowsOf = new Map(valid.map((v, i) => [v, found[i]!]))
   const policies = (await cachedPolicies(db)) as Map<number, PolicyForCheck>
   const checkedAt = new Date()
-  const out: ({ ok: true; answer: CheckAnswer } | { ok: false; error: ItemError })[] = []
+  const out: CheckResult<A>[] = []
   const records: Insertable<CreditChecksTable>[] = []
   for (const p of parsed) {
     if (p.kind === 'error') {
-      out.push({ ok: false, error: p.error })
+      out.push(p.error)
       continue
     }
     const rows = rowsOf.get(p) ?? []
     const person = rows[0]
     if (person && !inScope(requester.scopeRegion, person.region_code)) {
-      out.push({ ok: false, error: { code: 'forbidden' } })
+      out.push(err('forbidden'))
       continue
     }
     const currentTitleYear = p.req.currentTitleYear ?? person?.title_year ?? null
@@ -117,14 +116,15 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
         ...base,
         eligible: false,
         years: [],
-        reasons: [{ code: 'not_found', message: '平台上没有该身份证号码的人员记录' }],
+        reasons: [{ code: 'not_found' }],
         policyVersion: governing?.version ?? 'none',
       }
     } else {
       const e = evaluateCheck({ applicationYear: p.req.applicationYear, currentTitleYear, totals: countedByYear(rows), policies })
       answer = { ...base, eligible: e.eligible, years: e.years, reasons: e.reasons, policyVersion: e.policyVersion }
     }
-    out.push({ ok: true, answer })
+    const given = present(answer)
+    out.push(ok({ answer: given }))
     records.push({
       id: answer.checkId,
       api_client_id: 'apiClientId' in requester ? requester.apiClientId : null,
@@ -135,7 +135,7 @@ export async function runChecks(db: DB, requester: Requester, requests: CheckReq
       application_year: answer.applicationYear,
       eligible: answer.eligible,
       policy_version: answer.policyVersion,
-      answer: JSON.stringify(answer),
+      answer: JSON.stringify(given),
       created_at: checkedAt,
     })
   }
@@ -160,11 +160,13 @@ async function insertChecks(db: DB, rows: Insertable<CreditChecksTable>[]) {
  * that arrive meanwhile wait and then go in together, so a burst of checks shares one WAL flush
  * instead of paying one each. Every caller still gets its answer only after its row is durable.
  */
-const recordChecks = coalescingPer((db: DB) =>
-  coalescing(async (rows: Insertable<CreditChecksTable>[]) => {
-    await insertChecks(db, rows)
-    return rows.map(() => true)
-  }, 200),
+const recordChecks = singleton('coalesce:check-record', () =>
+  coalescingPer((db: DB) =>
+    coalescing(async (rows: Insertable<CreditChecksTable>[]) => {
+      await insertChecks(db, rows)
+      return rows.map(() => true)
+    }, 200),
+  ),
 )
 
 /** A person's counted hours per CE year and category, from their totals rows. */
@@ -185,33 +187,35 @@ type PersonTotalsRow = { id: number; id_number_hash: Buffer; region_code: string
  * The people with these ID hashes and all their yearly totals, one indexed query (a fixed SQL text,
  * prepared per connection). Concurrent checks share the query: each gets the rows of its own hashes.
  */
-const readPeople = coalescingPer((db: DB) =>
-  coalescing(async (hashes: Buffer[]) => {
-    const rows = (
-      await sql<PersonTotalsRow>`/* prepared: check-people */
-        select p.id, p.id_number_hash, p.region_code, p.title_year, t.ce_year, t.category, t.counted_hours
-        from people p left join hour_totals t on t.person_id = p.id
-        where p.id_number_hash = any(${hashes}::bytea[])`.execute(db)
-    ).rows
-    const byHash = new Map<string, PersonTotalsRow[]>()
-    for (const r of rows) {
-      const k = r.id_number_hash.toString('hex')
-      const list = byHash.get(k)
-      if (list) list.push(r)
-      else byHash.set(k, [r])
-    }
-    return hashes.map((h) => byHash.get(h.toString('hex')) ?? [])
-  }),
+const readPeople = singleton('coalesce:check-people', () =>
+  coalescingPer((db: DB) =>
+    coalescing(async (hashes: Buffer[]) => {
+      const rows = (
+        await sql<PersonTotalsRow>`/* prepared: check-people */
+          select p.id, p.id_number_hash, p.region_code, p.title_year, t.ce_year, t.category, t.counted_hours
+          from people p left join hour_totals t on t.person_id = p.id
+          where p.id_number_hash = any(${hashes}::bytea[])`.execute(db)
+      ).rows
+      const byHash = new Map<string, PersonTotalsRow[]>()
+      for (const r of rows) {
+        const k = r.id_number_hash.toString('hex')
+        const list = byHash.get(k)
+        if (list) list.push(r)
+        else byHash.set(k, [r])
+      }
+      return hashes.map((h) => byHash.get(h.toString('hex')) ?? [])
+    }),
+  ),
 )
 
 /** A stored answer, for the client that asked it (or HR/admin with `scopeRegion`). */
-export async function getCheck(db: DB, checkId: string, owner: { apiClientId: number } | { scopeRegion: string }): Promise<CheckAnswer | null> {
+export async function getCheck(db: DB, checkId: string, owner: { apiClientId: number } | { scopeRegion: string }): Promise<StoredAnswer | null> {
   let q = db.selectFrom('credit_checks').leftJoin('people', 'people.id', 'credit_checks.person_id').select(['credit_checks.answer', 'people.region_code']).where('credit_checks.id', '=', checkId)
   if ('apiClientId' in owner) q = q.where('credit_checks.api_client_id', '=', owner.apiClientId)
   const row = await q.executeTakeFirst()
   if (!row) return null
   if ('scopeRegion' in owner && !inScope(owner.scopeRegion, row.region_code)) return null
-  return row.answer as CheckAnswer
+  return row.answer as StoredAnswer
 }
 
 export async function touchApiClient(db: DB, id: number) {

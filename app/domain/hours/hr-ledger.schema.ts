@@ -39,3 +39,6 @@ export const ReverseSchema = z.object({
   reason: required().max(500, 'err.tooLong'),
 })
 export type ReverseInput = z.infer<typeof ReverseSchema>
+
+/** The person page's two forms: an adjustment, or the reversal of one entry. */
+export const PersonLedgerActionSchema = z.discriminatedUnion('intent', [AdjustmentSchema, ReverseSchema], { errorMap: () => ({ message: 'err.choice' }) })

@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely'
-import type { Category, Database } from '#db/schema.ts'
+import type { Category, DB } from '#db/schema.ts'
 import { decryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
-import type { FieldErrors } from '#app/domain/identity/accounts.schema.ts'
-import { cachedPolicies } from '#app/domain/credit-api/credit-checks.server.ts'
+import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { inScope, isProvinceScope, type HrActor } from '#app/domain/shared/scope.ts'
 import { maskIdNumber, type ParsedIdNumber } from '#app/domain/shared/id-number.ts'
+import { err, ok, type Err, type Result } from '#app/domain/shared/result.ts'
 import { ceYearOf, credit, LedgerError, reverse, type Entry } from './ledger.server.ts'
 
 /**
@@ -14,7 +13,6 @@ import { ceYearOf, credit, LedgerError, reverse, type Entry } from './ledger.ser
  * an entry with a reason. Every search and every change is audited in the same transaction.
  * Only masked ID numbers ever leave this module.
  */
-type DB = Kysely<Database>
 
 export const SEARCH_LIMIT = 50
 
@@ -48,13 +46,8 @@ export async function searchPeople(db: DB, actor: HrActor, search: PersonSearch)
   }
 }
 
-export type PersonAccess =
-  | { status: 'not_found' }
-  | { status: 'forbidden' }
-  | {
-      status: 'ok'
-      person: { id: number; name: string; idNumberMasked: string; employer: string | null; region_code: string | null; title_series: string | null; title_level: string | null; title_year: number | null; self: boolean }
-    }
+export type HrPerson = { id: number; name: string; idNumberMasked: string; employer: string | null; region_code: string | null; title_series: string | null; title_level: string | null; title_year: number | null; self: boolean }
+export type PersonAccess = Result<{ person: HrPerson }, 'not_found' | 'forbidden'>
 
 /** A person as HR sees them: not found, outside the officer's scope, or their masked details. */
 export async function personForHr(db: DB, actor: HrActor, personId: number): Promise<PersonAccess> {
@@ -63,25 +56,31 @@ export async function personForHr(db: DB, actor: HrActor, personId: number): Pro
     .select(['id', 'name', 'id_number_enc', 'employer', 'region_code', 'title_series', 'title_level', 'title_year'])
     .where('id', '=', personId)
     .executeTakeFirst()
-  if (!row) return { status: 'not_found' }
-  if (!inScope(actor.scopeRegion, row.region_code)) return { status: 'forbidden' }
+  if (!row) return err('not_found')
+  if (!inScope(actor.scopeRegion, row.region_code)) return err('forbidden')
   const { id_number_enc, ...rest } = row
-  return { status: 'ok', person: { ...rest, idNumberMasked: maskIdNumber(decryptPii(id_number_enc)), self: row.id === actor.personId } }
+  return ok({ person: { ...rest, idNumberMasked: maskIdNumber(decryptPii(id_number_enc)), self: row.id === actor.personId } })
 }
 
-type Refusal = 'not_found' | 'forbidden' | 'own_ledger'
+/** Why HR may not touch this person's ledger. */
+export type Refusal = 'not_found' | 'forbidden' | 'own_ledger'
+
+export function isRefusal(code: string): code is Refusal {
+  return code === 'not_found' || code === 'forbidden' || code === 'own_ledger'
+}
 
 /** The same scope rule, inside the writing transaction (the page's check may be stale). */
-async function checkTarget(trx: DB, actor: HrActor, personId: number): Promise<Refusal | null> {
+async function checkTarget(trx: DB, actor: HrActor, personId: number): Promise<Result<object, Refusal>> {
   const person = await trx.selectFrom('people').select(['id', 'region_code']).where('id', '=', personId).executeTakeFirst()
-  if (!person) return 'not_found'
-  if (!inScope(actor.scopeRegion, person.region_code)) return 'forbidden'
+  if (!person) return err('not_found')
+  if (!inScope(actor.scopeRegion, person.region_code)) return err('forbidden')
   // An officer never changes their own hours.
-  if (person.id === actor.personId) return 'own_ledger'
-  return null
+  if (person.id === actor.personId) return err('own_ledger')
+  return ok()
 }
 
-export type AdjustResult = { ok: true; entryId: number; created: boolean } | { ok: false; errors: FieldErrors } | { ok: false; refused: Refusal }
+/** `invalid_year`: a future CE year, or one without a policy. */
+export type AdjustResult = Result<{ entryId: number; created: boolean }, Refusal | 'invalid_year'>
 
 /**
  * Adds hours to a person's ledger (source `adjustment`) for a CE year up to the current one that
@@ -96,11 +95,11 @@ export async function addAdjustment(
 ): Promise<AdjustResult> {
   const currentYear = ceYearOf(now)
   const policies = await cachedPolicies(db)
-  if (input.year > currentYear || !policies.has(input.year)) return { ok: false, errors: { year: 'err.adjust.year' } }
+  if (input.year > currentYear || !policies.has(input.year)) return err('invalid_year')
   const reason = input.reason.trim()
   return db.transaction().execute(async (trx): Promise<AdjustResult> => {
-    const refused = await checkTarget(trx, actor, input.personId)
-    if (refused) return { ok: false, refused }
+    const target = await checkTarget(trx, actor, input.personId)
+    if (!target.ok) return target
     const { entry, created } = await credit(trx, {
       personId: input.personId,
       category: input.category,
@@ -123,15 +122,16 @@ export async function addAdjustment(
         detail: { entryId: entry.id, ceYear: entry.ceYear, category: entry.category, hours: entry.hours, reason },
       })
     }
-    return { ok: true, entryId: entry.id, created }
+    return ok({ entryId: entry.id, created })
   })
 }
 
-export type ReverseResult = { ok: true; reversal: Entry } | { ok: false; refused: Refusal } | { ok: false; code: 'already_reversed' | 'cannot_reverse_reversal' | 'entry_not_found' }
+export type ReverseResult = Result<{ reversal: Entry }, Refusal | 'already_reversed' | 'cannot_reverse_reversal' | 'entry_not_found'>
 
+/** Thrown to roll the transaction back; turned into the refusal it carries. */
 class Refused extends Error {
-  constructor(readonly refused: Refusal) {
-    super(refused)
+  constructor(readonly refusal: Err<Refusal>) {
+    super(refusal.code)
   }
 }
 
@@ -143,8 +143,8 @@ export async function reverseForHr(db: DB, actor: HrActor, input: { personId: nu
   const reason = input.reason.trim()
   try {
     const reversal = await db.transaction().execute(async (trx) => {
-      const refused = await checkTarget(trx, actor, input.personId)
-      if (refused) throw new Refused(refused)
+      const target = await checkTarget(trx, actor, input.personId)
+      if (!target.ok) throw new Refused(target)
       const entry = await reverse(trx, { entryId: input.entryId, reason, actorAccountId: actor.accountId, personId: input.personId })
       await audit(trx, {
         actorAccountId: actor.accountId,
@@ -155,12 +155,12 @@ export async function reverseForHr(db: DB, actor: HrActor, input: { personId: nu
       })
       return entry
     })
-    return { ok: true, reversal }
+    return ok({ reversal })
   } catch (e) {
-    if (e instanceof Refused) return { ok: false, refused: e.refused }
+    if (e instanceof Refused) return e.refusal
     if (e instanceof LedgerError) {
-      if (e.code === 'already_reversed' || e.code === 'cannot_reverse_reversal') return { ok: false, code: e.code }
-      if (e.code === 'not_found') return { ok: false, code: 'entry_not_found' }
+      if (e.code === 'already_reversed' || e.code === 'cannot_reverse_reversal') return err(e.code)
+      if (e.code === 'not_found') return err('entry_not_found')
     }
     throw e
   }

@@ -1,18 +1,18 @@
-import { sql, type Kysely } from 'kysely'
-import type { Category, Database, SourceKind } from '#db/schema.ts'
+import { sql, type Transaction } from 'kysely'
+import type { Category, Database, SourceKind, DB } from '#db/schema.ts'
 import { fromCents, isHours, normalizeHours, toCents, type Hours } from '#app/domain/shared/decimal.ts'
 
 /**
  * The hours ledger (学时记录): the one module that writes hour_entries and hour_totals.
  * Callers (course completion, seminar attendance, base reports, HR) pass their own transaction
- * so an hour is written together with the event that earned it.
+ * so an hour is written together with the event that earned it; the writers take a
+ * `Transaction<Database>`, so a credit outside a transaction does not type-check.
  *
  * - Append-only (a database trigger refuses UPDATE/DELETE); a correction is a reversing entry.
  * - Each earning event has an idempotency key: crediting it again returns the first entry.
  * - Totals per person × year × category change in the same statement sequence, under the row
  *   lock of the upsert, so concurrent credits add up exactly.
  */
-type DB = Kysely<Database>
 
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 export { ceYearOf }
@@ -88,7 +88,7 @@ function toEntry(r: {
 
 const ENTRY_COLUMNS = ['id', 'person_id', 'ce_year', 'category', 'hours', 'source_kind', 'source_ref', 'counted', 'not_counted_reason', 'reverses_id', 'occurred_at'] as const
 
-async function addToTotals(trx: DB, personId: number, ceYear: number, category: Category, recorded: Hours, counted: Hours) {
+async function addToTotals(trx: Transaction<Database>, personId: number, ceYear: number, category: Category, recorded: Hours, counted: Hours) {
   await trx
     .insertInto('hour_totals')
     .values({ person_id: personId, ce_year: ceYear, category, recorded_hours: recorded, counted_hours: counted })
@@ -105,7 +105,7 @@ async function addToTotals(trx: DB, personId: number, ceYear: number, category: 
  * Credits hours for one earning event. Returns the entry and whether it was created now
  * (false: the same event was credited before, nothing changed).
  */
-export async function credit(trx: DB, input: CreditInput): Promise<{ entry: Entry; created: boolean }> {
+export async function credit(trx: Transaction<Database>, input: CreditInput): Promise<{ entry: Entry; created: boolean }> {
   if (!isHours(input.hours) || toCents(input.hours) <= 0) throw new LedgerError('invalid_hours', `hours must be a positive decimal with at most 2 places, got ${input.hours}`)
   const counted = !input.notCountedReason
   const ceYear = input.ceYear ?? ceYearOf(input.occurredAt)
@@ -142,7 +142,7 @@ export async function credit(trx: DB, input: CreditInput): Promise<{ entry: Entr
  * year and category. An entry is reversed at most once; a reversal is never itself reversed
  * (credit the hours again instead).
  */
-export async function reverse(trx: DB, input: { entryId: number; reason: string; actorAccountId: number | null; personId?: number }): Promise<Entry> {
+export async function reverse(trx: Transaction<Database>, input: { entryId: number; reason: string; actorAccountId: number | null; personId?: number }): Promise<Entry> {
   if (!input.reason.trim()) throw new LedgerError('reason_required', 'a reversal needs a reason')
   let q = trx.selectFrom('hour_entries').select(ENTRY_COLUMNS).where('id', '=', input.entryId)
   if (input.personId !== undefined) q = q.where('person_id', '=', input.personId)

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '#db/schema.ts'
+import type { DB } from '#db/schema.ts'
 import { evaluateCheck, evaluateYear, governingPolicy, type Counted, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
-import { cachedPolicies } from '#app/domain/credit-api/credit-checks.server.ts'
+import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
 import { ceYearOf, entriesForYear, totalsByYear, type YearTotals } from './ledger.server.ts'
 
@@ -10,7 +9,7 @@ import { ceYearOf, entriesForYear, totalsByYear, type YearTotals } from './ledge
  * year with whether it counted (and why not), the other years at a glance, and what a title
  * application next year would be told.
  */
-export async function hoursOverview(db: Kysely<Database>, personId: number, year: number, now = new Date()) {
+export async function hoursOverview(db: DB, personId: number, year: number, now = new Date()) {
   const [totals, policies, entries, person] = await Promise.all([
     totalsByYear(db, personId),
     cachedPolicies(db),
@@ -57,7 +56,7 @@ export function toLedgerRows(entries: Awaited<ReturnType<typeof entriesForYear>>
 }
 
 /** This CE year's requirement and online conversion, for texts that state them. */
-export async function currentRules(db: Kysely<Database>, now = new Date()) {
+export async function currentRules(db: DB, now = new Date()) {
   const policies = await cachedPolicies(db)
   const year = ceYearOf(now)
   const p = policies.get(year) ?? governingPolicy(policies, year)

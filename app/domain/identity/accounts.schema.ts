@@ -89,25 +89,38 @@ export const LoginSchema = z.object({
 })
 
 export const STAFF_ROLES = ['base_staff', 'hr', 'admin'] as const
-export const StaffSchema = z
-  .object({
-    name: personFields.name,
-    idNumber: idNumberField,
-    phone: mobileField,
-    password: passwordField,
-    role: z.enum(STAFF_ROLES, { errorMap: () => ({ message: 'err.choice' }) }),
-    baseId: z.string().optional(),
-    scopeRegion: z.string().optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.role === 'base_staff' && !(v.baseId && /^\d+$/.test(v.baseId))) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['baseId'], message: 'err.choice' })
-    }
-    if (v.role === 'hr' && !(v.scopeRegion && HR_SCOPE_CODES.includes(v.scopeRegion))) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['scopeRegion'], message: 'err.choice' })
-    }
-  })
+const staffFields = z.object({
+  name: personFields.name,
+  idNumber: idNumberField,
+  phone: mobileField,
+  password: passwordField,
+  role: z.enum(STAFF_ROLES, { errorMap: () => ({ message: 'err.choice' }) }),
+  baseId: z.string().optional(),
+  scopeRegion: z.string().optional(),
+})
+
+/** A base's staff belong to a base; HR officers have a region in scope. */
+function staffBinding(v: { role?: string; baseId?: string; scopeRegion?: string }, ctx: z.RefinementCtx) {
+  if (v.role === 'base_staff' && !(v.baseId && /^\d+$/.test(v.baseId))) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['baseId'], message: 'err.choice' })
+  }
+  if (v.role === 'hr' && !(v.scopeRegion && HR_SCOPE_CODES.includes(v.scopeRegion))) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['scopeRegion'], message: 'err.choice' })
+  }
+}
+
+export const StaffSchema = staffFields.superRefine(staffBinding)
 export type StaffInput = z.infer<typeof StaffSchema>
+
+/** The staff page's forms (admin): create an account, or act on one (sign out everywhere, disable, enable). */
+export const StaffActionSchema = z
+  .discriminatedUnion('intent', [
+    staffFields.extend({ intent: z.literal('create') }),
+    z.object({ intent: z.enum(['revoke', 'disable', 'enable']), accountId: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number) }),
+  ])
+  .superRefine((v, ctx) => {
+    if (v.intent === 'create') staffBinding(v, ctx)
+  })
 
 export type FieldErrors = Record<string, string>
 

@@ -1,14 +1,13 @@
 import { hash, verify } from '@node-rs/argon2'
-import type { Kysely, Transaction } from 'kysely'
-import type { Database, Role } from '#db/schema.ts'
+import type { Transaction } from 'kysely'
+import type { Database, Role, DB } from '#db/schema.ts'
 import { decryptPii, encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
 import { audit } from './audit.server.ts'
 import type { ParsedIdNumber } from '#app/domain/shared/id-number.ts'
 import { maskIdNumber, parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
+import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import type { FieldErrors, RegistrationInput, StaffInput } from './accounts.schema.ts'
-
-type DB = Kysely<Database>
 
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
@@ -54,7 +53,9 @@ async function upsertPerson(
   return row.id
 }
 
-export type RegisterResult = { ok: true; accountId: number } | { ok: false; errors: FieldErrors }
+/** A refusal names its code and the form field it belongs to (with that field's message key). */
+type Taken = 'id_number_taken' | 'phone_taken'
+export type RegisterResult = Result<{ accountId: number }, Taken, { errors: FieldErrors }>
 
 /** 实名注册: one account per ID number; the welcome notice goes out through the outbox. */
 export async function registerLearner(db: DB, input: RegistrationInput): Promise<RegisterResult> {
@@ -77,12 +78,12 @@ export async function registerLearner(db: DB, input: RegistrationInput): Promise
         .returning('id')
         .executeTakeFirstOrThrow()
       await enqueue(trx, 'notice.welcome', { personId, accountId: account.id })
-      return { ok: true as const, accountId: account.id }
+      return ok({ accountId: account.id })
     })
   } catch (e) {
-    if (e instanceof DuplicateError) return { ok: false, errors: { [e.field]: `err.${e.field}.taken` } }
-    if (isUniqueViolation(e, 'accounts_phone_key')) return { ok: false, errors: { phone: 'err.phone.taken' } }
-    if (isUniqueViolation(e)) return { ok: false, errors: { idNumber: 'err.idNumber.taken' } }
+    if (e instanceof DuplicateError) return err(e.field === 'phone' ? 'phone_taken' : 'id_number_taken', { errors: { [e.field]: `err.${e.field}.taken` } })
+    if (isUniqueViolation(e, 'accounts_phone_key')) return err('phone_taken', { errors: { phone: 'err.phone.taken' } })
+    if (isUniqueViolation(e)) return err('id_number_taken', { errors: { idNumber: 'err.idNumber.taken' } })
     throw e
   }
 }
@@ -93,7 +94,7 @@ class DuplicateError extends Error {
   }
 }
 
-export type LoginResult = { ok: true; accountId: number } | { ok: false }
+export type LoginResult = Result<{ accountId: number }, 'invalid_credentials'>
 
 /** Log in with a resident ID number or a mobile number. Unknown login and wrong password look alike. */
 export async function authenticate(db: DB, login: string, password: string): Promise<LoginResult> {
@@ -105,18 +106,18 @@ export async function authenticate(db: DB, login: string, password: string): Pro
     const id = parseIdNumber(login)
     if (!id.ok) {
       await verifyDummy(password)
-      return { ok: false }
+      return err('invalid_credentials')
     }
     query = query.where('people.id_number_hash', '=', lookupHash(id.id.value))
   }
   const row = await query.executeTakeFirst()
   if (!row || row.disabled_at) {
     await verifyDummy(password)
-    return { ok: false }
+    return err('invalid_credentials')
   }
-  if (!(await verify(row.password_hash, password))) return { ok: false }
+  if (!(await verify(row.password_hash, password))) return err('invalid_credentials')
   await db.updateTable('accounts').set({ last_login_at: new Date() }).where('id', '=', row.id).execute()
-  return { ok: true, accountId: row.id }
+  return ok({ accountId: row.id })
 }
 
 async function verifyDummy(password: string) {
@@ -124,7 +125,7 @@ async function verifyDummy(password: string) {
   await verify(await dummyHash, password).catch(() => false)
 }
 
-export type StaffResult = { ok: true; accountId: number } | { ok: false; errors: FieldErrors }
+export type StaffResult = Result<{ accountId: number }, Taken | 'unknown_base', { errors: FieldErrors }>
 
 /** An admin creates a staff account (base staff, HR officer, admin). Audited. */
 export async function createStaffAccount(db: DB, actorAccountId: number | null, input: StaffInput): Promise<StaffResult> {
@@ -135,7 +136,7 @@ export async function createStaffAccount(db: DB, actorAccountId: number | null, 
     return await db.transaction().execute(async (trx): Promise<StaffResult> => {
       if (baseId !== null) {
         const base = await trx.selectFrom('bases').select(['id', 'status']).where('id', '=', baseId).executeTakeFirst()
-        if (!base) return { ok: false as const, errors: { baseId: 'err.choice' } }
+        if (!base) return err('unknown_base', { errors: { baseId: 'err.choice' } })
       }
       // Refuse before touching the person: a taken ID must change nothing, not even the name.
       const taken = await trx
@@ -144,7 +145,7 @@ export async function createStaffAccount(db: DB, actorAccountId: number | null, 
         .select('accounts.id')
         .where('people.id_number_hash', '=', lookupHash(input.idNumber.value))
         .executeTakeFirst()
-      if (taken) return { ok: false as const, errors: { idNumber: 'err.idNumber.taken' } }
+      if (taken) return err('id_number_taken', { errors: { idNumber: 'err.idNumber.taken' } })
       const personId = await upsertPerson(trx, input.idNumber, { name: input.name })
       const account = await trx
         .insertInto('accounts')
@@ -158,10 +159,10 @@ export async function createStaffAccount(db: DB, actorAccountId: number | null, 
         targetId: account.id,
         detail: { role: input.role, baseId, scopeRegion, idNumber: maskIdNumber(input.idNumber.value) },
       })
-      return { ok: true as const, accountId: account.id }
+      return ok({ accountId: account.id })
     })
   } catch (e) {
-    if (isUniqueViolation(e, 'accounts_phone_key')) return { ok: false, errors: { phone: 'err.phone.taken' } }
+    if (isUniqueViolation(e, 'accounts_phone_key')) return err('phone_taken', { errors: { phone: 'err.phone.taken' } })
     throw e
   }
 }
@@ -220,7 +221,7 @@ export async function countPeopleInScope(db: DB, scopeRegion: string, provinceCo
 
 export type { Role }
 
-export type DisableResult = { ok: true; changed: boolean } | { ok: false; error: 'self' | 'not_found' }
+export type DisableResult = Result<{ changed: boolean }, 'self' | 'not_found'>
 
 /**
  * An admin disables an account (someone left, a key role changed hands) or enables it again.
@@ -229,12 +230,12 @@ export type DisableResult = { ok: true; changed: boolean } | { ok: false; error:
  * account, so the last admin can never lock everyone out. Audited; the caller's transaction.
  */
 export async function setAccountDisabled(trx: DB, accountId: number, disabled: boolean, actorAccountId: number): Promise<DisableResult> {
-  if (accountId === actorAccountId) return { ok: false, error: 'self' }
+  if (accountId === actorAccountId) return err('self')
   const row = await trx.selectFrom('accounts').select(['id', 'disabled_at']).where('id', '=', accountId).forUpdate().executeTakeFirst()
-  if (!row) return { ok: false, error: 'not_found' }
-  if (Boolean(row.disabled_at) === disabled) return { ok: true, changed: false }
+  if (!row) return err('not_found')
+  if (Boolean(row.disabled_at) === disabled) return ok({ changed: false })
   await trx.updateTable('accounts').set({ disabled_at: disabled ? new Date() : null }).where('id', '=', accountId).execute()
   if (disabled) await trx.updateTable('sessions').set({ revoked_at: new Date() }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute()
   await audit(trx, { actorAccountId, action: disabled ? 'account.disable' : 'account.enable', targetType: 'account', targetId: accountId })
-  return { ok: true, changed: true }
+  return ok({ changed: true })
 }

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '#db/schema.ts'
+import type { DB } from '#db/schema.ts'
 
 export type AuditEntry = {
   actorAccountId: number | null
@@ -11,7 +10,7 @@ export type AuditEntry = {
 }
 
 /** Every privileged action is written here, in the same transaction as the action itself. */
-export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+export async function audit(db: DB, entry: AuditEntry): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({
@@ -24,7 +23,7 @@ export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<vo
     .execute()
 }
 
-export async function listAudit(db: Kysely<Database>, { limit = 100 }: { limit?: number } = {}) {
+export async function listAudit(db: DB, { limit = 100 }: { limit?: number } = {}) {
   return db
     .selectFrom('audit_log')
     .leftJoin('accounts', 'accounts.id', 'audit_log.actor_account_id')

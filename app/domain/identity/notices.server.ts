@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '#db/schema.ts'
-
-type DB = Kysely<Database>
+import type { DB } from '#db/schema.ts'
 
 /**
  * In-app notices (消息通知). Text is rendered from `kind` in the reader's language; `dedupe_key`

@@ -1,9 +1,6 @@
-import type { Kysely } from 'kysely'
-import type { Database, Role } from '#db/schema.ts'
+import type { Role, DB } from '#db/schema.ts'
 import { randomToken, sha256 } from '#app/lib/crypto.server.ts'
 import { audit } from './audit.server.ts'
-
-type DB = Kysely<Database>
 
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000
 

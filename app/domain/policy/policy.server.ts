@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import type { Kysely } from 'kysely'
-import type { Database } from '#db/schema.ts'
+import type { DB } from '#db/schema.ts'
 import { isHours } from '#app/domain/shared/decimal.ts'
 import { canonical } from '#app/domain/shared/canonical-json.ts'
 
@@ -70,7 +69,7 @@ export function loadPolicyFiles(dir: string): Policy[] {
  * Copies policies into the database. A new version is added; an already-loaded version must be
  * byte-for-byte the same policy, otherwise loading stops (a published version never changes).
  */
-export async function syncPolicies(db: Kysely<Database>, policies: Policy[]): Promise<string[]> {
+export async function syncPolicies(db: DB, policies: Policy[]): Promise<string[]> {
   const added: string[] = []
   for (const p of policies) {
     const existing = await db.selectFrom('policies').select('body').where('year', '=', p.year).where('version', '=', p.version).executeTakeFirst()
@@ -87,7 +86,7 @@ export async function syncPolicies(db: Kysely<Database>, policies: Policy[]): Pr
 }
 
 /** Every year's version in force with when it was loaded and how many versions the year has had. */
-export async function policyOverview(db: Kysely<Database>) {
+export async function policyOverview(db: DB) {
   const rows = await db.selectFrom('policies').select(['year', 'version', 'body', 'loaded_at']).orderBy('year', 'desc').orderBy('loaded_at', 'desc').execute()
   const out: { year: number; version: string; loadedAt: string; versions: number; policy: Policy }[] = []
   for (const r of rows) {
@@ -99,7 +98,7 @@ export async function policyOverview(db: Kysely<Database>) {
 }
 
 /** The version in force for each year: the most recently loaded one. */
-export async function policiesInForce(db: Kysely<Database>): Promise<Map<number, Policy>> {
+export async function policiesInForce(db: DB): Promise<Map<number, Policy>> {
   const rows = await db
     .selectFrom('policies')
     .select(['year', 'body'])

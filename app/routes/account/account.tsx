@@ -1,15 +1,15 @@
+import { parseWithZod } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
 import { getOwnProfile } from '#app/domain/identity/accounts.server.ts'
 import { listNotices } from '#app/domain/identity/notices.server.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { listActiveSessions, revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
 import { requireUser } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { formFields } from '#app/lib/http.server.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { Notice } from '#app/components/form.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
 
 export const meta = pageTitle('account.title')
 
@@ -33,14 +33,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+/** The page's buttons, one intent each (only one so far). */
+const AccountActionSchema = z.discriminatedUnion('intent', [z.object({ intent: z.literal('revoke-others') })])
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const fields = await formFields(request)
-  if (fields.intent === 'revoke-others') {
-    const count = await revokeAllSessions(getDb(), user.accountId, { except: user.sessionId })
-    return { revoked: count }
-  }
-  return data({ revoked: null }, { status: 400 })
+  const submission = parseWithZod(await request.formData(), { schema: AccountActionSchema, disableAutoCoercion: true })
+  if (submission.status !== 'success') return data({ revoked: null }, { status: 400 })
+  const count = await revokeAllSessions(getDb(), user.accountId, { except: user.sessionId })
+  return { revoked: count }
 }
 
 /** "Chrome · Linux" rather than a raw user-agent string. */
@@ -51,9 +52,6 @@ function deviceName(ua: string | null): string | null {
   return browser || os ? [browser, os].filter(Boolean).join(' · ') : ua.slice(0, 40)
 }
 
-function formatTime(iso: string, lang: 'zh' | 'en') {
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso))
-}
 
 export default function AccountPage() {
   const { profile, notices, sessions } = useLoaderData<typeof loader>()
@@ -105,10 +103,10 @@ export default function AccountPage() {
               <ul className="notices">
                 {notices.map((n) => (
                   <li key={n.id}>
-                    <strong>{t(`notice.${n.kind}.title`)}</strong>
-                    <p>{t(`notice.${n.kind}.body`, n.params)}</p>
+                    <strong>{t.issue(`notice.${n.kind}.title`)}</strong>
+                    <p>{t.issue(`notice.${n.kind}.body`, n.params)}</p>
                     <time dateTime={n.createdAt} className="muted small">
-                      {formatTime(n.createdAt, lang)}
+                      {formatDate(lang, n.createdAt, 'dateTime')}
                     </time>
                   </li>
                 ))}
@@ -124,7 +122,7 @@ export default function AccountPage() {
                   <span>{deviceName(s.userAgent) ?? t('account.sessions.unknownAgent')}</span>{' '}
                   {s.current ? <span className="badge">{t('account.sessions.current')}</span> : null}
                   <br />
-                  <span className="muted small">{t('account.sessions.since', { time: formatTime(s.createdAt, lang) })}</span>
+                  <span className="muted small">{t('account.sessions.since', { time: formatDate(lang, s.createdAt, 'dateTime') })}</span>
                 </li>
               ))}
             </ul>

@@ -1,13 +1,15 @@
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { createApiClient, listApiClients, revokeApiClient } from '#app/domain/credit-api/api-clients.server.ts'
+import type { z } from 'zod'
+import { ApiClientActionSchema } from '#app/domain/credit-api/api-clients.schema.ts'
+import { clearApiKeyCache, createApiClient, listApiClients, revokeApiClient } from '#app/domain/credit-api/api-clients.server.ts'
 import { PROVINCE, REGIONS, regionName } from '#app/domain/shared/reference.ts'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { formFields } from '#app/lib/http.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
 
 export const meta = pageTitle('admin.api.title')
 
@@ -25,33 +27,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type ActionData =
-  | { intent: 'create'; ok: true; key: string; name: string }
-  | { intent: 'create'; ok: false; errors: Record<string, string>; values: Record<string, string> }
+  | { intent: 'create'; ok: true; key: string; name: string; result: SubmissionResult }
+  | { intent: 'create'; ok: false; result: SubmissionResult }
   | { intent: 'revoke'; ok: boolean }
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, ['admin'])
-  const fields = await formFields(request)
+  const formData = await request.formData()
+  const submission = parseWithZod(formData, { schema: ApiClientActionSchema, disableAutoCoercion: true })
   const db = getDb()
-  if (fields.intent === 'revoke') {
-    const id = Number(fields.clientId)
-    if (!Number.isInteger(id) || id <= 0) throw new Response('Bad Request', { status: 400 })
-    const ok = await db.transaction().execute((trx) => revokeApiClient(trx, id, admin.accountId))
+  if (formData.get('intent') === 'revoke') {
+    // Only a forged form lacks a valid client id.
+    if (submission.status !== 'success' || submission.value.intent !== 'revoke') throw new Response('Bad Request', { status: 400 })
+    const { clientId } = submission.value
+    const ok = await db.transaction().execute((trx) => revokeApiClient(trx, clientId, admin.accountId))
+    // Once more after the commit: a check between the clear inside and the commit may have cached the key again.
+    clearApiKeyCache()
     return { intent: 'revoke', ok } satisfies ActionData
   }
-  const errors: Record<string, string> = {}
-  const rate = Number(fields.rateLimit ?? '600')
-  if (!Number.isInteger(rate) || rate < 1 || rate > 100_000) errors.rateLimit = 'admin.api.err.rate'
-  if (!fields.name?.trim() || fields.name.trim().length > 100) errors.name = 'admin.api.err.name'
-  if (!fields.scopeRegion) errors.scopeRegion = 'err.choice'
-  if (Object.keys(errors).length === 0) {
-    const result = await db.transaction().execute((trx) =>
-      createApiClient(trx, { name: fields.name!, scopeRegion: fields.scopeRegion!, rateLimitPerMinute: rate, actorAccountId: admin.accountId }),
-    )
-    if (result.ok) return { intent: 'create', ok: true, key: result.key, name: fields.name!.trim() } satisfies ActionData
-    errors[result.error === 'name' ? 'name' : 'scopeRegion'] = result.error === 'name' ? 'admin.api.err.name' : 'err.choice'
-  }
-  return data<ActionData>({ intent: 'create', ok: false, errors, values: fields }, { status: 400 })
+  if (submission.status !== 'success' || submission.value.intent !== 'create') return data<ActionData>({ intent: 'create', ok: false, result: submission.reply() }, { status: 400 })
+  const input = submission.value
+  const result = await db.transaction().execute((trx) =>
+    createApiClient(trx, { name: input.name, scopeRegion: input.scopeRegion, rateLimitPerMinute: input.rateLimit, actorAccountId: admin.accountId }),
+  )
+  if (result.ok) return { intent: 'create', ok: true, key: result.key, name: input.name, result: submission.reply({ resetForm: true }) } satisfies ActionData
+  const fieldErrors: Record<string, string[]> = result.code === 'invalid_name' ? { name: ['admin.api.err.name'] } : { scopeRegion: ['err.choice'] }
+  return data<ActionData>({ intent: 'create', ok: false, result: submission.reply({ fieldErrors }) }, { status: 400 })
 }
 
 export default function AdminApiClients() {
@@ -60,13 +61,12 @@ export default function AdminApiClients() {
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const lang = useLang()
-  const failed = actionData?.intent === 'create' && !actionData.ok ? actionData : undefined
   const created = actionData?.intent === 'create' && actionData.ok ? actionData : undefined
-  const errors = failed?.errors ?? {}
-  const values = failed?.values ?? {}
-  useFocusFirstError(failed?.errors)
-  const err = (k: string) => (errors[k] ? t(errors[k]) : undefined)
-  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' })
+  const [form, fields] = useForm<z.input<typeof ApiClientActionSchema>>({
+    id: 'api-client',
+    lastResult: actionData ? (actionData.intent === 'create' ? actionData.result : ANSWERED_ELSEWHERE) : undefined,
+    defaultValue: { rateLimit: '600' },
+  })
   return (
     <>
       <h1>{t('admin.api.title')}</h1>
@@ -107,7 +107,7 @@ export default function AdminApiClients() {
                   <td className="mono">{c.key_prefix}…</td>
                   <td>{regionName(c.scope_region, lang)}</td>
                   <td>{c.rate_limit_per_minute}</td>
-                  <td>{c.last_used_at ? fmt.format(new Date(c.last_used_at)) : t('admin.api.never')}</td>
+                  <td>{c.last_used_at ? formatDate(lang, c.last_used_at, 'dateTime') : t('admin.api.never')}</td>
                   <td>{c.revoked_at ? <span className="badge badge-revoked">{t('admin.api.inactive')}</span> : <span className="badge badge-designated">{t('admin.api.active')}</span>}</td>
                   <td>
                     {c.revoked_at ? null : (
@@ -127,21 +127,18 @@ export default function AdminApiClients() {
       )}
       <section className="panel form-page" aria-labelledby="api-create">
         <h2 id="api-create">{t('admin.api.create')}</h2>
-        {failed ? <FormAlert>{t('err.form')}</FormAlert> : null}
-        <Form method="post" noValidate className="stack" key={created ? created.key : 'form'}>
-          <input type="hidden" name="intent" value="create" />
-          <TextField name="name" label={t('admin.api.name')} required defaultValue={values.name} error={err('name')} />
+        {form.status === 'error' ? <FormAlert>{t('err.form')}</FormAlert> : null}
+        <Form method="post" className="stack" key={created ? created.key : 'form'} {...getFormProps(form)}>
+          <TextField meta={fields.name} label={t('admin.api.name')} required />
           <SelectField
-            name="scopeRegion"
+            meta={fields.scopeRegion}
             label={t('admin.api.scope')}
             required
             placeholder={t('field.choose')}
             options={[PROVINCE, ...REGIONS].map((r) => ({ value: r.code, label: r[lang] }))}
-            defaultValue={values.scopeRegion}
-            error={err('scopeRegion')}
           />
-          <TextField name="rateLimit" inputMode="numeric" label={t('admin.api.rate')} defaultValue={values.rateLimit ?? '600'} error={err('rateLimit')} />
-          <button type="submit" className="button" disabled={busy}>
+          <TextField meta={fields.rateLimit} inputMode="numeric" label={t('admin.api.rate')} />
+          <button type="submit" name="intent" value="create" className="button" disabled={busy}>
             {t('admin.api.submit')}
           </button>
         </Form>

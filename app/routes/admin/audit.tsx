@@ -3,8 +3,7 @@ import { useLoaderData } from '@remix-run/react'
 import { listAudit } from '#app/domain/identity/audit.server.ts'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 
 export const meta = pageTitle('admin.audit.title')
 
@@ -18,7 +17,6 @@ export default function AdminAudit() {
   const { rows } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
-  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Asia/Shanghai' })
   return (
     <>
       <h1>{t('admin.audit.title')}</h1>
@@ -39,7 +37,7 @@ export default function AdminAudit() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td>{fmt.format(new Date(r.created_at))}</td>
+                  <td>{formatDate(lang, r.created_at, 'dateTimeSeconds')}</td>
                   <td>{r.actor_name ?? 'CLI'}</td>
                   <td className="mono">{r.action}</td>
                   <td className="mono">

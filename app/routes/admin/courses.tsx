@@ -1,13 +1,12 @@
+import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
 import { courseFigures, setPublished } from '#app/domain/courses/admin.server.ts'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { formFields } from '#app/lib/http.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
+import { formatStudyTime, pageTitle, useT } from '#app/i18n/index.ts'
 import { Notice } from '#app/components/form.tsx'
-import { duration } from '#app/components/study-format.ts'
-import { useT } from '#app/i18n/use-t.ts'
 
 export const meta = pageTitle('admin.courses.title')
 
@@ -16,16 +15,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { courses: await courseFigures(getDb()) }
 }
 
+/** Each course row's button: publish it, or withdraw it from the catalog. */
+const CourseActionSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('publish'), courseId: z.string().min(1) }),
+  z.object({ intent: z.literal('unpublish'), courseId: z.string().min(1) }),
+])
+
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, ['admin'])
-  const fields = await formFields(request)
-  const publish = fields.intent === 'publish' ? true : fields.intent === 'unpublish' ? false : null
-  if (publish === null || !fields.courseId) throw new Response('Bad Request', { status: 400 })
+  const submission = parseWithZod(await request.formData(), { schema: CourseActionSchema, disableAutoCoercion: true })
+  // Only a forged form lacks an intent or a course.
+  if (submission.status !== 'success') throw new Response('Bad Request', { status: 400 })
+  const { intent, courseId } = submission.value
+  const publish = intent === 'publish'
   const ok = await getDb()
     .transaction()
-    .execute((trx) => setPublished(trx, fields.courseId!, publish, admin.accountId))
+    .execute((trx) => setPublished(trx, courseId, publish, admin.accountId))
   if (!ok) throw new Response('Not Found', { status: 404 })
-  return { courseId: fields.courseId, published: publish }
+  return { courseId, published: publish }
 }
 
 export default function AdminCourses() {
@@ -68,7 +75,7 @@ export default function AdminCourses() {
                 <td className="num">{c.enrolled}</td>
                 <td className="num">{c.completed}</td>
                 <td>
-                  {duration(c.averageVerifiedSeconds, t)} / {duration(c.requiredSeconds, t)}
+                  {formatStudyTime(c.averageVerifiedSeconds, t)} / {formatStudyTime(c.requiredSeconds, t)}
                 </td>
                 <td>{c.quizPassRate === null ? t('admin.courses.noSittings') : t('admin.courses.rate', { rate: c.quizPassRate, passed: c.quizPassed, sittings: c.quizSittings })}</td>
                 <td>{c.published ? <span className="badge badge-designated">{t('admin.courses.live')}</span> : <span className="badge badge-revoked">{t('admin.courses.hidden')}</span>}</td>

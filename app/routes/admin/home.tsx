@@ -3,8 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { adminOverview } from '#app/domain/identity/stats.server.ts'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { useT } from '#app/i18n/use-t.ts'
+import { pageTitle, useT } from '#app/i18n/index.ts'
 
 export const meta = pageTitle('admin.title')
 

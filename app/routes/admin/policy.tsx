@@ -3,8 +3,7 @@ import { useLoaderData } from '@remix-run/react'
 import { policyOverview } from '#app/domain/policy/policy.server.ts'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 
 export const meta = pageTitle('admin.policy.title')
 
@@ -17,7 +16,6 @@ export default function AdminPolicy() {
   const { years } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
-  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' })
   return (
     <>
       <h1>{t('admin.policy.title')}</h1>
@@ -64,7 +62,7 @@ export default function AdminPolicy() {
               <div>
                 <dt>{t('admin.policy.loadedAt')}</dt>
                 <dd>
-                  {fmt.format(new Date(loadedAt))} · {t('admin.policy.history')} {versions}
+                  {formatDate(lang, loadedAt, 'dateTime')} · {t('admin.policy.history')} {versions}
                 </dd>
               </div>
             </dl>

@@ -1,16 +1,18 @@
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useState } from 'react'
-import { fieldErrors, STAFF_ROLES, StaffSchema, type FieldErrors } from '#app/domain/identity/accounts.schema.ts'
+import type { z } from 'zod'
+import { STAFF_ROLES, StaffActionSchema } from '#app/domain/identity/accounts.schema.ts'
 import { createStaffAccount, listBases, listStaff, setAccountDisabled } from '#app/domain/identity/accounts.server.ts'
 import { PROVINCE, REGIONS, regionName } from '#app/domain/shared/reference.ts'
 import { revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { formFields } from '#app/lib/http.server.ts'
-import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { fieldErrorList } from '#app/lib/http.server.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
 
 export const meta = pageTitle('admin.staff.title')
 
@@ -21,54 +23,58 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     staff: staff.map((s) => ({ ...s, created_at: s.created_at.toISOString(), disabled_at: s.disabled_at ? String(s.disabled_at) : null })),
     bases: bases.filter((b) => b.status !== 'revoked'),
+    // The roles come with the data, so the page does not ship the schema module for a constant.
+    roles: STAFF_ROLES,
   }
 }
 
 type ActionData =
-  | { intent: 'create'; ok: true }
-  | { intent: 'create'; ok: false; errors: FieldErrors; values: Record<string, string> }
+  | { intent: 'create'; ok: true; result: SubmissionResult }
+  | { intent: 'create'; ok: false; result: SubmissionResult }
   | { intent: 'revoke'; revoked: number }
   | { intent: 'disable' | 'enable'; ok: boolean; error?: 'self' }
 
+// The password is never sent back to the page.
+const HIDDEN = ['password']
+
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, ['admin'])
-  const fields = await formFields(request)
+  const formData = await request.formData()
+  const submission = parseWithZod(formData, { schema: StaffActionSchema, disableAutoCoercion: true })
   const db = getDb()
-  if (fields.intent === 'disable' || fields.intent === 'enable') {
-    const intent = fields.intent
-    const accountId = Number(fields.accountId)
-    if (!Number.isInteger(accountId) || accountId <= 0) throw new Response('Bad Request', { status: 400 })
+  const intent = formData.get('intent')
+  if (intent === 'revoke' || intent === 'disable' || intent === 'enable') {
+    // Only a forged form lacks a valid account id.
+    if (submission.status !== 'success' || submission.value.intent === 'create') throw new Response('Bad Request', { status: 400 })
+    const { accountId } = submission.value
+    if (intent === 'revoke') {
+      const revoked = await db.transaction().execute((trx) => revokeAllSessions(trx, accountId, { actorAccountId: admin.accountId }))
+      return { intent, revoked } satisfies ActionData
+    }
     const r = await db.transaction().execute((trx) => setAccountDisabled(trx, accountId, intent === 'disable', admin.accountId))
-    if (!r.ok && r.error === 'not_found') throw new Response('Not Found', { status: 404 })
+    if (!r.ok && r.code === 'not_found') throw new Response('Not Found', { status: 404 })
     if (!r.ok) return data<ActionData>({ intent, ok: false, error: 'self' }, { status: 400 })
     return { intent, ok: true } satisfies ActionData
   }
-  if (fields.intent === 'revoke') {
-    const accountId = Number(fields.accountId)
-    if (!Number.isInteger(accountId) || accountId <= 0) throw new Response('Bad Request', { status: 400 })
-    const revoked = await db.transaction().execute((trx) => revokeAllSessions(trx, accountId, { actorAccountId: admin.accountId }))
-    return { intent: 'revoke', revoked } satisfies ActionData
-  }
-  const { password: _p, ...values } = fields
-  const parsed = StaffSchema.safeParse(fields)
-  if (!parsed.success) return data<ActionData>({ intent: 'create', ok: false, errors: fieldErrors(parsed.error), values }, { status: 400 })
-  const result = await createStaffAccount(db, admin.accountId, parsed.data)
-  if (!result.ok) return data<ActionData>({ intent: 'create', ok: false, errors: result.errors, values }, { status: 400 })
-  return { intent: 'create', ok: true } satisfies ActionData
+  if (submission.status !== 'success' || submission.value.intent !== 'create') return data<ActionData>({ intent: 'create', ok: false, result: submission.reply({ hideFields: HIDDEN }) }, { status: 400 })
+  const { intent: _create, ...input } = submission.value
+  const result = await createStaffAccount(db, admin.accountId, input)
+  if (!result.ok) return data<ActionData>({ intent: 'create', ok: false, result: submission.reply({ hideFields: HIDDEN, fieldErrors: fieldErrorList(result.errors) }) }, { status: 400 })
+  return { intent: 'create', ok: true, result: submission.reply({ resetForm: true }) } satisfies ActionData
 }
 
 export default function AdminStaff() {
-  const { staff, bases } = useLoaderData<typeof loader>()
+  const { staff, bases, roles } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const lang = useLang()
-  const failed = actionData?.intent === 'create' && !actionData.ok ? actionData : undefined
-  const errors = failed?.errors ?? {}
-  useFocusFirstError(failed?.errors)
-  const values = failed?.values ?? {}
-  const [role, setRole] = useState(values.role ?? '')
-  const err = (k: string) => (errors[k] ? t(errors[k]) : undefined)
+  const [form, fields] = useForm<z.input<typeof StaffActionSchema>>({
+    id: 'staff',
+    lastResult: actionData ? (actionData.intent === 'create' ? actionData.result : ANSWERED_ELSEWHERE) : undefined,
+  })
+  // The binding fields follow the chosen role.
+  const [role, setRole] = useState(typeof fields.role.initialValue === 'string' ? fields.role.initialValue : '')
   return (
     <>
       <h1>{t('admin.staff.title')}</h1>
@@ -120,55 +126,38 @@ export default function AdminStaff() {
       )}
       <section className="panel form-page" aria-labelledby="create-title">
         <h2 id="create-title">{t('admin.staff.create')}</h2>
-        {failed ? <FormAlert>{t('err.form')}</FormAlert> : null}
-        <Form method="post" noValidate className="stack" key={actionData?.intent === 'create' && actionData.ok ? 'done' : 'form'}>
-          <input type="hidden" name="intent" value="create" />
-          <TextField name="name" label={t('field.name')} required defaultValue={values.name} error={err('name')} />
-          <TextField name="idNumber" label={t('field.idNumber')} hint={t('field.idNumber.hint')} required maxLength={18} autoComplete="off" defaultValue={values.idNumber} error={err('idNumber')} />
-          <TextField name="phone" type="tel" label={t('field.phone')} required defaultValue={values.phone} error={err('phone')} />
-          <div className="field">
-            <label htmlFor="role">
-              {t('field.role')}
-              <span className="required" aria-hidden="true">
-                {' '}*
-              </span>
-            </label>
-            <select id="role" name="role" required value={role} onChange={(e) => setRole(e.target.value)} aria-invalid={errors.role ? true : undefined} aria-describedby={errors.role ? 'role-error' : undefined}>
-              <option value="" disabled>
-                {t('field.choose')}
-              </option>
-              {STAFF_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
-            {errors.role ? (
-              <p className="field-error" id="role-error" role="alert">
-                {t(errors.role)}
-              </p>
-            ) : null}
-          </div>
-          {role === 'base_staff' || errors.baseId ? (
+        {form.status === 'error' ? <FormAlert>{t('err.form')}</FormAlert> : null}
+        <Form method="post" className="stack" key={actionData?.intent === 'create' && actionData.ok ? 'done' : 'form'} {...getFormProps(form)}>
+          <TextField meta={fields.name} label={t('field.name')} required />
+          <TextField meta={fields.idNumber} label={t('field.idNumber')} hint={t('field.idNumber.hint')} required maxLength={18} autoComplete="off" />
+          <TextField meta={fields.phone} type="tel" label={t('field.phone')} required />
+          <SelectField
+            meta={fields.role}
+            label={t('field.role')}
+            required
+            placeholder={t('field.choose')}
+            options={roles.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+            value={role}
+            onChange={setRole}
+          />
+          {role === 'base_staff' || fields.baseId.errors ? (
             bases.length ? (
-              <SelectField name="baseId" label={t('field.base')} required placeholder={t('field.choose')} options={bases.map((b) => ({ value: String(b.id), label: b.name }))} defaultValue={values.baseId} error={err('baseId')} />
+              <SelectField meta={fields.baseId} label={t('field.base')} required placeholder={t('field.choose')} options={bases.map((b) => ({ value: String(b.id), label: b.name }))} />
             ) : (
               <p className="muted">{t('admin.staff.noBases')}</p>
             )
           ) : null}
-          {role === 'hr' || errors.scopeRegion ? (
+          {role === 'hr' || fields.scopeRegion.errors ? (
             <SelectField
-              name="scopeRegion"
+              meta={fields.scopeRegion}
               label={t('field.scopeRegion')}
               required
               placeholder={t('field.choose')}
               options={[PROVINCE, ...REGIONS].map((r) => ({ value: r.code, label: r[lang] }))}
-              defaultValue={values.scopeRegion}
-              error={err('scopeRegion')}
             />
           ) : null}
-          <TextField name="password" type="password" label={t('field.password')} hint={t('field.password.hint')} required autoComplete="new-password" error={err('password')} />
-          <button type="submit" className="button" disabled={busy}>
+          <TextField meta={fields.password} type="password" label={t('field.password')} hint={t('field.password.hint')} required autoComplete="new-password" />
+          <button type="submit" name="intent" value="create" className="button" disabled={busy}>
             {t('admin.staff.submit')}
           </button>
         </Form>

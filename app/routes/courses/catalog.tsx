@@ -1,13 +1,12 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
-import { catalogSeries, listCourses } from '#app/domain/courses/courses.server.ts'
+import { catalogSeries, listCourses } from '#app/domain/courses/catalog.server.ts'
 import { parseCatalogQuery, SORTS } from '#app/domain/courses/courses.schema.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { seriesLabel } from '#app/components/course-labels.ts'
 import { currentRules } from '#app/domain/hours/overview.server.ts'
-import { myCourses } from '#app/domain/courses/study.server.ts'
+import { myCourses } from '#app/domain/courses/progress.server.ts'
 import { getUser } from '#app/auth/auth.server.ts'
 
 export const meta = pageTitle('courses.title')
@@ -17,11 +16,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb()
   const user = await getUser(request)
   const [courses, series, rules, mine] = await Promise.all([listCourses(db, query), catalogSeries(db), currentRules(db), user ? myCourses(db, user.personId) : []])
-  return { query, courses, series, minutesPerHour: rules?.minutesPerHour ?? null, mine }
+  // The sort orders come with the data, so the page does not ship the schema module for a constant.
+  return { query, courses, series, minutesPerHour: rules?.minutesPerHour ?? null, mine, sorts: SORTS }
 }
 
 export default function CoursesCatalog() {
-  const { query, courses, series, minutesPerHour, mine } = useLoaderData<typeof loader>()
+  const { query, courses, series, minutesPerHour, mine, sorts } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state === 'loading'
@@ -88,7 +88,7 @@ export default function CoursesCatalog() {
         <div className="field">
           <label htmlFor="sort">{t('courses.sort')}</label>
           <select id="sort" name="sort" defaultValue={query.sort}>
-            {SORTS.map((s) => (
+            {sorts.map((s) => (
               <option key={s} value={s}>
                 {t(`courses.sort.${s}`)}
               </option>

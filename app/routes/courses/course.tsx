@@ -1,20 +1,18 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
-import { getCourse } from '#app/domain/courses/courses.server.ts'
-import { courseProgress, enroll } from '#app/domain/courses/study.server.ts'
+import { getCourse } from '#app/domain/courses/catalog.server.ts'
+import { courseProgress, enroll } from '#app/domain/courses/progress.server.ts'
 import { getUser, requireUser } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { notFound } from '#app/lib/http.server.ts'
-import { translate, type Lang } from '#app/i18n/index.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatDate, formatStudyTime, metaT, useLang, useT, type Lang } from '#app/i18n/index.ts'
 import { seriesLabel } from '#app/components/course-labels.ts'
-import { duration } from '#app/components/study-format.ts'
 import { DONE_RATIO } from '#app/domain/courses/study-time.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  const lang = (matches.find((m) => m.id === 'root')?.data as { lang?: Lang } | undefined)?.lang ?? 'zh'
-  const title = data?.course.title ?? translate(lang, 'courses.title')
-  return [{ title: `${title} · ${translate(lang, 'app.name')}` }, { name: 'description', content: data?.course.summary ?? '' }]
+  const t = metaT(matches)
+  const title = data?.course.title ?? t('courses.title')
+  return [{ title: `${title} · ${t('app.name')}` }, { name: 'description', content: data?.course.summary ?? '' }]
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -51,7 +49,7 @@ export default function CoursePage() {
       {!c.published ? <p className="alert alert-error">{t('course.unpublished')}</p> : null}
       {p?.completedAt ? (
         <div className="alert alert-success" role="status" data-testid="course-completed">
-          <p>{t('course.completed', { hours: p.creditedHours ?? c.hours, date: new Date(p.completedAt).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' }) })}</p>
+          <p>{t('course.completed', { hours: p.creditedHours ?? c.hours, date: formatDate(lang, p.completedAt, 'dateNumeric') })}</p>
           <Link to="/hours">{t('course.seeHours')}</Link>
         </div>
       ) : null}
@@ -86,7 +84,7 @@ export default function CoursePage() {
           {p ? (
             <div data-testid="course-progress">
               <p>
-                {t('course.progress', { done: p.lessonsDone, count: p.lessons.length })} · {t('course.verifiedTotal', { time: duration(p.verifiedSeconds, t) })}
+                {t('course.progress', { done: p.lessonsDone, count: p.lessons.length })} · {t('course.verifiedTotal', { time: formatStudyTime(p.verifiedSeconds, t) })}
               </p>
               {p.completedAt ? null : next ? (
                 <Link className="button" to={`/courses/${c.id}/lessons/${next.id}`}>
@@ -126,11 +124,11 @@ export default function CoursePage() {
                   ) : (
                     <span className="outline-title">{l.title}</span>
                   )}{' '}
-                  <span className="badge">{t(`course.lesson.${l.kind}`)}</span> <span className="muted small">{duration(l.seconds, t)}</span>
+                  <span className="badge">{t(`course.lesson.${l.kind}`)}</span> <span className="muted small">{formatStudyTime(l.seconds, t)}</span>
                   {lp ? (
                     <span className={`small lesson-state${lp.done ? ' lesson-done' : ''}`}>
                       {' '}
-                      {lp.done ? t('course.lessonDone') : lp.verifiedSeconds > 0 ? t('course.lessonPartial', { time: duration(lp.verifiedSeconds, t) }) : null}
+                      {lp.done ? t('course.lessonDone') : lp.verifiedSeconds > 0 ? t('course.lessonPartial', { time: formatStudyTime(lp.verifiedSeconds, t) }) : null}
                     </span>
                   ) : null}
                 </li>
@@ -157,7 +155,7 @@ function quizLine(q: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>
     case 'cooling_down':
       return t('course.quiz.coolingDown', {
         score: q.lastScore,
-        time: new Date(q.retryAt).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' }),
+        time: formatDate(lang, q.retryAt, 'time'),
       })
   }
 }

@@ -1,18 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { lessonForPlayer } from '#app/domain/courses/study.server.ts'
+import { lessonForPlayer } from '#app/domain/courses/progress.server.ts'
 import { requireUser } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { notFound } from '#app/lib/http.server.ts'
-import { translate, type Lang } from '#app/i18n/index.ts'
-import { useT } from '#app/i18n/use-t.ts'
+import { formatStudyTime, metaT, useT } from '#app/i18n/index.ts'
 import { LessonPlayer } from '#app/components/lesson-player.tsx'
 import { LessonText } from '#app/components/lesson-text.tsx'
-import { duration } from '#app/components/study-format.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  const lang = (matches.find((m) => m.id === 'root')?.data as { lang?: Lang } | undefined)?.lang ?? 'zh'
-  return [{ title: `${data?.lesson.title ?? ''} · ${data?.courseTitle ?? ''} · ${translate(lang, 'app.name')}` }]
+  return [{ title: `${data?.lesson.title ?? ''} · ${data?.courseTitle ?? ''} · ${metaT(matches)('app.name')}` }]
 }
 
 /** A lesson of a course the learner is enrolled in; anyone else's (or no) enrolment is 404. */
@@ -36,7 +33,7 @@ export default function LessonPage() {
         <span className="muted small">{t('player.position', { position: d.position, count: d.count })}</span> {l.title}
       </h1>
       <p className="muted">
-        {t(`course.lesson.${l.kind}`)} · {t('player.required', { time: duration(l.requiredSeconds, t) })}
+        {t(`course.lesson.${l.kind}`)} · {t('player.required', { time: formatStudyTime(l.requiredSeconds, t) })}
       </p>
       <LessonPlayer
         key={`${d.courseId}/${l.id}`}

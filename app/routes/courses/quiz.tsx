@@ -1,13 +1,15 @@
+import { useForm, getFormProps, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { getCourse } from '#app/domain/courses/courses.server.ts'
+import { getCourse } from '#app/domain/courses/catalog.server.ts'
 import { openQuiz, submitQuiz } from '#app/domain/courses/quiz.server.ts'
 import { requireUser } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { formFields, notFound } from '#app/lib/http.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
+import { notFound } from '#app/lib/http.server.ts'
+import { QuizSubmitSchema } from '#app/domain/courses/courses.schema.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { FormAlert } from '#app/components/form.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
 
 export const meta = pageTitle('quiz.title')
 
@@ -23,18 +25,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type ActionData =
   | { kind: 'graded'; passed: boolean; score: number; correct: number; total: number; passMark: number; hours: string | null; ceYear: number | null; retryAt: string | null }
-  | { kind: 'incomplete'; missing: string[]; values: Record<string, string> }
+  | { kind: 'incomplete'; result: SubmissionResult }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const fields = await formFields(request)
-  const attemptId = Number(fields.attemptId)
-  if (!Number.isSafeInteger(attemptId) || attemptId <= 0) throw new Response('Bad Request', { status: 400 })
-  const answers: Record<string, string> = {}
-  for (const [k, v] of Object.entries(fields)) if (k.startsWith('q:')) answers[k.slice(2)] = v
+  const submission = parseWithZod(await request.formData(), { schema: QuizSubmitSchema, disableAutoCoercion: true })
+  // Only a forged form lacks a valid attempt id.
+  if (submission.status !== 'success') throw new Response('Bad Request', { status: 400 })
+  const { attemptId, answers } = submission.value
   const r = await submitQuiz(getDb(), user.personId, params.id ?? '', attemptId, answers)
   if (r.kind === 'not_found' || r.kind === 'locked') notFound()
-  if (r.kind === 'incomplete') return data<ActionData>({ kind: 'incomplete', missing: r.missing, values: answers }, { status: 400 })
+  if (r.kind === 'incomplete') {
+    const fieldErrors = Object.fromEntries(r.missing.map((id) => [`q:${id}`, ['quiz.answerThis']]))
+    return data<ActionData>({ kind: 'incomplete', result: submission.reply({ fieldErrors }) }, { status: 400 })
+  }
   return {
     kind: 'graded',
     passed: r.grade.passed,
@@ -51,10 +55,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function QuizPage() {
   const { course, quiz } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
+  const [form, fields] = useForm<Record<string, string>>({ id: 'quiz', lastResult: actionData?.kind === 'incomplete' ? actionData.result : undefined })
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const lang = useLang()
-  const time = (iso: string) => new Date(iso).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' })
+  const time = (iso: string) => formatDate(lang, iso, 'time')
   const back = (
     <p>
       <Link to={`/courses/${course.id}`}>← {course.title}</Link>
@@ -102,31 +107,35 @@ export default function QuizPage() {
     )
   }
 
-  const missing = new Set(actionData?.kind === 'incomplete' ? actionData.missing : [])
-  const values = actionData?.kind === 'incomplete' ? actionData.values : {}
+  const answerOf = (id: string) => fields[`q:${id}`]
+  const missing = quiz.sitting.questions.filter((q) => answerOf(q.id)?.errors).length
   return (
     <>
       <h1>{t('quiz.title')}</h1>
       <p className="lead">
         {course.title} · {t('quiz.lead', { count: quiz.sitting.questions.length, passMark: quiz.sitting.passMark, hours: course.hours })}
       </p>
-      {missing.size ? <FormAlert>{t('quiz.incomplete', { count: missing.size })}</FormAlert> : null}
-      <Form method="post" className="quiz" key={quiz.sitting.attemptId}>
+      {missing ? <FormAlert>{t('quiz.incomplete', { count: missing })}</FormAlert> : null}
+      <Form method="post" className="quiz" key={quiz.sitting.attemptId} {...getFormProps(form)}>
         <input type="hidden" name="attemptId" value={quiz.sitting.attemptId} />
         <ol className="quiz-questions">
-          {quiz.sitting.questions.map((q) => (
-            <li key={q.id}>
-              <fieldset aria-invalid={missing.has(q.id) ? true : undefined} className={missing.has(q.id) ? 'invalid' : undefined}>
-                <legend>{q.text}</legend>
-                {missing.has(q.id) ? <p className="field-error">{t('quiz.answerThis')}</p> : null}
-                {q.options.map((o) => (
-                  <label key={o.value} className="quiz-option">
-                    <input type="radio" name={`q:${q.id}`} value={o.value} defaultChecked={values[q.id] === String(o.value)} /> {o.text}
-                  </label>
-                ))}
-              </fieldset>
-            </li>
-          ))}
+          {quiz.sitting.questions.map((q) => {
+            const answer = answerOf(q.id)
+            const unanswered = Boolean(answer?.errors)
+            return (
+              <li key={q.id}>
+                <fieldset aria-invalid={unanswered ? true : undefined} className={unanswered ? 'invalid' : undefined}>
+                  <legend>{q.text}</legend>
+                  {unanswered ? <p className="field-error">{t('quiz.answerThis')}</p> : null}
+                  {q.options.map((o) => (
+                    <label key={o.value} className="quiz-option">
+                      <input type="radio" name={`q:${q.id}`} value={o.value} defaultChecked={answer?.initialValue === String(o.value)} /> {o.text}
+                    </label>
+                  ))}
+                </fieldset>
+              </li>
+            )
+          })}
         </ol>
         <button type="submit" className="button" disabled={busy}>
           {t('quiz.submit')}

@@ -1,3 +1,5 @@
+import { getFormProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
 import { useEffect } from 'react'
@@ -8,10 +10,8 @@ import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
 import { requireUser } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
-import { formFields } from '#app/lib/http.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { FormAlert, Notice } from '#app/components/form.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
 
 export const meta = pageTitle('cert.title')
 
@@ -39,17 +39,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-const RequestSchema = z.object({ year: z.coerce.number().int() })
+// A whole-number year; a refusal is the form's (the select offers only years that exist).
+const RequestSchema = z.object({ year: z.string().optional() }).transform(({ year }, ctx) => {
+  if (!year || !Number.isInteger(Number(year))) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'err.cert.invalid_year' })
+    return z.NEVER
+  }
+  return { year: Number(year) }
+})
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const parsed = RequestSchema.safeParse(await formFields(request))
-  if (!parsed.success) return data({ error: 'err.cert.invalid_year' }, { status: 400 })
+  const submission = parseWithZod(await request.formData(), { schema: RequestSchema, disableAutoCoercion: true })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const { year } = submission.value
   // The worker prints the verification URL: the configured public address, else this request's origin.
   const baseUrl = (getEnv().XUESHI_PUBLIC_URL ?? new URL(request.url).origin).replace(/\/$/, '')
-  const result = await requestCertificate(getDb(), user.personId, parsed.data.year, { baseUrl })
-  if (!result.ok) return data({ error: `err.cert.${result.error}` }, { status: 400 })
-  return redirect(`/hours/certificates?${new URLSearchParams({ done: result.created ? 'created' : 'existing', year: String(parsed.data.year) })}`)
+  const result = await requestCertificate(getDb(), user.personId, year, { baseUrl })
+  if (!result.ok) return data({ result: submission.reply({ formErrors: [`err.cert.${result.code}`] }) }, { status: 400 })
+  return redirect(`/hours/certificates?${new URLSearchParams({ done: result.created ? 'created' : 'existing', year: String(year) })}`)
 }
 
 const STATUS_BADGE = { pending: 'badge', ready: 'badge badge-designated', failed: 'badge badge-revoked' } as const
@@ -57,6 +65,8 @@ const STATUS_BADGE = { pending: 'badge', ready: 'badge badge-designated', failed
 export default function CertificatesPage() {
   const d = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const [form] = useForm({ id: 'certificate', lastResult: actionData?.result })
+  const formError = useErrorText(form.errors)
   const [params] = useSearchParams()
   const navigation = useNavigation()
   const revalidator = useRevalidator()
@@ -72,7 +82,6 @@ export default function CertificatesPage() {
   }, [pending, revalidator, d])
 
   const done = params.get('done')
-  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
   const submitting = navigation.state === 'submitting'
   return (
     <>
@@ -81,12 +90,12 @@ export default function CertificatesPage() {
       </p>
       <h1>{t('cert.title')}</h1>
       <p className="lead">{t('cert.lead')}</p>
-      {actionData && 'error' in actionData ? <FormAlert>{t(actionData.error)}</FormAlert> : null}
+      {formError ? <FormAlert>{formError}</FormAlert> : null}
       {!actionData && done === 'created' ? <Notice>{t('cert.created')}</Notice> : null}
       {!actionData && done === 'existing' ? <Notice>{t('cert.existing')}</Notice> : null}
       <section className="panel" aria-labelledby="request-title">
         <h2 id="request-title">{t('cert.request')}</h2>
-        <Form method="post" className="year-picker">
+        <Form method="post" className="year-picker" {...getFormProps(form)}>
           <label htmlFor="year">{t('cert.year')}</label>
           <select id="year" name="year" defaultValue={d.defaultYear}>
             {d.years.map((y) => (
@@ -128,7 +137,7 @@ export default function CertificatesPage() {
                       {t('cert.hoursSummary', c.hours)}
                       <div className="small muted">{c.met ? t('hours.met') : t('hours.notMet')}</div>
                     </td>
-                    <td>{fmt.format(new Date(`${c.issuedOn}T00:00:00Z`))}</td>
+                    <td>{formatDate(lang, c.issuedOn, 'day')}</td>
                     <td className="mono">{c.code}</td>
                     <td style={{ whiteSpace: 'normal', minWidth: '7rem' }}>
                       <span className={STATUS_BADGE[c.status]}>{t(`cert.status.${c.status}`)}</span>

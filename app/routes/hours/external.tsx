@@ -1,15 +1,17 @@
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { fieldErrors, type FieldErrors } from '#app/domain/identity/accounts.schema.ts'
+import type { z } from 'zod'
 import { EVIDENCE_ACCEPT, evidenceProblem, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
 import { ClaimFieldsSchema } from '#app/domain/claims/external-claims.schema.ts'
 import { currentConversion, listOwnClaims, submitClaim } from '#app/domain/claims/external-claims.server.ts'
 import { requireUser } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { fieldErrorList } from '#app/lib/http.server.ts'
 import { readUpload } from '#app/lib/upload.server.ts'
-import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { FileField, FormAlert, Notice, SelectField, TextField, useErrorText } from '#app/components/form.tsx'
 import { categoryLabel, categoryOptions } from '#app/components/category.ts'
 
 // URL /hours/external; the trailing underscore keeps it out of the /hours page's layout.
@@ -39,26 +41,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { ok: true; claimedHours: string } | { ok: false; errors: FieldErrors; values: Record<string, string> }
+type ActionData = { ok: true; claimedHours: string; result: SubmissionResult } | { ok: false; result: SubmissionResult }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const upload = await readUpload(request, { fileField: 'evidence', maxFileBytes: MAX_EVIDENCE_BYTES })
   if (!upload.ok) {
-    const errors: FieldErrors = upload.problem === 'too_large' && upload.field === 'evidence' ? { evidence: 'err.evidence.tooLarge' } : { _form: 'err.upload' }
-    return data<ActionData>({ ok: false, errors, values: {} }, { status: upload.problem === 'too_large' ? 413 : 400 })
+    // Nothing usable was read, so there is no submission to reply to: only what went wrong.
+    const error: Record<string, string[]> = upload.problem === 'too_large' && upload.field === 'evidence' ? { evidence: ['err.evidence.tooLarge'] } : { '': ['err.upload'] }
+    return data<ActionData>({ ok: false, result: { status: 'error', error } }, { status: upload.problem === 'too_large' ? 413 : 400 })
   }
-  const values = upload.fields
-  const parsed = ClaimFieldsSchema.safeParse(values)
-  if (!parsed.success) {
-    const errors = fieldErrors(parsed.error)
+  // The text fields are parsed like any form; the file was read under its limits above and is
+  // judged by its bytes (with the schema's errors, or by submitClaim).
+  const submission = parseWithZod(new URLSearchParams(upload.fields), { schema: ClaimFieldsSchema, disableAutoCoercion: true })
+  if (submission.status !== 'success') {
     const fileProblem = evidenceProblem(upload.file?.bytes ?? null)
-    if (fileProblem) errors.evidence = fileProblem
-    return data<ActionData>({ ok: false, errors, values }, { status: 400 })
+    return data<ActionData>({ ok: false, result: submission.reply(fileProblem ? { fieldErrors: { evidence: [fileProblem] } } : {}) }, { status: 400 })
   }
-  const result = await submitClaim(getDb(), user.personId, parsed.data, upload.file)
-  if (!result.ok) return data<ActionData>({ ok: false, errors: result.errors, values }, { status: 400 })
-  return { ok: true, claimedHours: result.claimedHours } satisfies ActionData
+  const result = await submitClaim(getDb(), user.personId, submission.value, upload.file)
+  if (!result.ok) return data<ActionData>({ ok: false, result: submission.reply({ fieldErrors: fieldErrorList(result.errors) }) }, { status: 400 })
+  return { ok: true, claimedHours: result.claimedHours, result: submission.reply({ resetForm: true }) } satisfies ActionData
 }
 
 const STATUS_BADGE = { pending: 'badge-rectification', approved: 'badge-designated', rejected: 'badge-revoked' } as const
@@ -69,11 +71,8 @@ export default function ExternalHours() {
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const lang = useLang()
-  const failed = actionData && !actionData.ok ? actionData : undefined
-  useFocusFirstError(failed?.errors)
-  const errors = failed?.errors ?? {}
-  const values = failed?.values ?? {}
-  const err = (k: string) => (errors[k] ? t(errors[k]) : undefined)
+  const [form, fields] = useForm<z.input<typeof ClaimFieldsSchema> & { evidence: File }>({ id: 'claim', lastResult: actionData?.result })
+  const formError = useErrorText(form.errors)
   const rule = (o: (typeof conversion.options)[number]) => t('external.rule', { unit: t(`external.unit.${o.unit}`), per: o.hoursPerUnit, max: o.maxHours })
   return (
     <>
@@ -117,54 +116,20 @@ export default function ExternalHours() {
 
       <section className="panel form-page" aria-labelledby="form-title">
         <h2 id="form-title">{t('external.form')}</h2>
-        {failed ? <FormAlert>{t(errors._form ?? 'err.form')}</FormAlert> : null}
-        <Form method="post" encType="multipart/form-data" noValidate className="stack" key={actionData?.ok ? `done-${claims[0]?.id ?? 0}` : 'form'}>
+        {form.status === 'error' ? <FormAlert>{formError ?? t('err.form')}</FormAlert> : null}
+        <Form method="post" encType="multipart/form-data" className="stack" key={actionData?.ok ? `done-${claims[0]?.id ?? 0}` : 'form'} {...getFormProps(form)}>
           <SelectField
-            name="activity"
+            meta={fields.activity}
             label={t('external.field.activity')}
             required
             placeholder={t('field.choose')}
             options={conversion.options.map((o) => ({ value: o.key, label: `${o[lang]}（${rule(o)}）` }))}
-            defaultValue={values.activity}
-            error={err('activity')}
           />
-          <TextField name="title" label={t('external.field.title')} hint={t('external.field.title.hint')} required maxLength={200} defaultValue={values.title} error={err('title')} />
-          <SelectField
-            name="category"
-            label={t('external.field.category')}
-            required
-            placeholder={t('field.choose')}
-            options={categoryOptions(t)}
-            defaultValue={values.category}
-            error={err('category')}
-          />
-          <TextField name="units" label={t('external.field.units')} hint={t('external.field.units.hint')} required inputMode="text" maxLength={5} defaultValue={values.units} error={err('units')} />
-          <TextField name="occurredOn" type="date" label={t('external.field.date')} hint={t('external.field.date.hint', { year: conversion.year, previous: conversion.year - 1 })} required defaultValue={values.occurredOn} error={err('occurredOn')} />
-          <div className={`field${errors.evidence ? ' field-invalid' : ''}`}>
-            <label htmlFor="evidence">
-              {t('external.field.evidence')}
-              <span className="required" aria-hidden="true">
-                {' '}*
-              </span>
-            </label>
-            <input
-              id="evidence"
-              name="evidence"
-              type="file"
-              accept={EVIDENCE_ACCEPT}
-              required
-              aria-invalid={errors.evidence ? true : undefined}
-              aria-describedby={errors.evidence ? 'evidence-hint evidence-error' : 'evidence-hint'}
-            />
-            <p className="field-hint" id="evidence-hint">
-              {t('external.field.evidence.hint', { mb: maxMb })}
-            </p>
-            {errors.evidence ? (
-              <p className="field-error" id="evidence-error" role="alert">
-                {t(errors.evidence)}
-              </p>
-            ) : null}
-          </div>
+          <TextField meta={fields.title} label={t('external.field.title')} hint={t('external.field.title.hint')} required maxLength={200} />
+          <SelectField meta={fields.category} label={t('external.field.category')} required placeholder={t('field.choose')} options={categoryOptions(t)} />
+          <TextField meta={fields.units} label={t('external.field.units')} hint={t('external.field.units.hint')} required inputMode="text" maxLength={5} />
+          <TextField meta={fields.occurredOn} type="date" label={t('external.field.date')} hint={t('external.field.date.hint', { year: conversion.year, previous: conversion.year - 1 })} required />
+          <FileField meta={fields.evidence} label={t('external.field.evidence')} hint={t('external.field.evidence.hint', { mb: maxMb })} required accept={EVIDENCE_ACCEPT} />
           <button type="submit" className="button" disabled={busy}>
             {t('external.submit')}
           </button>

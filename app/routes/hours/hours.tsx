@@ -4,10 +4,9 @@ import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.t
 import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
 import { requireUser } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
+import { pageTitle, useT } from '#app/i18n/index.ts'
 import { HoursChart } from '#app/components/hours-chart.tsx'
 import { LedgerTable } from '#app/components/ledger-table.tsx'
-import { useT } from '#app/i18n/use-t.ts'
 import { YearPicker } from '#app/components/year-picker.tsx'
 import { MetBadge } from '#app/components/met-badge.tsx'
 

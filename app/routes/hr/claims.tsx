@@ -1,16 +1,16 @@
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { fieldErrors, type FieldErrors } from '#app/domain/identity/accounts.schema.ts'
+import type { z } from 'zod'
 import type { ClaimStatus } from '#app/domain/claims/external-claims.ts'
 import { ClaimDecisionSchema } from '#app/domain/claims/external-claims.schema.ts'
 import { decideClaim, listClaimsForHr } from '#app/domain/claims/external-claims.server.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { requireHr } from '#app/auth/hr.server.ts'
-import { formFields } from '#app/lib/http.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { FormAlert, Notice } from '#app/components/form.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
 import { categoryLabel } from '#app/components/category.ts'
 
 export const meta = pageTitle('hrClaims.title')
@@ -48,21 +48,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { ok: true; claimId: number; status: 'approved' | 'rejected'; already: boolean } | { ok: false; claimId: number | null; errors: FieldErrors }
+type ActionData = { ok: true; claimId: number; status: 'approved' | 'rejected'; already: boolean } | { ok: false; claimId: number | null; result: SubmissionResult }
 
 export async function action({ request }: ActionFunctionArgs) {
   const hr = await requireHr(request)
-  const fields = await formFields(request)
-  const claimId = /^\d+$/.test(fields.claimId ?? '') ? Number(fields.claimId) : null
-  const parsed = ClaimDecisionSchema.safeParse(fields)
-  if (!parsed.success) return data<ActionData>({ ok: false, claimId, errors: fieldErrors(parsed.error) }, { status: 400 })
-  const input = parsed.data
+  const formData = await request.formData()
+  // Which row's form to show the errors on.
+  const rawId = formData.get('claimId')
+  const claimId = typeof rawId === 'string' && /^\d+$/.test(rawId) ? Number(rawId) : null
+  const submission = parseWithZod(formData, { schema: ClaimDecisionSchema, disableAutoCoercion: true })
+  if (submission.status !== 'success') return data<ActionData>({ ok: false, claimId, result: submission.reply() }, { status: 400 })
+  const input = submission.value
   const result = await decideClaim(getDb(), hr, { claimId: input.claimId, decision: input.intent, reason: input.intent === 'reject' ? input.reason : undefined })
   if (!result.ok) {
     if (result.code === 'not_found') throw new Response('Not Found', { status: 404 })
     if (result.code === 'own_claim') throw new Response('Forbidden', { status: 403 })
-    if (result.code === 'reason_required') return data<ActionData>({ ok: false, claimId, errors: { reason: 'err.required' } }, { status: 400 })
-    return data<ActionData>({ ok: false, claimId, errors: { _form: 'err.claim.decided' } }, { status: 409 })
+    if (result.code === 'reason_required') return data<ActionData>({ ok: false, claimId, result: submission.reply({ fieldErrors: { reason: ['err.required'] } }) }, { status: 400 })
+    return data<ActionData>({ ok: false, claimId, result: submission.reply({ formErrors: ['err.claim.decided'] }) }, { status: 409 })
   }
   return { ok: true, claimId: input.claimId, status: result.status, already: result.already } satisfies ActionData
 }
@@ -78,6 +80,7 @@ export default function HrClaims() {
   const t = useT()
   const lang = useLang()
   const failed = actionData && !actionData.ok ? actionData : undefined
+  const formError = useErrorText(failed?.result.error?.[''] ?? undefined)
   return (
     <>
       <p className="small">
@@ -99,7 +102,7 @@ export default function HrClaims() {
         )}
       </nav>
       {actionData?.ok ? <Notice>{t(actionData.status === 'approved' ? (actionData.already ? 'hrClaims.alreadyApproved' : 'hrClaims.approved') : 'hrClaims.rejected')}</Notice> : null}
-      {failed && failed.errors._form ? <FormAlert>{t(failed.errors._form)}</FormAlert> : null}
+      {formError ? <FormAlert>{formError}</FormAlert> : null}
       {claims.length === 0 ? (
         <p className="muted">{t('hrClaims.none')}</p>
       ) : (
@@ -117,7 +120,6 @@ export default function HrClaims() {
             </thead>
             <tbody>
               {claims.map((c) => {
-                const rowErrors = failed && failed.claimId === c.id ? failed.errors : {}
                 return (
                   <tr key={c.id}>
                     <td className="wrap">
@@ -169,31 +171,7 @@ export default function HrClaims() {
                               {t('hrClaims.approve')}
                             </button>
                           </Form>
-                          <details open={Boolean(rowErrors.reason)}>
-                            <summary>{t('hrClaims.reject')}</summary>
-                            <Form method="post" className="stack" noValidate>
-                              <input type="hidden" name="claimId" value={c.id} />
-                              <div className={`field${rowErrors.reason ? ' field-invalid' : ''}`}>
-                                <label htmlFor={`reason-${c.id}`}>{t('hrClaims.reason')}</label>
-                                <input
-                                  id={`reason-${c.id}`}
-                                  name="reason"
-                                  required
-                                  maxLength={500}
-                                  aria-invalid={rowErrors.reason ? true : undefined}
-                                  aria-describedby={rowErrors.reason ? `reason-${c.id}-error` : undefined}
-                                />
-                                {rowErrors.reason ? (
-                                  <p className="field-error" id={`reason-${c.id}-error`} role="alert">
-                                    {t(rowErrors.reason)}
-                                  </p>
-                                ) : null}
-                              </div>
-                              <button type="submit" name="intent" value="reject" className="button button-secondary" disabled={busy}>
-                                {t('hrClaims.rejectSubmit')}
-                              </button>
-                            </Form>
-                          </details>
+                          <RejectForm claimId={c.id} lastResult={actionData ? (failed?.claimId === c.id ? failed.result : ANSWERED_ELSEWHERE) : undefined} busy={busy} />
                         </div>
                       ) : (
                         <>
@@ -210,5 +188,23 @@ export default function HrClaims() {
         </div>
       )}
     </>
+  )
+}
+
+/** One claim's rejection, with its reason; open when the reason was refused. */
+function RejectForm({ claimId, lastResult, busy }: { claimId: number; lastResult: SubmissionResult | undefined; busy: boolean }) {
+  const t = useT()
+  const [form, fields] = useForm<z.input<typeof ClaimDecisionSchema>>({ id: `reject-${claimId}`, lastResult })
+  return (
+    <details open={Boolean(fields.reason.errors)}>
+      <summary>{t('hrClaims.reject')}</summary>
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <input type="hidden" name="claimId" value={claimId} />
+        <TextField meta={fields.reason} label={t('hrClaims.reason')} required maxLength={500} />
+        <button type="submit" name="intent" value="reject" className="button button-secondary" disabled={busy}>
+          {t('hrClaims.rejectSubmit')}
+        </button>
+      </Form>
+    </details>
   )
 }

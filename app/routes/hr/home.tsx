@@ -4,8 +4,7 @@ import { countPeopleInScope } from '#app/domain/identity/accounts.server.ts'
 import { PROVINCE, regionName } from '#app/domain/shared/reference.ts'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
 
 export const meta = pageTitle('hr.title')
 

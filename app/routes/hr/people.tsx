@@ -1,15 +1,15 @@
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { fieldErrors, type FieldErrors } from '#app/domain/identity/accounts.schema.ts'
+import type { z } from 'zod'
 import { PersonSearchSchema } from '#app/domain/hours/hr-ledger.schema.ts'
 import { searchPeople } from '#app/domain/hours/hr-ledger.server.ts'
 import { nameOf, regionName, TITLE_LEVELS } from '#app/domain/shared/reference.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { requireHr } from '#app/auth/hr.server.ts'
-import { formFields } from '#app/lib/http.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { FormAlert, TextField, useFocusFirstError } from '#app/components/form.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, TextField } from '#app/components/form.tsx'
 
 export const meta = pageTitle('hrPeople.title')
 
@@ -20,26 +20,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type Found = Awaited<ReturnType<typeof searchPeople>>
 type ActionData =
-  | { ok: true; mode: 'id' | 'name'; truncated: boolean; people: Found['people'] }
-  | { ok: false; mode: 'id' | 'name'; errors: FieldErrors; values: Record<string, string> }
+  | { ok: true; mode: 'id' | 'name'; truncated: boolean; people: Found['people']; result: SubmissionResult }
+  | { ok: false; mode: 'id' | 'name'; result: SubmissionResult }
 
 // Searches are POSTed, so ID numbers never end up in URLs, history or access logs.
 export async function action({ request }: ActionFunctionArgs) {
   const hr = await requireHr(request)
-  const fields = await formFields(request)
-  const mode = fields.intent === 'search-name' ? 'name' : 'id'
-  const parsed = PersonSearchSchema.safeParse(fields)
-  if (!parsed.success) {
-    // The ID number is not echoed back; name and employer are.
-    return data<ActionData>({ ok: false, mode, errors: fieldErrors(parsed.error), values: { name: fields.name ?? '', employer: fields.employer ?? '' } }, { status: 400 })
-  }
-  const input = parsed.data
+  const formData = await request.formData()
+  const mode = formData.get('intent') === 'search-name' ? 'name' : 'id'
+  const submission = parseWithZod(formData, { schema: PersonSearchSchema, disableAutoCoercion: true })
+  // The ID number is not echoed back; name and employer are.
+  const hideFields = ['idNumber']
+  if (submission.status !== 'success') return data<ActionData>({ ok: false, mode, result: submission.reply({ hideFields }) }, { status: 400 })
+  const input = submission.value
   const found = await searchPeople(
     getDb(),
     hr,
     input.intent === 'search-id' ? { mode: 'id', idNumber: input.idNumber } : { mode: 'name', name: input.name, employer: input.employer },
   )
-  return { ok: true, mode, truncated: found.truncated, people: found.people } satisfies ActionData
+  return { ok: true, mode, truncated: found.truncated, people: found.people, result: submission.reply({ hideFields }) } satisfies ActionData
 }
 
 export default function HrPeople() {
@@ -49,8 +48,9 @@ export default function HrPeople() {
   const t = useT()
   const lang = useLang()
   const failed = actionData && !actionData.ok ? actionData : undefined
-  useFocusFirstError(failed?.errors)
-  const errFor = (mode: 'id' | 'name', k: string) => (failed?.mode === mode && failed.errors[k] ? t(failed.errors[k]) : undefined)
+  const lastResult = (mode: 'id' | 'name') => (actionData ? (actionData.mode === mode ? actionData.result : ANSWERED_ELSEWHERE) : undefined)
+  const [idForm, idFields] = useForm<z.input<typeof PersonSearchSchema>>({ id: 'search-id', lastResult: lastResult('id') })
+  const [nameForm, nameFields] = useForm<z.input<typeof PersonSearchSchema>>({ id: 'search-name', lastResult: lastResult('name') })
   return (
     <>
       <p className="small">
@@ -62,8 +62,8 @@ export default function HrPeople() {
       <div className="grid-2">
         <section className="panel" aria-labelledby="by-id">
           <h2 id="by-id">{t('hrPeople.byId')}</h2>
-          <Form method="post" noValidate className="stack">
-            <TextField name="idNumber" label={t('field.idNumber')} hint={t('field.idNumber.hint')} required maxLength={18} autoComplete="off" error={errFor('id', 'idNumber')} />
+          <Form method="post" className="stack" {...getFormProps(idForm)}>
+            <TextField meta={idFields.idNumber} label={t('field.idNumber')} hint={t('field.idNumber.hint')} required maxLength={18} autoComplete="off" />
             <button type="submit" name="intent" value="search-id" className="button" disabled={busy}>
               {t('hrPeople.search')}
             </button>
@@ -71,9 +71,9 @@ export default function HrPeople() {
         </section>
         <section className="panel" aria-labelledby="by-name">
           <h2 id="by-name">{t('hrPeople.byName')}</h2>
-          <Form method="post" noValidate className="stack">
-            <TextField name="name" label={t('field.name')} required maxLength={30} autoComplete="off" defaultValue={failed?.values.name} error={errFor('name', 'name')} />
-            <TextField name="employer" label={t('field.employer')} hint={t('hrPeople.employer.hint')} required maxLength={100} autoComplete="off" defaultValue={failed?.values.employer} error={errFor('name', 'employer')} />
+          <Form method="post" className="stack" {...getFormProps(nameForm)}>
+            <TextField meta={nameFields.name} label={t('field.name')} required maxLength={30} autoComplete="off" />
+            <TextField meta={nameFields.employer} label={t('field.employer')} hint={t('hrPeople.employer.hint')} required maxLength={100} autoComplete="off" />
             <button type="submit" name="intent" value="search-name" className="button" disabled={busy}>
               {t('hrPeople.search')}
             </button>

@@ -1,21 +1,21 @@
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { fieldErrors, type FieldErrors } from '#app/domain/identity/accounts.schema.ts'
-import { cachedPolicies } from '#app/domain/credit-api/credit-checks.server.ts'
+import type { z } from 'zod'
+import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
-import { AdjustmentSchema, ReverseSchema } from '#app/domain/hours/hr-ledger.schema.ts'
-import { addAdjustment, personForHr, reverseForHr } from '#app/domain/hours/hr-ledger.server.ts'
+import { PersonLedgerActionSchema } from '#app/domain/hours/hr-ledger.schema.ts'
+import { addAdjustment, isRefusal, personForHr, reverseForHr } from '#app/domain/hours/hr-ledger.server.ts'
 import type { HrActor } from '#app/domain/shared/scope.ts'
 import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { randomToken } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { requireHr } from '#app/auth/hr.server.ts'
-import { formFields } from '#app/lib/http.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { FormAlert, Notice, SelectField, TextField, useFocusFirstError } from '#app/components/form.tsx'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField, useErrorText } from '#app/components/form.tsx'
 import { LedgerTable, type LedgerRowView } from '#app/components/ledger-table.tsx'
-import { useLang, useT } from '#app/i18n/use-t.ts'
 import { YearPicker } from '#app/components/year-picker.tsx'
 import { categoryOptions } from '#app/components/category.ts'
 import { MetBadge } from '#app/components/met-badge.tsx'
@@ -27,8 +27,7 @@ export const meta = pageTitle('hrPerson.title')
 async function personOr404(hr: HrActor, raw: string | undefined) {
   if (!raw || !/^[1-9]\d{0,17}$/.test(raw)) throw new Response('Not Found', { status: 404 })
   const access = await personForHr(getDb(), hr, Number(raw))
-  if (access.status === 'not_found') throw new Response('Not Found', { status: 404 })
-  if (access.status === 'forbidden') throw new Response('Forbidden', { status: 403 })
+  if (!access.ok) throw access.code === 'not_found' ? new Response('Not Found', { status: 404 }) : new Response('Forbidden', { status: 403 })
   return access.person
 }
 
@@ -55,10 +54,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type ActionData =
-  | { intent: 'adjust'; ok: true; created: boolean }
+  | { intent: 'adjust'; ok: true; created: boolean; result: SubmissionResult }
   | { intent: 'reverse'; ok: true; entryId: number }
-  | { intent: 'adjust'; ok: false; errors: FieldErrors; values: Record<string, string> }
-  | { intent: 'reverse'; ok: false; entryId: number | null; errors: FieldErrors }
+  | { intent: 'adjust'; ok: false; result: SubmissionResult }
+  | { intent: 'reverse'; ok: false; entryId: number | null; result: SubmissionResult }
 
 function refusal(code: 'not_found' | 'forbidden' | 'own_ledger'): never {
   throw code === 'not_found' ? new Response('Not Found', { status: 404 }) : new Response('Forbidden', { status: 403 })
@@ -68,28 +67,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const hr = await requireHr(request)
   const person = await personOr404(hr, params.personId)
   if (person.self) refusal('own_ledger')
-  const fields = await formFields(request)
+  const formData = await request.formData()
+  const submission = parseWithZod(formData, { schema: PersonLedgerActionSchema, disableAutoCoercion: true })
   const db = getDb()
-  if (fields.intent === 'reverse') {
-    const entryId = /^\d+$/.test(fields.entryId ?? '') ? Number(fields.entryId) : null
-    const parsed = ReverseSchema.safeParse(fields)
-    if (!parsed.success) return data<ActionData>({ intent: 'reverse', ok: false, entryId, errors: fieldErrors(parsed.error) }, { status: 400 })
-    const result = await reverseForHr(db, hr, { personId: person.id, entryId: parsed.data.entryId, reason: parsed.data.reason })
-    if (result.ok) return { intent: 'reverse', ok: true, entryId: parsed.data.entryId } satisfies ActionData
-    if ('refused' in result) refusal(result.refused)
+  if (formData.get('intent') === 'reverse') {
+    // Which row's form to show the errors on.
+    const rawId = formData.get('entryId')
+    const entryId = typeof rawId === 'string' && /^\d+$/.test(rawId) ? Number(rawId) : null
+    if (submission.status !== 'success' || submission.value.intent !== 'reverse') return data<ActionData>({ intent: 'reverse', ok: false, entryId, result: submission.reply() }, { status: 400 })
+    const { entryId: id, reason } = submission.value
+    const result = await reverseForHr(db, hr, { personId: person.id, entryId: id, reason })
+    if (result.ok) return { intent: 'reverse', ok: true, entryId: id } satisfies ActionData
+    if (isRefusal(result.code)) refusal(result.code)
     if (result.code === 'entry_not_found') throw new Response('Not Found', { status: 404 })
     const key = result.code === 'already_reversed' ? 'err.reverse.already' : 'err.reverse.reversal'
-    return data<ActionData>({ intent: 'reverse', ok: false, entryId, errors: { _form: key } }, { status: 409 })
+    return data<ActionData>({ intent: 'reverse', ok: false, entryId, result: submission.reply({ formErrors: [key] }) }, { status: 409 })
   }
-  const { nonce: _n, ...values } = fields
-  const parsed = AdjustmentSchema.safeParse({ ...fields, intent: 'adjust' })
-  if (!parsed.success) return data<ActionData>({ intent: 'adjust', ok: false, errors: fieldErrors(parsed.error), values }, { status: 400 })
-  const result = await addAdjustment(db, hr, { personId: person.id, ...parsed.data })
+  // Anything else is the adjustment form's (a missing intent is refused there).
+  if (submission.status !== 'success' || submission.value.intent !== 'adjust') return data<ActionData>({ intent: 'adjust', ok: false, result: submission.reply() }, { status: 400 })
+  const result = await addAdjustment(db, hr, { personId: person.id, ...submission.value })
   if (!result.ok) {
-    if ('refused' in result) refusal(result.refused)
-    return data<ActionData>({ intent: 'adjust', ok: false, errors: result.errors, values }, { status: 400 })
+    if (result.code !== 'invalid_year') refusal(result.code)
+    return data<ActionData>({ intent: 'adjust', ok: false, result: submission.reply({ fieldErrors: { year: ['err.adjust.year'] } }) }, { status: 400 })
   }
-  return { intent: 'adjust', ok: true, created: result.created } satisfies ActionData
+  return { intent: 'adjust', ok: true, created: result.created, result: submission.reply({ resetForm: true }) } satisfies ActionData
 }
 
 export default function HrPerson() {
@@ -98,45 +99,18 @@ export default function HrPerson() {
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const lang = useLang()
-  const adjustFailed = actionData?.intent === 'adjust' && !actionData.ok ? actionData : undefined
   const reverseFailed = actionData?.intent === 'reverse' && !actionData.ok ? actionData : undefined
-  useFocusFirstError(adjustFailed?.errors ?? reverseFailed?.errors)
-  const adjErr = (k: string) => (adjustFailed?.errors[k] ? t(adjustFailed.errors[k]) : undefined)
-  const values = adjustFailed?.values ?? {}
+  const reverseError = useErrorText(reverseFailed?.result.error?.[''] ?? undefined)
+  const [adjustForm, adjustFields] = useForm<z.input<typeof PersonLedgerActionSchema>>({
+    id: 'adjust',
+    lastResult: actionData ? (actionData.intent === 'adjust' ? actionData.result : ANSWERED_ELSEWHERE) : undefined,
+    defaultValue: { year: d.adjustYears.includes(d.year) ? String(d.year) : undefined },
+  })
   const p = d.person
   const s = d.selected
   // A render function, not a component: defined per render, a component would remount each time.
-  const reverseCell = (e: LedgerRowView) => {
-    const rowError = reverseFailed && reverseFailed.entryId === e.id ? reverseFailed.errors.reason : undefined
-    if (e.sourceKind === 'reversal' || e.reversedBy) return '—'
-    return (
-        <details open={Boolean(rowError)}>
-          <summary>{t('hrPerson.reverse')}</summary>
-          <Form method="post" className="stack" noValidate>
-            <input type="hidden" name="entryId" value={e.id} />
-            <div className={`field${rowError ? ' field-invalid' : ''}`}>
-              <label htmlFor={`reverse-${e.id}`}>{t('hrPerson.reason')}</label>
-              <input
-                id={`reverse-${e.id}`}
-                name="reason"
-                required
-                maxLength={500}
-                aria-invalid={rowError ? true : undefined}
-                aria-describedby={rowError ? `reverse-${e.id}-error` : undefined}
-              />
-              {rowError ? (
-                <p className="field-error" id={`reverse-${e.id}-error`} role="alert">
-                  {t(rowError)}
-                </p>
-              ) : null}
-            </div>
-            <button type="submit" name="intent" value="reverse" className="button button-secondary" disabled={busy}>
-              {t('hrPerson.reverseSubmit')}
-            </button>
-          </Form>
-        </details>
-      )
-  }
+  const reverseCell = (e: LedgerRowView) =>
+    e.sourceKind === 'reversal' || e.reversedBy ? '—' : <ReverseForm entryId={e.id} lastResult={actionData ? (reverseFailed?.entryId === e.id ? reverseFailed.result : ANSWERED_ELSEWHERE) : undefined} busy={busy} />
 
   return (
     <>
@@ -176,7 +150,7 @@ export default function HrPerson() {
       {actionData?.ok ? (
         <Notice>{actionData.intent === 'adjust' ? t(actionData.created ? 'hrPerson.adjusted' : 'hrPerson.adjustedAlready') : t('hrPerson.reversed')}</Notice>
       ) : null}
-      {reverseFailed?.errors._form ? <FormAlert>{t(reverseFailed.errors._form)}</FormAlert> : null}
+      {reverseError ? <FormAlert>{reverseError}</FormAlert> : null}
 
       <YearPicker id="view-year" years={d.years.map((y) => y.year)} value={d.year} />
 
@@ -232,29 +206,19 @@ export default function HrPerson() {
         <section className="panel form-page" aria-labelledby="adjust-title">
           <h2 id="adjust-title">{t('hrPerson.adjust')}</h2>
           <p className="muted small">{t('hrPerson.adjust.lead')}</p>
-          {adjustFailed ? <FormAlert>{t('err.form')}</FormAlert> : null}
-          <Form method="post" noValidate className="stack" key={actionData?.intent === 'adjust' && actionData.ok ? d.nonce : 'adjust'}>
+          {adjustForm.status === 'error' ? <FormAlert>{t('err.form')}</FormAlert> : null}
+          <Form method="post" className="stack" key={actionData?.intent === 'adjust' && actionData.ok ? d.nonce : 'adjust'} {...getFormProps(adjustForm)}>
             <input type="hidden" name="nonce" value={d.nonce} />
             <SelectField
-              name="year"
+              meta={adjustFields.year}
               label={t('hours.year')}
               required
               placeholder={t('field.choose')}
               options={d.adjustYears.map((y) => ({ value: String(y), label: t('hours.yearLabel', { year: y }) }))}
-              defaultValue={values.year ?? (d.adjustYears.includes(d.year) ? String(d.year) : undefined)}
-              error={adjErr('year')}
             />
-            <SelectField
-              name="category"
-              label={t('hours.col.category')}
-              required
-              placeholder={t('field.choose')}
-              options={categoryOptions(t)}
-              defaultValue={values.category}
-              error={adjErr('category')}
-            />
-            <TextField name="hours" label={t('hours.col.hours')} hint={t('hrPerson.hours.hint')} required maxLength={6} autoComplete="off" defaultValue={values.hours} error={adjErr('hours')} />
-            <TextField name="reason" label={t('hrPerson.reason')} required maxLength={500} autoComplete="off" defaultValue={values.reason} error={adjErr('reason')} />
+            <SelectField meta={adjustFields.category} label={t('hours.col.category')} required placeholder={t('field.choose')} options={categoryOptions(t)} />
+            <TextField meta={adjustFields.hours} label={t('hours.col.hours')} hint={t('hrPerson.hours.hint')} required maxLength={6} autoComplete="off" />
+            <TextField meta={adjustFields.reason} label={t('hrPerson.reason')} required maxLength={500} autoComplete="off" />
             <button type="submit" name="intent" value="adjust" className="button" disabled={busy}>
               {t('hrPerson.adjustSubmit')}
             </button>
@@ -262,5 +226,23 @@ export default function HrPerson() {
         </section>
       )}
     </>
+  )
+}
+
+/** One ledger entry's reversal, with its reason; open when the reason was refused. */
+function ReverseForm({ entryId, lastResult, busy }: { entryId: number; lastResult: SubmissionResult | undefined; busy: boolean }) {
+  const t = useT()
+  const [form, fields] = useForm<z.input<typeof PersonLedgerActionSchema>>({ id: `reverse-${entryId}`, lastResult })
+  return (
+    <details open={Boolean(fields.reason.errors)}>
+      <summary>{t('hrPerson.reverse')}</summary>
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <input type="hidden" name="entryId" value={entryId} />
+        <TextField meta={fields.reason} label={t('hrPerson.reason')} required maxLength={500} />
+        <button type="submit" name="intent" value="reverse" className="button button-secondary" disabled={busy}>
+          {t('hrPerson.reverseSubmit')}
+        </button>
+      </Form>
+    </details>
   )
 }

@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { MAX_BATCH } from '#app/domain/credit-api/credit-checks.constants.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { useT } from '#app/i18n/use-t.ts'
+import { pageTitle, useT } from '#app/i18n/index.ts'
 
 export const meta = pageTitle('dev.title')
 

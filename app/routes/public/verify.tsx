@@ -4,8 +4,7 @@ import { formatCode, METHODS } from '#app/domain/hours/certificates/certificate.
 import { verifyCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
 import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle } from '#app/lib/meta.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 
 /**
  * Public: anyone holding a certificate's code sees what it states, without logging in, and
@@ -35,7 +34,7 @@ export default function VerifyPage() {
     )
   }
   const f = d.facts
-  const issued = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${f.issuedOn}T00:00:00Z`))
+  const issued = formatDate(lang, f.issuedOn, 'dayLong')
   const rows: [string, string][] = [
     [t('verify.name'), f.name],
     [t('verify.idNumber'), f.idNumberMasked],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
-import type { CertificateStatus, Database, SourceKind } from '#db/schema.ts'
+import { sql } from 'kysely'
+import type { CertificateStatus, SourceKind, DB } from '#db/schema.ts'
 import { decryptPii } from '#app/lib/crypto.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
 import {
@@ -17,10 +17,11 @@ import {
 } from './certificate.ts'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 import { evaluateYear, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
-import { cachedPolicies } from '#app/domain/credit-api/credit-checks.server.ts'
+import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { fromCents, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { canonical } from '#app/domain/shared/canonical-json.ts'
+import { err, ok, type Result } from '#app/domain/shared/result.ts'
 
 /**
  * Hours certificates (学时证明). A request snapshots the facts (name, masked ID, counted hours per
@@ -29,7 +30,6 @@ import { canonical } from '#app/domain/shared/canonical-json.ts'
  * code can check the facts on a public page, which also says when later ledger entries have
  * superseded them.
  */
-type DB = Kysely<Database>
 
 export type CertificateError = 'invalid_year' | 'no_policy' | 'no_hours'
 
@@ -140,15 +140,15 @@ export async function requestCertificate(
   personId: number,
   year: number,
   opts: { baseUrl: string; now?: Date },
-): Promise<{ ok: true; id: number; code: string; created: boolean } | { ok: false; error: CertificateError }> {
+): Promise<Result<{ id: number; code: string; created: boolean }, CertificateError>> {
   const now = opts.now ?? new Date()
-  if (!Number.isInteger(year) || year < 2000 || year > ceYearOf(now)) return { ok: false, error: 'invalid_year' }
+  if (!Number.isInteger(year) || year < 2000 || year > ceYearOf(now)) return err('invalid_year')
   const policy = (await cachedPolicies(db)).get(year)
-  if (!policy) return { ok: false, error: 'no_policy' }
-  return db.transaction().execute(async (trx) => {
+  if (!policy) return err('no_policy')
+  return db.transaction().execute(async (trx): Promise<Result<{ id: number; code: string; created: boolean }, CertificateError>> => {
     await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, ${personId}::int)`.execute(trx)
     const snapshot = await ledgerSnapshot(trx, personId, year)
-    if (snapshot.highWater === 0) return { ok: false as const, error: 'no_hours' as const }
+    if (snapshot.highWater === 0) return err('no_hours')
     const person = await trx.selectFrom('people').select(['name', 'id_number_enc']).where('id', '=', personId).executeTakeFirstOrThrow()
     const facts = buildFacts({ name: person.name, idNumber: decryptPii(person.id_number_enc), year, policy: policy as PolicyForCheck, snapshot, now })
     const existing = await trx
@@ -161,14 +161,14 @@ export async function requestCertificate(
       .orderBy('id', 'desc')
       .execute()
     const same = existing.find((e) => sameFacts(e.facts as CertificateFacts, facts))
-    if (same) return { ok: true as const, id: same.id, code: same.code, created: false }
+    if (same) return ok({ id: same.id, code: same.code, created: false })
     const row = await trx
       .insertInto('certificates')
       .values({ code: newCode(), person_id: personId, ce_year: year, facts: JSON.stringify(facts), ledger_high_water: snapshot.highWater })
       .returning(['id', 'code'])
       .executeTakeFirstOrThrow()
     await enqueue(trx, 'certificate.render', { certificateId: row.id, baseUrl: opts.baseUrl })
-    return { ok: true as const, id: row.id, code: row.code, created: true }
+    return ok({ id: row.id, code: row.code, created: true })
   })
 }
 

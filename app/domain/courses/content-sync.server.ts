@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { sql, type Kysely } from 'kysely'
+import { sql } from 'kysely'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import type { CourseCategory, Database, LessonKind } from '#db/schema.ts'
+import type { CourseCategory, LessonKind, DB } from '#db/schema.ts'
 import { canonical } from '#app/domain/shared/canonical-json.ts'
-import type { CatalogQuery } from './courses.schema.ts'
 import { isHours, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
 import { DEFAULT_RETRY_MINUTES } from './quiz.ts'
 import { TITLE_SERIES } from '#app/domain/shared/reference.ts'
@@ -18,10 +17,11 @@ import { TITLE_SERIES } from '#app/domain/shared/reference.ts'
  * `lessons` by syncCourses, keeping the `published` switch as admins set it.
  */
 
-const SLUG = /^[a-z0-9][a-z0-9-]*$/
+/** A course or lesson id: also its file name and URL segment. */
+export const SLUG = /^[a-z0-9][a-z0-9-]*$/
 const slug = z.string().regex(SLUG, 'must be lower-case letters, digits and hyphens, such as "civil-code"')
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
-const SERIES_CODES = TITLE_SERIES.map((s) => s.code)
+export const SERIES_CODES = TITLE_SERIES.map((s) => s.code)
 
 const LessonSchema = z
   .object({
@@ -243,7 +243,7 @@ export type SyncResult = { added: string[]; updated: string[] }
  * an unchanged one is left alone. `published` is never changed here: admins own it. Courses that
  * disappeared from content/ are kept (learners' records may point at them).
  */
-export async function syncCourses(db: Kysely<Database>, courses: Course[]): Promise<SyncResult> {
+export async function syncCourses(db: DB, courses: Course[]): Promise<SyncResult> {
   const result: SyncResult = { added: [], updated: [] }
   for (const c of courses) {
     await db.transaction().execute(async (trx) => {
@@ -300,103 +300,4 @@ export async function syncCourses(db: Kysely<Database>, courses: Course[]): Prom
     })
   }
   return result
-}
-
-// ---------------------------------------------------------------------------------------------
-// Catalog (课程目录)
-
-export type CatalogItem = {
-  id: string
-  title: string
-  category: CourseCategory
-  series: string
-  hours: string
-  summary: string
-  listedOn: string
-  lessonCount: number
-  videoCount: number
-  minutes: number
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (m) => `\\${m}`)
-}
-
-/** Published courses matching the query (title or summary contains q, case-insensitively). */
-export async function listCourses(db: Kysely<Database>, query: CatalogQuery): Promise<CatalogItem[]> {
-  let qb = db
-    .selectFrom('courses as c')
-    .select(['c.id', 'c.title', 'c.category', 'c.series', 'c.hours', 'c.summary', 'c.listed_on', 'c.total_seconds'])
-    .select((eb) => [
-      eb.selectFrom('lessons as l').whereRef('l.course_id', '=', 'c.id').select(eb.fn.countAll<number>().as('n')).as('lesson_count'),
-      eb.selectFrom('lessons as l').whereRef('l.course_id', '=', 'c.id').where('l.kind', '=', 'video').select(eb.fn.countAll<number>().as('n')).as('video_count'),
-    ])
-    .where('c.published', '=', true)
-  const q = query.q?.trim()
-  if (q) {
-    const pattern = `%${escapeLike(q)}%`
-    qb = qb.where((eb) => eb.or([eb('c.title', 'ilike', pattern), eb('c.summary', 'ilike', pattern)]))
-  }
-  if (query.category) qb = qb.where('c.category', '=', query.category)
-  if (query.series) qb = qb.where('c.series', '=', query.series)
-  if (query.minHours) qb = qb.where('c.hours', '>=', query.minHours)
-  if (query.maxHours) qb = qb.where('c.hours', '<=', query.maxHours)
-  const sort = query.sort ?? 'newest'
-  if (sort === 'hours') qb = qb.orderBy('c.hours', 'desc')
-  else if (sort === 'newest') qb = qb.orderBy('c.listed_on', 'desc')
-  qb = qb.orderBy('c.title').orderBy('c.id')
-  const rows = await qb.execute()
-  return rows.map((r) => ({
-    id: r.id,
-    title: r.title,
-    category: r.category,
-    series: r.series,
-    hours: normalizeHours(r.hours),
-    summary: r.summary,
-    listedOn: r.listed_on,
-    lessonCount: Number(r.lesson_count ?? 0),
-    videoCount: Number(r.video_count ?? 0),
-    minutes: Math.round(r.total_seconds / 60),
-  }))
-}
-
-export type CourseDetail = CatalogItem & {
-  lessons: { id: string; title: string; kind: LessonKind; seconds: number }[]
-  quiz: { passMark: number; questionCount: number; retryMinutes: number }
-}
-
-/**
- * A course with its outline (no lesson bodies, no quiz answers), or null. Unpublished courses only
- * with `includeUnpublished` (learners already enrolled keep access).
- */
-export async function getCourse(db: Kysely<Database>, id: string, opts: { includeUnpublished?: boolean } = {}): Promise<(CourseDetail & { published: boolean }) | null> {
-  if (!SLUG.test(id)) return null
-  let q = db.selectFrom('courses').selectAll().where('id', '=', id)
-  if (!opts.includeUnpublished) q = q.where('published', '=', true)
-  const c = await q.executeTakeFirst()
-  if (!c) return null
-  const lessons = await db.selectFrom('lessons').select(['id', 'title', 'kind', 'seconds']).where('course_id', '=', id).orderBy('position').execute()
-  const quiz = c.quiz as Quiz
-  return {
-    id: c.id,
-    title: c.title,
-    category: c.category,
-    series: c.series,
-    hours: normalizeHours(c.hours),
-    summary: c.summary,
-    listedOn: c.listed_on,
-    lessonCount: lessons.length,
-    videoCount: lessons.filter((l) => l.kind === 'video').length,
-    minutes: Math.round(c.total_seconds / 60),
-    lessons,
-    quiz: { passMark: quiz.passMark, questionCount: quiz.questions.length, retryMinutes: quiz.retryMinutes },
-    published: c.published,
-  }
-}
-
-/** The title series that have at least one published course, for the catalog's filter. */
-export async function catalogSeries(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('courses').select('series').distinct().where('published', '=', true).where('series', '<>', 'all').orderBy('series').execute()
-  const order = new Map(SERIES_CODES.map((c, i) => [c, i]))
-  return rows.map((r) => r.series).sort((a, b) => (order.get(a) ?? 99) - (order.get(b) ?? 99))
 }

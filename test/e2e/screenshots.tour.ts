@@ -1,12 +1,21 @@
 /**
- * Full-page screenshots of every page, on a desktop and a phone, for people to look at:
- * test-results/screenshots/<page>-<viewport>.png. Each test first checks the page's own heading,
- * so a screenshot of an error page cannot pass for the real one.
+ * The screenshot tour: full-page screenshots of every page with the demo data, on a desktop and a
+ * phone, for people to look at: test-results/screenshots/<page>-<viewport>.png. Opt-in and not
+ * counted as tests: `npm run screenshots` (playwright.screenshots.config.ts); `npm test` and
+ * `playwright test` do not match this file (*.tour.ts). Each shot first checks the page's own
+ * heading, so a screenshot of an error page cannot pass for the real one.
  */
 import path from 'node:path'
+import type { DB } from '#db/schema.ts'
 import { DEMO, expect, SCREENSHOT_DIR, test } from './fixtures.ts'
 
-type Shot = { name: string; path: string; heading: string; as?: string; lang?: 'en' }
+type Shot = { name: string; path: string | ((db: DB) => Promise<string>); heading: string; as?: string; lang?: 'en' }
+
+/** A demo person's id, found by their login phone (not by the seed's insertion order). */
+async function personOf(db: DB, phone: string): Promise<number> {
+  const row = await db.selectFrom('accounts').select('person_id').where('phone', '=', phone).executeTakeFirstOrThrow()
+  return row.person_id
+}
 
 const SHOTS: Shot[] = [
   { name: 'home-zh', path: '/', heading: '吉林省专业技术人员继续教育平台' },
@@ -19,8 +28,7 @@ const SHOTS: Shot[] = [
   { name: 'certificates', path: '/hours/certificates', heading: '学时证明', as: DEMO.learner.login },
   { name: 'external', path: '/hours/external', heading: '报告平台外学时', as: DEMO.learner.login },
   { name: 'hr-claims', path: '/hr/claims', heading: '平台外学时审核', as: DEMO.hrChangchun.login },
-  // People are seeded in DEMO_ACCOUNTS order, so the first learner (陈静) is person 5.
-  { name: 'hr-person', path: '/hr/people/5', heading: `${DEMO.learner.name} · 学时记录`, as: DEMO.hrChangchun.login },
+  { name: 'hr-person', path: async (db) => `/hr/people/${await personOf(db, DEMO.learner.login)}`, heading: `${DEMO.learner.name} · 学时记录`, as: DEMO.hrChangchun.login },
   { name: 'hr-people', path: '/hr/people', heading: '人员学时查询', as: DEMO.hrChangchun.login },
   { name: 'courses', path: '/courses', heading: '网络课程' },
   { name: 'courses-search', path: '/courses?q=%E9%BB%91%E5%9C%9F&sort=hours', heading: '网络课程' },
@@ -53,10 +61,10 @@ for (const vp of VIEWPORTS) {
     test.use({ viewport: vp.viewport, isMobile: vp.isMobile, hasTouch: vp.isMobile })
 
     for (const shot of SHOTS) {
-      test(`${shot.name} (${vp.name})`, async ({ page, loginAs, baseURL }) => {
+      test(`${shot.name} (${vp.name})`, async ({ page, loginAs, baseURL, db }) => {
         if (shot.lang) await page.context().addCookies([{ name: 'xs_lang', value: shot.lang, url: baseURL! }])
         if (shot.as) await loginAs(page, shot.as)
-        const response = await page.goto(shot.path)
+        const response = await page.goto(typeof shot.path === 'string' ? shot.path : await shot.path(db))
         expect(response?.status()).toBe(shot.name === '404' ? 404 : 200)
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(shot.heading)
         await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${shot.name}-${vp.name}.png`), fullPage: true })

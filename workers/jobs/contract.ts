@@ -1,0 +1,116 @@
+import { z } from 'zod'
+import type { JobsOptions } from 'bullmq'
+
+/**
+ * The queue contract shared by producers (`enqueue` in app/lib/queue.server.ts, the outbox relay)
+ * and processors: queues, job names, payload schemas (validated again when processed), options
+ * and the business key each job's BullMQ id is made from. Lightweight on purpose (zod only, no
+ * domain code, no pdfkit): the web process imports it. Each job's processor lives in
+ * `workers/jobs/<job>.ts`, registered in `workers/jobs/index.ts`.
+ *
+ * Job names are stored in `outbox.job_name` and in BullMQ: never rename one that may be in flight.
+ */
+
+/**
+ * Queues per workload, each with its own BullMQ Worker, so a burst of PDF renders never holds up
+ * notices.
+ */
+export const QUEUES = {
+  /** Small database writes (in-app notices): I/O-bound, so several at once. */
+  notices: { concurrency: 8 },
+  /**
+   * PDF rendering: CPU-bound in the worker's thread (pdfkit, CJK font subsetting). Two at once
+   * lets one render's database reads and writes overlap the other's drawing; more would only queue
+   * behind the same event loop and delay lock renewal.
+   */
+  pdf: { concurrency: 2 },
+} as const satisfies Record<string, { concurrency: number }>
+
+export type QueueName = keyof typeof QUEUES
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[]
+
+/** Options the relay passes to `Queue.add`; the job id is made by `jobIdFor`, never set here. */
+type JobOptions = Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>
+
+type JobDefinition<N extends string, S extends z.ZodTypeAny> = {
+  name: N
+  queue: QueueName
+  schema: S
+  options: JobOptions
+  /** The business key (what the job is about), part of its BullMQ id. No `:` (BullMQ's separator). */
+  key: (payload: z.infer<S>) => string
+}
+
+function defineJob<const N extends string, S extends z.ZodTypeAny>(def: JobDefinition<N, S>) {
+  return {
+    ...def,
+    /** The business key of a stored payload, or null when it does not match the schema. */
+    keyOf(data: unknown): string | null {
+      const parsed = def.schema.safeParse(data)
+      return parsed.success ? def.key(parsed.data) : null
+    },
+  }
+}
+
+/** Completed jobs are kept a day (for looking one up), failed ones a week (for diagnosis). */
+const RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} satisfies JobOptions
+
+const id = z.number().int().positive()
+
+/** After registration: the welcome notice shown on 我的账户. */
+const noticeWelcome = defineJob({
+  name: 'notice.welcome',
+  queue: 'notices',
+  schema: z.object({ personId: id, accountId: id }),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...RETENTION },
+  key: (p) => `account-${p.accountId}`,
+})
+
+/**
+ * Renders an hours certificate (学时证明) PDF into its row. `baseUrl` is the public origin the
+ * request came from, so the worker can print the verification URL without knowing it. A rendering
+ * error marks the certificate failed (a retry would fail the same way), so the retries here are
+ * for database or Redis trouble only.
+ */
+const certificateRender = defineJob({
+  name: 'certificate.render',
+  queue: 'pdf',
+  schema: z.object({
+    certificateId: id,
+    baseUrl: z
+      .string()
+      .max(200)
+      .url()
+      .refine((u) => /^https?:\/\/[^/?#]+$/.test(u), 'must be an origin such as https://example.org'),
+  }),
+  options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...RETENTION },
+  key: (p) => `certificate-${p.certificateId}`,
+})
+
+const DEFINITIONS = [noticeWelcome, certificateRender] as const
+type Definition = (typeof DEFINITIONS)[number]
+
+export type JobName = Definition['name']
+/** Every job by name, keyed by its own `name`, so a key and a name can never disagree. */
+export const JOBS = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d])) as { [D in Definition as D['name']]: D }
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['schema']>
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name)
+}
+
+/**
+ * The BullMQ job id: the job's name and business key, plus when it was enqueued (the outbox row's
+ * `created_at`). Stable for one outbox row, so a row relayed twice (crash between add and commit)
+ * is one job; the enqueue time keeps a recreated database, whose ids start again at 1, from
+ * colliding with jobs Redis still keeps. Two rows for the same business key make two jobs, which
+ * the idempotent processors absorb.
+ */
+export function jobIdFor(name: JobName, payload: unknown, enqueuedAt: Date): string {
+  // An invalid payload still gets an id stable for its row; its processor refuses it, unretried.
+  const key = JOBS[name].keyOf(payload) ?? 'invalid'
+  return `${name}-${key}-${enqueuedAt.getTime()}`
+}
