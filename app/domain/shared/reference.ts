@@ -1,5 +1,5 @@
-import regionsFile from '#content/reference/regions.json'
-import titlesFile from '#content/reference/titles.json'
+import regionsFile from '#content/reference/regions.json' with { type: 'json' }
+import titlesFile from '#content/reference/titles.json' with { type: 'json' }
 
 /** Reference lists authored in content/reference; pure data, safe in the browser. */
 export type Named = { code: string; zh: string; en: string }
