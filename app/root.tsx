@@ -171,7 +171,7 @@ export function ErrorBoundary() {
   const error = useRouteError()
   const t = useT()
   const status = isRouteErrorResponse(error) ? error.status : 500
-  const kind = status === 404 ? '404' : status === 403 ? '403' : 'generic'
+  const kind = status === 404 ? '404' : status === 403 ? '403' : status === 503 ? '503' : 'generic'
   if (kind === 'generic' && typeof document !== 'undefined') console.error(error)
   return (
     <section className="error-page" aria-labelledby="error-title">

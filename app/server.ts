@@ -148,9 +148,13 @@ function apiFastPath(req: http.IncomingMessage, res: http.ServerResponse): boole
   })
 }
 
-// Graceful shutdown (SIGTERM): stop accepting, let the requests in flight finish (closing each
-// keep-alive connection as its response ends), and only then close the pool and Redis. A request
-// still running after the deadline is cut off; the supervisor's own SIGKILL comes later.
+// Graceful shutdown (SIGTERM), as a load balancer expects it:
+// 1. drain (1 s): /healthz answers 503 so no new traffic is routed here, and every response
+//    carries `Connection: close`, so clients move off their keep-alive connections cleanly
+//    (closing an idle keep-alive connection outright races with a request the client is sending);
+// 2. stop accepting, and let the requests in flight finish;
+// 3. only then close the pool and Redis. A request still running at the deadline is cut off.
+const SHUTDOWN_DRAIN_MS = 1_000
 const SHUTDOWN_DEADLINE_MS = 15_000
 let inFlight = 0
 let stopping = false
@@ -159,9 +163,14 @@ const server = http.createServer((req, res) => {
   inFlight++
   res.once('close', () => {
     inFlight--
-    if (stopping) server.closeIdleConnections()
   })
-  if (stopping) res.setHeader('Connection', 'close')
+  if (stopping) {
+    res.setHeader('Connection', 'close')
+    if (req.url === '/healthz') {
+      res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+      return void res.end(JSON.stringify({ status: 'stopping' }))
+    }
+  }
   if (!apiFastPath(req, res)) app(req, res)
 })
 server.listen(env.PORT, () => {
@@ -172,10 +181,11 @@ server.keepAliveTimeout = 65_000
 async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
-  log.info({ signal, inFlight }, 'web shutting down: no new connections, finishing requests in flight')
+  log.info({ signal, inFlight }, 'web shutting down: draining, then finishing requests in flight')
+  const deadline = Date.now() + SHUTDOWN_DEADLINE_MS
+  await new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))
   server.close()
   server.closeIdleConnections()
-  const deadline = Date.now() + SHUTDOWN_DEADLINE_MS
   while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
   if (inFlight > 0) log.warn({ inFlight }, 'requests still running at the shutdown deadline: closing their connections')
   server.closeAllConnections()

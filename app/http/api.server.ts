@@ -1,6 +1,6 @@
 import { authenticateApiKey, type ApiClient } from '#app/domain/credit-api/api-clients.server.ts'
 import { touchApiClient } from '#app/domain/credit-api/credit-checks.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { getDb, isDatabaseUnavailable } from '#app/lib/db.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
 import { getRedis, redisKey } from '#app/lib/redis.server.ts'
 
@@ -22,6 +22,8 @@ export type ApiErrorCode =
   | 'rate_limited'
   | 'batch_too_large'
   | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'service_unavailable'
 
 export type ApiRequest = {
   method: string
@@ -54,12 +56,19 @@ export function methodNotAllowed(allow: string): ApiReply {
   return replyError(405, 'method_not_allowed', `请使用 ${allow} / Use ${allow}`, undefined, { Allow: allow })
 }
 
-/** Runs a handler, turning a thrown ApiStop into its reply. */
+/**
+ * Runs a handler, turning a thrown ApiStop into its reply, and an unreachable database into 503
+ * with Retry-After (the caller should retry; nothing was recorded).
+ */
 export async function handle(handler: ApiHandler, req: ApiRequest): Promise<ApiReply> {
   try {
     return await handler(req)
   } catch (e) {
     if (e instanceof ApiStop) return e.reply
+    if (isDatabaseUnavailable(e)) {
+      getLogger().warn({ err: (e as { message?: string }).message }, 'api request failed: database unavailable')
+      return replyError(503, 'service_unavailable', '服务暂时不可用，请稍后重试 / Service temporarily unavailable, please retry', undefined, { 'Retry-After': '5' })
+    }
     throw e
   }
 }
@@ -123,8 +132,9 @@ export async function readJson(req: ApiRequest): Promise<{ ok: true; body: unkno
   if (!(req.header('content-type') ?? '').toLowerCase().includes('application/json')) {
     return { ok: false, reply: replyError(400, 'invalid_body', '请求体必须是 JSON（Content-Type: application/json）/ Body must be JSON') }
   }
+  const text = await req.text() // a body over the limit throws ApiStop(413) here
   try {
-    return { ok: true, body: JSON.parse(await req.text()) as unknown }
+    return { ok: true, body: JSON.parse(text) as unknown }
   } catch {
     return { ok: false, reply: replyError(400, 'invalid_body', '请求体不是有效的 JSON / Body is not valid JSON') }
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { checkBatch, checkOne, getOne, openApi } from './credit-checks.server.ts'
-import { handle, type ApiHandler } from './api.server.ts'
+import { ApiStop, handle, replyError, type ApiHandler } from './api.server.ts'
 import { heartbeat } from './heartbeat.server.ts'
 
 /**
@@ -34,10 +34,16 @@ export function serveApi(req: IncomingMessage, res: ServerResponse, origin: stri
     (body ??= new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = []
       let size = 0
+      const tooLarge = () => new ApiStop(replyError(413, 'payload_too_large', `请求体过大（上限 ${MAX_BODY / 1024 / 1024} MB）/ Body too large (limit ${MAX_BODY / 1024 / 1024} MB)`, undefined, { Connection: 'close' }))
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return reject(tooLarge())
+      let over = false
       req.on('data', (c: Buffer) => {
+        if (over) return // answered 413 with Connection: close; the rest is read and dropped
         size += c.length
-        if (size > MAX_BODY) reject(new Error('body too large'))
-        else chunks.push(c)
+        if (size <= MAX_BODY) return void chunks.push(c)
+        over = true
+        chunks.length = 0
+        reject(tooLarge())
       })
       req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
       req.on('error', reject)

@@ -34,11 +34,60 @@ function preparedName(text: string): string | null {
   return name
 }
 
-function prepareMarkedStatements(client: pg.PoolClient) {
+/**
+ * The database could not be reached (refused, lost mid-query, shutting down, out of
+ * connections). Thrown in place of the driver's error so that every layer sees one kind: a page
+ * answers 503 with "service temporarily unavailable" in the user's language, the API answers
+ * 503 with Retry-After, a job is retried later.
+ *
+ * Deliberately not an Error subclass: Remix replaces every thrown Error with "Unexpected Server
+ * Error" (status 500) in production, while an object shaped like a route error response
+ * (status, statusText, internal, data) keeps its status through rendering and hydration.
+ */
+export class DatabaseUnavailable {
+  readonly name = 'DatabaseUnavailable'
+  readonly status = 503
+  readonly statusText = 'Service Unavailable'
+  readonly internal = false
+  readonly data = 'database_unavailable'
+  readonly message: string
+  readonly stack: string | undefined
+  constructor(readonly cause: unknown) {
+    this.message = `database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`
+    this.stack = cause instanceof Error ? cause.stack : undefined
+  }
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300'])
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|terminating connection/i
+
+/** Whether `e` means "the database is unreachable right now" (as opposed to a bad statement). */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (e instanceof DatabaseUnavailable) return true
+  if (!(e instanceof Error)) return false
+  const code = (e as { code?: unknown }).code
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true
+  return UNAVAILABLE_MESSAGES.test(e.message)
+}
+
+function asUnavailable(e: unknown): unknown {
+  return isDatabaseUnavailable(e) && !(e instanceof DatabaseUnavailable) ? new DatabaseUnavailable(e) : e
+}
+
+function isPromise(v: unknown): v is Promise<unknown> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function'
+}
+
+function wrapClient(client: pg.PoolClient) {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
     const name = typeof text === 'string' ? preparedName(text) : null
-    return name ? query({ name, text, values }, callback) : query(text, values, callback)
+    const r = name ? query({ name, text, values }, callback) : query(text, values, callback)
+    return isPromise(r)
+      ? r.catch((e: unknown) => {
+          throw asUnavailable(e)
+        })
+      : r
   }) as typeof client.query
 }
 
@@ -52,8 +101,17 @@ export function createDb(connectionString: string, max = 10): DB {
   // 503); the pool discards the client when it is released with the error.
   pool.on('connect', (client) => {
     client.on('error', (err) => getLogger().warn({ err: err.message }, 'PostgreSQL connection lost while in use'))
-    prepareMarkedStatements(client)
+    wrapClient(client)
   })
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown
+  pool.connect = ((...args: unknown[]) => {
+    const r = connect(...args)
+    return isPromise(r)
+      ? r.catch((e: unknown) => {
+          throw asUnavailable(e)
+        })
+      : r
+  }) as typeof pool.connect
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 

@@ -40,6 +40,8 @@ export default {
   'error.404.body': 'The page you asked for does not exist or has been removed.',
   'error.403.title': 'Not allowed',
   'error.403.body': 'Your account may not open this page.',
+  'error.503.title': 'Service temporarily unavailable',
+  'error.503.body': 'The platform cannot reach its database right now. Please reload in a moment; your saved hours and records are not lost.',
   'error.generic.title': 'Something went wrong',
   'error.generic.body': 'The server could not handle the request. Please try again later.',
   'error.backHome': 'Back to the home page',

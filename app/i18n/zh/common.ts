@@ -39,6 +39,8 @@ export default {
   'error.404.body': '您访问的页面不存在或已被移除。',
   'error.403.title': '无权访问',
   'error.403.body': '您的账户没有访问此页面的权限。',
+  'error.503.title': '服务暂时不可用',
+  'error.503.body': '平台暂时无法访问数据库，请稍后刷新重试。您已保存的学时和记录不会丢失。',
   'error.generic.title': '出错了',
   'error.generic.body': '服务器处理请求时出错，请稍后再试。',
   'error.backHome': '返回首页',

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { createDb } from '#app/lib/db.server.ts'
+import { isRouteErrorResponse } from '@remix-run/react'
+import { createDb, DatabaseUnavailable } from '#app/lib/db.server.ts'
 
 /**
  * Issue 9, item 1: a connection lost while a client is checked out of the pool (here: inside a
@@ -22,7 +23,11 @@ describe('a PostgreSQL connection lost while in use', () => {
         await new Promise((r) => setTimeout(r, 200))
         await sql`select 1`.execute(trx)
       })
-      await expect(work).rejects.toThrow()
+      // One kind of failure for every layer: a page renders it as 503 "temporarily unavailable".
+      const failure = await work.then(() => null, (e: unknown) => e)
+      expect(failure).toBeInstanceOf(DatabaseUnavailable)
+      expect(isRouteErrorResponse(failure)).toBe(true)
+      expect((failure as DatabaseUnavailable).status).toBe(503)
       await new Promise((r) => setTimeout(r, 100))
       expect(uncaught).toEqual([])
       const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db)
@@ -31,6 +36,16 @@ describe('a PostgreSQL connection lost while in use', () => {
       process.off('uncaughtException', onUncaught)
       await db.destroy()
       await admin.destroy()
+    }
+  })
+  it('a database that refuses connections fails as DatabaseUnavailable (503), not as a crash', async () => {
+    const db = createDb('postgres://postgres@127.0.0.1:1/none', 1)
+    try {
+      const failure = await sql`select 1`.execute(db).then(() => null, (e: unknown) => e)
+      expect(failure).toBeInstanceOf(DatabaseUnavailable)
+      expect((failure as DatabaseUnavailable).message).toMatch(/ECONNREFUSED|connect/)
+    } finally {
+      await db.destroy()
     }
   })
 })
