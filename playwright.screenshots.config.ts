@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test'
+
 import config from './playwright.config.ts'
 
 /**

@@ -1,9 +1,11 @@
 import { PassThrough } from 'node:stream'
+
 import type { AppLoadContext, EntryContext } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
+
 import { NonceContext } from './lib/nonce.ts'
 
 const ABORT_DELAY = 5_000

@@ -14,13 +14,15 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
+
 import { getUser } from '#app/auth/auth.server.ts'
 import { messagesFor } from '#app/i18n/catalog.server.ts'
+import { htmlLang, type Lang, type MessageKey, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getLang } from '#app/i18n/lang.server.ts'
-import { htmlLang, pageTitle, useLang, useT, type Lang, type MessageKey } from '#app/i18n/index.ts'
+import type { Role } from '#db/schema.ts'
+
 import { useNonce } from './lib/nonce.ts'
 import styles from './styles/app.css?url'
-import type { Role } from '#db/schema.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
@@ -74,7 +76,9 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
     <header className="site-header">
       <div className="container header-row">
         <Link to="/" className="brand" aria-label={t('app.fullName')}>
-          <span className="brand-mark" aria-hidden="true">学</span>
+          <span className="brand-mark" aria-hidden="true">
+            学
+          </span>
           <span className="brand-text">
             <strong>{t('app.name')}</strong>
             <small>{t('app.fullName')}</small>

@@ -4,15 +4,18 @@
  * Run by `npm start` (app/cli/start.ts), or alone with `npm run web` after `npm run build`.
  */
 import { randomBytes } from 'node:crypto'
+import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import helmet from 'helmet'
-import http from 'node:http'
+
 import { isApiPath, serveApi } from '#app/http/dispatch.server.ts'
+
 import { closeDb } from './lib/db.server.ts'
 import { getEnv } from './lib/env.server.ts'
 import { getLogger } from './lib/log.server.ts'
@@ -60,23 +63,27 @@ app.use((req, res, next) => {
 
 // JSON API: no pages, so no CSP nonce, and no per-request compression wrapper on the hot path
 // (the big batch answer is compressed when asked for, below).
-const apiHeaders = helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: production ? { maxAge: 15552000 } : false })
+const apiHeaders = helmet({
+  contentSecurityPolicy: false,
+  crossOriginEmbedderPolicy: false,
+  strictTransportSecurity: production ? { maxAge: 15552000 } : false,
+})
 const pageHeaders = helmet({
-    contentSecurityPolicy: production
-      ? {
-          useDefaults: true,
-          directives: {
-            'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
-            'img-src': ["'self'", 'data:', 'blob:'],
-            'upgrade-insecure-requests': null,
-          },
-        }
-      : false,
-    crossOriginEmbedderPolicy: false,
-    // Not no-referrer: with it Chromium sends `Origin: null` on form posts, which Remix's own
-    // CSRF check (origin must match host) rightly refuses.
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    strictTransportSecurity: production ? { maxAge: 15552000 } : false,
+  contentSecurityPolicy: production
+    ? {
+        useDefaults: true,
+        directives: {
+          'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'upgrade-insecure-requests': null,
+        },
+      }
+    : false,
+  crossOriginEmbedderPolicy: false,
+  // Not no-referrer: with it Chromium sends `Origin: null` on form posts, which Remix's own
+  // CSRF check (origin must match host) rightly refuses.
+  referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  strictTransportSecurity: production ? { maxAge: 15552000 } : false,
 })
 app.use((req, res, next) => (req.path.startsWith('/api/') ? apiHeaders(req, res, next) : pageHeaders(req, res, next)))
 

@@ -1,6 +1,8 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Migrator, type Kysely } from 'kysely'
+
+import { type Kysely, Migrator } from 'kysely'
+
 import { migrations } from './migrations/index.ts'
 import type { Database } from './schema.ts'
 

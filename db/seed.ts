@@ -5,13 +5,15 @@
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+
 import type { Kysely } from 'kysely'
-import type { Database, Role } from '#db/schema.ts'
+
+import { credit } from '#app/domain/hours/ledger.server.ts'
 import { hashPassword } from '#app/domain/identity/accounts.server.ts'
 import { parseIdNumber } from '#app/domain/shared/id-number.ts'
 import { encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
-import { credit } from '#app/domain/hours/ledger.server.ts'
+import type { Database, Role } from '#db/schema.ts'
 
 export const DEMO_PASSWORD = 'Xueshi2026'
 
@@ -37,8 +39,22 @@ type DemoAccount = {
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { role: 'admin', name: '王建国', idNumber: '220102196512304566', phone: '13900000001', note: '省级管理员 provincial admin' },
-  { role: 'hr', name: '李红', idNumber: '220104197803122348', phone: '13900000002', scopeRegion: '220000', note: '省人社厅 HR (whole province)' },
-  { role: 'hr', name: '张伟', idNumber: '220102198506151232', phone: '13900000003', scopeRegion: '220100', note: '长春市人社局 HR (Changchun)' },
+  {
+    role: 'hr',
+    name: '李红',
+    idNumber: '220104197803122348',
+    phone: '13900000002',
+    scopeRegion: '220000',
+    note: '省人社厅 HR (whole province)',
+  },
+  {
+    role: 'hr',
+    name: '张伟',
+    idNumber: '220102198506151232',
+    phone: '13900000003',
+    scopeRegion: '220100',
+    note: '长春市人社局 HR (Changchun)',
+  },
   { role: 'base_staff', name: '刘洋', idNumber: '220203199011083457', phone: '13900000004', base: 0, note: '基地工作人员 base staff' },
   {
     role: 'learner',
@@ -78,7 +94,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   },
 ]
 
-type DemoEntry = [year: number, month: number, category: 'professional' | 'public', hours: string, kind: 'external' | 'base_training' | 'seminar' | 'adjustment', title: string]
+type DemoEntry = [
+  year: number,
+  month: number,
+  category: 'professional' | 'public',
+  hours: string,
+  kind: 'external' | 'base_training' | 'seminar' | 'adjustment',
+  title: string,
+]
 
 /**
  * Hours history 2022 → this year. 陈静 meets every year (eligible for a 2026 title application);
@@ -148,7 +171,8 @@ async function seedStudy(db: Kysely<Database>) {
   const { enroll } = await import('#app/domain/courses/progress.server.ts')
   const { recordHeartbeat } = await import('#app/domain/courses/heartbeats.server.ts')
   const { openQuiz, submitQuiz } = await import('#app/domain/courses/quiz.server.ts')
-  const personOf = async (phone: string) => (await db.selectFrom('accounts').select('person_id').where('phone', '=', phone).executeTakeFirstOrThrow()).person_id
+  const personOf = async (phone: string) =>
+    (await db.selectFrom('accounts').select('person_id').where('phone', '=', phone).executeTakeFirstOrThrow()).person_id
   const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')
   const now = Date.now()
   // Midnight of 1 January of this CE year in China (UTC+8).
@@ -160,7 +184,13 @@ async function seedStudy(db: Kysely<Database>) {
   async function study(personId: number, courseId: string, lesson: { id: string; kind: string }, seconds: number, from: number) {
     let at = from
     let seq = 0
-    const beat = (extra: object) => recordHeartbeat(db, personId, { courseId, lessonId: lesson.id, playerId: `demo-${personId}-${from}`, seq: seq++, engaged: true, ...extra }, { nowMs: at })
+    const beat = (extra: object) =>
+      recordHeartbeat(
+        db,
+        personId,
+        { courseId, lessonId: lesson.id, playerId: `demo-${personId}-${from}`, seq: seq++, engaged: true, ...extra },
+        { nowMs: at },
+      )
     await beat({ start: true, positionSeconds: 0 })
     // Steady 30 s heartbeats until the lesson has its time; an attention check is confirmed as a
     // learner would, which costs that beat's time.
@@ -179,10 +209,20 @@ async function seedStudy(db: Kysely<Database>) {
     return at + 60_000
   }
 
-  async function take(phone: string, courseId: string, lessons: number | 'all', opts: { partSeconds?: number; finish?: boolean; startDaysAgo: number }) {
+  async function take(
+    phone: string,
+    courseId: string,
+    lessons: number | 'all',
+    opts: { partSeconds?: number; finish?: boolean; startDaysAgo: number },
+  ) {
     const personId = await personOf(phone)
     if (!(await enroll(db, personId, courseId)).ok) return
-    const all = await db.selectFrom('lessons').select(['id', 'kind', 'seconds']).where('course_id', '=', courseId).orderBy('position').execute()
+    const all = await db
+      .selectFrom('lessons')
+      .select(['id', 'kind', 'seconds'])
+      .where('course_id', '=', courseId)
+      .orderBy('position')
+      .execute()
     const count = lessons === 'all' ? all.length : lessons
     let at = daysAgo(opts.startDaysAgo)
     for (const l of all.slice(0, count)) at = await study(personId, courseId, l, l.seconds, at)
@@ -191,7 +231,9 @@ async function seedStudy(db: Kysely<Database>) {
     if (!opts.finish) return
     const quiz = await openQuiz(db, personId, courseId, { now: new Date(at) })
     if (quiz.kind !== 'open') throw new Error(`demo quiz for ${courseId}: ${quiz.kind}`)
-    const key = (await db.selectFrom('courses').select('quiz').where('id', '=', courseId).executeTakeFirstOrThrow()).quiz as { questions: { id: string; answer: number }[] }
+    const key = (await db.selectFrom('courses').select('quiz').where('id', '=', courseId).executeTakeFirstOrThrow()).quiz as {
+      questions: { id: string; answer: number }[]
+    }
     const answers = Object.fromEntries(key.questions.map((q) => [q.id, q.answer]))
     await submitQuiz(db, personId, courseId, quiz.sitting.attemptId, answers, { now: new Date(at + 10 * 60_000) })
   }
@@ -205,16 +247,18 @@ async function seedStudy(db: Kysely<Database>) {
 async function seedPendingClaim(db: Kysely<Database>) {
   const { submitClaim } = await import('#app/domain/claims/external-claims.server.ts')
   const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')
-  const person = await db
-    .selectFrom('accounts')
-    .select('person_id')
-    .where('phone', '=', '13900000012')
-    .executeTakeFirstOrThrow()
+  const person = await db.selectFrom('accounts').select('person_id').where('phone', '=', '13900000012').executeTakeFirstOrThrow()
   const year = ceYearOf(new Date())
   const result = await submitClaim(
     db,
     person.person_id,
-    { activity: 'academic_conference', title: `${year}年吉林省水利学会学术年会`, category: 'professional', units: '2', occurredOn: `${year}-01-10` },
+    {
+      activity: 'academic_conference',
+      title: `${year}年吉林省水利学会学术年会`,
+      category: 'professional',
+      units: '2',
+      occurredOn: `${year}-01-10`,
+    },
     { filename: '参会证明.pdf', bytes: DEMO_EVIDENCE },
   )
   if (!result.ok) throw new Error(`demo claim refused: ${JSON.stringify(result.errors)}`)
@@ -227,7 +271,12 @@ async function seedPeopleAndHours(db: Kysely<Database>): Promise<'seeded' | 'alr
     if (marker) return 'already-seeded'
     const baseIds: number[] = []
     for (const b of DEMO_BASES) {
-      const row = await trx.insertInto('bases').values(b).onConflict((oc) => oc.column('credit_code').doUpdateSet({ name: b.name })).returning('id').executeTakeFirstOrThrow()
+      const row = await trx
+        .insertInto('bases')
+        .values(b)
+        .onConflict((oc) => oc.column('credit_code').doUpdateSet({ name: b.name }))
+        .returning('id')
+        .executeTakeFirstOrThrow()
       baseIds.push(row.id)
     }
     for (const a of DEMO_ACCOUNTS) {

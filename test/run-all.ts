@@ -1,5 +1,5 @@
 /**
- * `npm test`: what CI runs, in order: typecheck, lint, unit + integration (vitest, real
+ * `npm test`: what CI runs, in order: typecheck, lint, format check, unit + integration (vitest, real
  * PostgreSQL and Redis), end-to-end (Playwright on the production build with web + worker).
  * Ends with one summary line, "N passed, M failed", counted from the runners' JSON reports.
  */
@@ -16,6 +16,7 @@ const bin = (name: string) => path.join(root, 'node_modules', '.bin', name)
 const steps: { name: string; cmd: string; args: string[] }[] = [
   { name: 'typecheck', cmd: bin('tsc'), args: ['--noEmit'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.', '--max-warnings=0'] },
+  { name: 'format', cmd: bin('prettier'), args: ['--check', '.', '--log-level=warn'] },
   {
     name: 'unit + integration',
     cmd: bin('vitest'),
@@ -28,7 +29,11 @@ let failedSteps: string[] = []
 for (const step of steps) {
   console.log(`\n=== ${step.name} ===`)
   const started = Date.now()
-  const r = spawnSync(step.cmd, step.args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } })
+  const r = spawnSync(step.cmd, step.args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' },
+  })
   const ok = r.status === 0
   console.log(`=== ${step.name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s) ===`)
   if (!ok) failedSteps.push(step.name)
@@ -44,7 +49,10 @@ function count(file: string, pick: (j: any) => { passed: number; failed: number 
   }
 }
 const vitest = count('vitest.json', (j) => ({ passed: j.numPassedTests ?? 0, failed: j.numFailedTests ?? 0 }))
-const pw = count('playwright.json', (j) => ({ passed: j.stats?.expected ?? 0, failed: (j.stats?.unexpected ?? 0) + (j.stats?.flaky ?? 0) * 0 }))
+const pw = count('playwright.json', (j) => ({
+  passed: j.stats?.expected ?? 0,
+  failed: (j.stats?.unexpected ?? 0) + (j.stats?.flaky ?? 0) * 0,
+}))
 const passed = vitest.passed + pw.passed
 const failed = vitest.failed + pw.failed
 

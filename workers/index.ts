@@ -3,10 +3,11 @@
  * needed. SIGTERM/SIGINT: stop relaying, let running jobs finish (with a deadline), then close
  * queues, the database and Redis.
  */
-import { getDb, closeDb } from '#app/lib/db.server.ts'
+import { closeDb, getDb } from '#app/lib/db.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
 import { createWorkerRedis } from '#app/lib/redis.server.ts'
+
 import { QUEUES } from './jobs/contract.ts'
 import { relayOutbox } from './outbox-relay.ts'
 import { openQueues, startWorkers } from './runtime.ts'
@@ -22,7 +23,9 @@ const queues = openQueues(connection, prefix)
 const workers = Object.values(startWorkers(db, { connect: createWorkerRedis, prefix }))
 for (const w of workers) {
   w.on('completed', (job, result) => log.info({ queue: w.name, job: job.name, jobId: job.id, result }, 'job done'))
-  w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))
+  w.on('failed', (job, err) =>
+    log.warn({ queue: w.name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+  )
   w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'))
 }
 

@@ -1,6 +1,8 @@
 import type { Queue } from 'bullmq'
 import type { Kysely } from 'kysely'
+
 import type { Database } from '#db/schema.ts'
+
 import { isJobName, jobIdFor, JOBS, type QueueName } from './jobs/contract.ts'
 
 /**
@@ -22,7 +24,11 @@ export async function relayOutbox(db: Kysely<Database>, queues: Record<QueueName
       .execute()
     for (const row of rows) {
       if (!isJobName(row.job_name)) {
-        await trx.updateTable('outbox').set({ dispatched_at: new Date(), last_error: 'unknown job name' }).where('id', '=', row.id).execute()
+        await trx
+          .updateTable('outbox')
+          .set({ dispatched_at: new Date(), last_error: 'unknown job name' })
+          .where('id', '=', row.id)
+          .execute()
         continue
       }
       const def = JOBS[row.job_name]
@@ -32,7 +38,11 @@ export async function relayOutbox(db: Kysely<Database>, queues: Record<QueueName
       await trx
         .updateTable('outbox')
         .set((eb) => ({ dispatched_at: new Date(), attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', rows.map((r) => r.id))
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
         .where('dispatched_at', 'is', null)
         .execute()
     }

@@ -1,7 +1,9 @@
 import { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
+
 import type { DB } from '#db/schema.ts'
-import { QUEUE_NAMES, QUEUES, type QueueName } from './jobs/contract.ts'
+
+import { QUEUE_NAMES, type QueueName, QUEUES } from './jobs/contract.ts'
 import { processJob } from './jobs/index.ts'
 
 /** One producer handle per queue (the relay adds to them); they may share one connection. */
@@ -15,6 +17,13 @@ export function openQueues(connection: Redis, prefix: string): Record<QueueName,
  */
 export function startWorkers(db: DB, opts: { connect: () => Redis; prefix: string }): Record<QueueName, Worker> {
   return Object.fromEntries(
-    QUEUE_NAMES.map((q) => [q, new Worker(q, (job) => processJob(db, job.name, job.data), { connection: opts.connect(), prefix: opts.prefix, concurrency: QUEUES[q].concurrency })]),
+    QUEUE_NAMES.map((q) => [
+      q,
+      new Worker(q, (job) => processJob(db, job.name, job.data), {
+        connection: opts.connect(),
+        prefix: opts.prefix,
+        concurrency: QUEUES[q].concurrency,
+      }),
+    ]),
   ) as Record<QueueName, Worker>
 }

@@ -1,7 +1,8 @@
 import { redirect } from '@remix-run/node'
-import type { Role } from '#db/schema.ts'
+
 import { findSessionUser, SESSION_TTL_MS, type SessionUser } from '#app/domain/identity/sessions.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import type { Role } from '#db/schema.ts'
 
 const COOKIE = 'xs_session'
 
@@ -23,7 +24,14 @@ function isHttps(request: Request): boolean {
 }
 
 export function sessionCookie(request: Request, token: string): string {
-  return [`${COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${SESSION_TTL_MS / 1000}`, ...(isHttps(request) ? ['Secure'] : [])].join('; ')
+  return [
+    `${COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${SESSION_TTL_MS / 1000}`,
+    ...(isHttps(request) ? ['Secure'] : []),
+  ].join('; ')
 }
 
 export function clearSessionCookie(request: Request): string {

@@ -1,4 +1,5 @@
 import type { HrActor } from '#app/domain/shared/scope.ts'
+
 import { requireRole } from './auth.server.ts'
 
 /**

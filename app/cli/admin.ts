@@ -10,12 +10,14 @@
  *       province 220000). The key is printed alone on the last line, once.
  *   api-client list | api-client revoke --id N
  */
-import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
-import { StaffSchema, fieldErrors } from '#app/domain/identity/accounts.schema.ts'
+import { parseArgs } from 'node:util'
+
+import { fieldErrors, StaffSchema } from '#app/domain/identity/accounts.schema.ts'
 import { createStaffAccount } from '#app/domain/identity/accounts.server.ts'
 import { isMessageKey, translate } from '#app/i18n/catalog.server.ts'
 import type { Lang } from '#app/i18n/messages.ts'
+
 import { provideDatabase, provideDataKey } from './local-config.ts'
 
 const USAGE = `Usage:
@@ -40,7 +42,13 @@ async function createAdmin(args: string[]) {
   })
   const generated = !values.password
   const password = values.password ?? `Xs${randomBytes(9).toString('base64url')}9`
-  const parsed = StaffSchema.safeParse({ name: values.name ?? '', idNumber: values['id-number'] ?? '', phone: values.phone ?? '', password, role: 'admin' })
+  const parsed = StaffSchema.safeParse({
+    name: values.name ?? '',
+    idNumber: values['id-number'] ?? '',
+    phone: values.phone ?? '',
+    password,
+    role: 'admin',
+  })
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error)
     fail(
@@ -97,9 +105,17 @@ async function apiClient(args: string[]) {
     if (!HR_SCOPE_CODES.includes(region)) fail(`--region must be one of: ${HR_SCOPE_CODES.join(', ')}`)
     const rate = values['rate-limit'] === undefined ? 600 : Number(values['rate-limit'])
     if (!Number.isInteger(rate) || rate < 1) fail('--rate-limit must be a positive whole number (requests per minute)')
-    const result = await withDb((db) => db.transaction().execute((trx) => createApiClient(trx, { name: values.name!, scopeRegion: region, rateLimitPerMinute: rate, actorAccountId: null })))
+    const result = await withDb((db) =>
+      db
+        .transaction()
+        .execute((trx) =>
+          createApiClient(trx, { name: values.name!, scopeRegion: region, rateLimitPerMinute: rate, actorAccountId: null }),
+        ),
+    )
     if (!result.ok) fail(`Cannot create the API client: ${result.code}`)
-    console.log(`API client ${result.id} "${values.name!.trim()}" created, scope ${region}, ${rate} requests/minute. The key is shown once:`)
+    console.log(
+      `API client ${result.id} "${values.name!.trim()}" created, scope ${region}, ${rate} requests/minute. The key is shown once:`,
+    )
     console.log(result.key)
   } else if (sub === 'list') {
     const rows = await withDb((db) => listApiClients(db))

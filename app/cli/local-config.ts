@@ -4,7 +4,8 @@
  * database `npm start` uses.
  */
 import path from 'node:path'
-import { canConnectPostgres, DATA_DIR, localDataKey, startEmbeddedPostgres, type Service } from './services.ts'
+
+import { canConnectPostgres, DATA_DIR, localDataKey, type Service, startEmbeddedPostgres } from './services.ts'
 
 export const EMBEDDED_PG_PORT = Number(process.env.XUESHI_EMBEDDED_PG_PORT ?? 54329)
 export const EMBEDDED_PG_DIR = path.join(DATA_DIR, 'pg')
@@ -26,7 +27,9 @@ export function provideDataKey(log?: (s: string) => void): string {
   const configured = process.env.XUESHI_DATA_KEY
   if (configured) return configured
   if (process.env.NODE_ENV === 'production') {
-    throw new Error('XUESHI_DATA_KEY is required in production (32 random bytes, base64): it encrypts ID numbers. Generate one with `openssl rand -base64 32` and keep it safe.')
+    throw new Error(
+      'XUESHI_DATA_KEY is required in production (32 random bytes, base64): it encrypts ID numbers. Generate one with `openssl rand -base64 32` and keep it safe.',
+    )
   }
   log?.('Using the local data key in .data/data-key (set XUESHI_DATA_KEY in production).')
   return localDataKey()

@@ -1,10 +1,13 @@
 import path from 'node:path'
+
 import type { Kysely } from 'kysely'
-import type { Database } from '#db/schema.ts'
-import { migrateToLatest } from '#db/migrate.ts'
-import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+
 import { loadCourseFiles, syncCourses } from '#app/domain/courses/content-sync.server.ts'
 import { loadPolicyFiles, syncPolicies } from '#app/domain/policy/policy.server.ts'
+import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import type { Database } from '#db/schema.ts'
+
 import { PROJECT_ROOT } from './services.ts'
 
 export const COURSES_DIR = path.join(PROJECT_ROOT, 'content/courses')
@@ -21,6 +24,9 @@ export async function prepareDatabase(db: Kysely<Database>): Promise<{ migration
   const year = ceYearOf(new Date())
   const policy = policyFiles.find((p) => p.year === year) ?? policyFiles.at(-1)
   if (!policy) throw new Error('No policy in content/policies: cannot validate courses')
-  const synced = await syncCourses(db, loadCourseFiles(COURSES_DIR, { videoDir: COURSE_VIDEO_DIR, minutesPerHour: policy.conversion.onlineMinutesPerHour }))
+  const synced = await syncCourses(
+    db,
+    loadCourseFiles(COURSES_DIR, { videoDir: COURSE_VIDEO_DIR, minutesPerHour: policy.conversion.onlineMinutesPerHour }),
+  )
   return { migrations, policies, courses: [...synced.added, ...synced.updated] }
 }

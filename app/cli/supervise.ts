@@ -3,7 +3,7 @@
  * (1 s, 2 s, 4 s … up to 30 s; back to 1 s once it has stayed up a minute), and stops it with
  * SIGTERM, then SIGKILL after a deadline. Used by `npm start` for the web and worker processes.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
 
 export type SuperviseOptions = {
   name: string
@@ -45,7 +45,9 @@ export class Supervised {
       const wait = steps[Math.min(this.failures, steps.length - 1)]!
       this.failures++
       this.restarts++
-      this.o.log(`${this.o.name} exited (${signal ?? `exit ${code}`}) after ${(upMs / 1000).toFixed(1)} s; restarting in ${wait / 1000} s (restart ${this.restarts})`)
+      this.o.log(
+        `${this.o.name} exited (${signal ?? `exit ${code}`}) after ${(upMs / 1000).toFixed(1)} s; restarting in ${wait / 1000} s (restart ${this.restarts})`,
+      )
       this.timer = setTimeout(() => {
         this.timer = null
         if (!this.stopping) this.start()

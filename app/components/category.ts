@@ -1,5 +1,5 @@
-import type { Category } from '#db/schema.ts'
 import type { T } from '#app/i18n/index.ts'
+import type { Category } from '#db/schema.ts'
 
 /** 专业科目 / 公需科目 as the hours pages name them. */
 export function categoryLabel(category: Category, t: T): string {

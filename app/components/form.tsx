@@ -1,5 +1,6 @@
-import { getInputProps, getSelectProps, type FieldMetadata, type SubmissionResult } from '@conform-to/react'
+import { type FieldMetadata, getInputProps, getSelectProps, type SubmissionResult } from '@conform-to/react'
 import type { ChangeEvent, ReactNode } from 'react'
+
 import { useT } from '#app/i18n/index.ts'
 
 /**
@@ -39,7 +40,8 @@ function FieldShell({ meta, label, hint, required, error, children }: Common & {
         {label}
         {required ? (
           <span className="required" aria-hidden="true">
-            {' '}*
+            {' '}
+            *
           </span>
         ) : null}
       </label>
@@ -84,7 +86,10 @@ export function SelectField(
   const { meta, hint, required, options, placeholder, value, onChange } = props
   const error = useErrorText(meta.errors)
   const { key, ...select } = getSelectProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined, value: value === undefined })
-  const state = value === undefined ? { defaultValue: select.defaultValue ?? '' } : { value, onChange: (e: ChangeEvent<HTMLSelectElement>) => onChange?.(e.target.value) }
+  const state =
+    value === undefined
+      ? { defaultValue: select.defaultValue ?? '' }
+      : { value, onChange: (e: ChangeEvent<HTMLSelectElement>) => onChange?.(e.target.value) }
   return (
     <FieldShell {...props} error={error}>
       <select key={key} {...select} {...state} required={required}>

@@ -23,8 +23,23 @@ export function HoursChart({ years, label }: { years: YearBar[]; label: string }
         const req = toCents(b.required)
         return (
           <g key={b.year}>
-            <rect x={x} y={y(cents)} width={w} height={Math.max(0, pad.top + plotH - y(cents))} fill={b.met ? '#1a7f4b' : '#b45309'} rx="3" />
-            <line x1={x - slot * 0.1} x2={x + w + slot * 0.1} y1={y(req)} y2={y(req)} stroke="#9b1c1c" strokeDasharray="4 3" strokeWidth="2" />
+            <rect
+              x={x}
+              y={y(cents)}
+              width={w}
+              height={Math.max(0, pad.top + plotH - y(cents))}
+              fill={b.met ? '#1a7f4b' : '#b45309'}
+              rx="3"
+            />
+            <line
+              x1={x - slot * 0.1}
+              x2={x + w + slot * 0.1}
+              y1={y(req)}
+              y2={y(req)}
+              stroke="#9b1c1c"
+              strokeDasharray="4 3"
+              strokeWidth="2"
+            />
             <text x={x + w / 2} y={y(cents) - 4} textAnchor="middle" fontSize="12" fill="#1f2328">
               {b.total}
             </text>

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react'
-import type { Category, SourceKind } from '#db/schema.ts'
-import { formatDate, formatHours, useLang, useT } from '#app/i18n/index.ts'
+
 import { categoryLabel } from '#app/components/category.ts'
+import { formatDate, formatHours, useLang, useT } from '#app/i18n/index.ts'
+import type { Category, SourceKind } from '#db/schema.ts'
 
 export type LedgerRowView = {
   id: number
@@ -21,7 +22,13 @@ export type LedgerRowView = {
  * category, hours, counted or not and why. Reversed entries are struck through. Pages that act
  * on entries (HR) add a last column through `actions`.
  */
-export function LedgerTable({ entries, actions }: { entries: LedgerRowView[]; actions?: { header: string; cell: (e: LedgerRowView) => ReactNode } }) {
+export function LedgerTable({
+  entries,
+  actions,
+}: {
+  entries: LedgerRowView[]
+  actions?: { header: string; cell: (e: LedgerRowView) => ReactNode }
+}) {
   const t = useT()
   const lang = useLang()
   if (entries.length === 0) return <p className="muted">{t('hours.records.none')}</p>
@@ -45,12 +52,16 @@ export function LedgerTable({ entries, actions }: { entries: LedgerRowView[]; ac
               <td className="wrap">
                 {t(`source.${e.sourceKind}`)}
                 {e.title ? <div className="small muted">{e.title}</div> : null}
-                {e.sourceKind === 'reversal' && e.reason ? <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div> : null}
+                {e.sourceKind === 'reversal' && e.reason ? (
+                  <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div>
+                ) : null}
               </td>
               <td>{categoryLabel(e.category, t)}</td>
               <td className="num">{formatHours(e.hours)}</td>
               <td className="wrap">
-                {e.counted ? t('hours.counted') : t('hours.notCounted', { reason: e.notCountedReason ? t.issue(`reason.${e.notCountedReason}`) : '' })}
+                {e.counted
+                  ? t('hours.counted')
+                  : t('hours.notCounted', { reason: e.notCountedReason ? t.issue(`reason.${e.notCountedReason}`) : '' })}
                 {e.reversedBy ? <div className="small">{t('hours.reversed')}</div> : null}
               </td>
               {actions ? <td className="wrap">{actions.cell(e)}</td> : null}

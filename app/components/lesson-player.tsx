@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { doneAtSeconds, HEARTBEAT_INTERVAL_SECONDS, IDLE_SECONDS, SEEK_TOLERANCE_SECONDS } from '#app/domain/courses/study-time.ts'
+
 import type { HeartbeatAnswer } from '#app/domain/courses/heartbeat-wire.ts'
+import { doneAtSeconds, HEARTBEAT_INTERVAL_SECONDS, IDLE_SECONDS, SEEK_TOLERANCE_SECONDS } from '#app/domain/courses/study-time.ts'
 import { useT } from '#app/i18n/index.ts'
 
 /**
@@ -25,7 +26,9 @@ type Props = {
 type Status = 'starting' | 'counting' | 'paused' | 'idle' | 'hidden' | 'check' | 'taken_over' | 'signed_out' | 'error' | 'done'
 
 function newPlayerId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `p-${Date.now()}-${Math.random().toString(36).slice(2, 12)}`
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `p-${Date.now()}-${Math.random().toString(36).slice(2, 12)}`
 }
 
 function clock(seconds: number): string {
@@ -44,7 +47,15 @@ export function LessonPlayer(props: Props) {
   const [status, setStatus] = useState<Status>(props.initialVerifiedSeconds >= doneAt ? 'done' : 'starting')
   const [notice, setNotice] = useState<string | null>(null)
   const videoRef = useRef<HTMLVideoElement>(null)
-  const session = useRef({ playerId: '', seq: 0, inFlight: false, stopped: false, furthest: props.initialFurthestSeconds, lastActivity: Date.now(), playedSinceBeat: false })
+  const session = useRef({
+    playerId: '',
+    seq: 0,
+    inFlight: false,
+    stopped: false,
+    furthest: props.initialFurthestSeconds,
+    lastActivity: Date.now(),
+    playedSinceBeat: false,
+  })
   const done = verified >= doneAt
 
   /** Text: visible, focused and used lately. Video: played since the last beat. */
@@ -112,7 +123,18 @@ export function LessonPlayer(props: Props) {
             // An attention check: nothing counts until the learner confirms (the server enforces it).
             videoRef.current?.pause()
             setStatus('check')
-          } else setStatus(body.engaged ? 'counting' : document.visibilityState === 'hidden' ? 'hidden' : kind === 'video' ? 'paused' : Date.now() - s.lastActivity >= IDLE_SECONDS * 1000 ? 'idle' : 'paused')
+          } else
+            setStatus(
+              body.engaged
+                ? 'counting'
+                : document.visibilityState === 'hidden'
+                  ? 'hidden'
+                  : kind === 'video'
+                    ? 'paused'
+                    : Date.now() - s.lastActivity >= IDLE_SECONDS * 1000
+                      ? 'idle'
+                      : 'paused',
+            )
         } else if (a.status === 'seek_refused' && videoRef.current) {
           videoRef.current.currentTime = a.resumeAt
           setNotice(tRef.current('player.seekRefused'))
@@ -243,7 +265,14 @@ export function LessonPlayer(props: Props) {
             {done ? t('player.status.done') : statusText[status]}
           </span>
         </div>
-        <div className="meter-bar" role="progressbar" aria-label={t('player.verified')} aria-valuemin={0} aria-valuemax={requiredSeconds} aria-valuenow={Math.min(verified, requiredSeconds)}>
+        <div
+          className="meter-bar"
+          role="progressbar"
+          aria-label={t('player.verified')}
+          aria-valuemin={0}
+          aria-valuemax={requiredSeconds}
+          aria-valuenow={Math.min(verified, requiredSeconds)}
+        >
           <span className={done ? 'ok' : 'short'} style={{ width: `${pct}%` }} />
         </div>
       </div>

@@ -1,4 +1,5 @@
 import { Form } from '@remix-run/react'
+
 import { useT } from '#app/i18n/index.ts'
 
 /** A GET form choosing the CE year shown (?year=…): submits on change, with a button without JS. */

@@ -1,4 +1,4 @@
-import { authenticateApiKey, type ApiClient } from '#app/domain/credit-api/api-clients.server.ts'
+import { type ApiClient, authenticateApiKey } from '#app/domain/credit-api/api-clients.server.ts'
 import { touchApiClient } from '#app/domain/credit-api/credit-checks.server.ts'
 import { getDb, isDatabaseUnavailable } from '#app/lib/db.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
@@ -48,7 +48,13 @@ export function reply(body: unknown, status = 200, headers: Record<string, strin
   return { status, body, headers: { 'Cache-Control': 'no-store', ...headers } }
 }
 
-export function replyError(status: number, code: ApiErrorCode, message: string, details?: Record<string, unknown>, headers: Record<string, string> = {}): ApiReply {
+export function replyError(
+  status: number,
+  code: ApiErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): ApiReply {
   return reply({ error: { code, message, ...(details ? { details } : {}) } }, status, headers)
 }
 
@@ -67,7 +73,13 @@ export async function handle(handler: ApiHandler, req: ApiRequest): Promise<ApiR
     if (e instanceof ApiStop) return e.reply
     if (isDatabaseUnavailable(e)) {
       getLogger().warn({ err: (e as { message?: string }).message }, 'api request failed: database unavailable')
-      return replyError(503, 'service_unavailable', '服务暂时不可用，请稍后重试 / Service temporarily unavailable, please retry', undefined, { 'Retry-After': '5' })
+      return replyError(
+        503,
+        'service_unavailable',
+        '服务暂时不可用，请稍后重试 / Service temporarily unavailable, please retry',
+        undefined,
+        { 'Retry-After': '5' },
+      )
     }
     throw e
   }
@@ -90,7 +102,9 @@ export async function requireApiClient(req: ApiRequest): Promise<ApiClient> {
   const client = match ? await authenticateApiKey(getDb(), match[1]!) : null
   if (!client) {
     throw new ApiStop(
-      replyError(401, 'unauthorized', '缺少有效的 API 密钥（Authorization: Bearer <key>）/ A valid API key is required', undefined, { 'WWW-Authenticate': 'Bearer realm="xueshi"' }),
+      replyError(401, 'unauthorized', '缺少有效的 API 密钥（Authorization: Bearer <key>）/ A valid API key is required', undefined, {
+        'WWW-Authenticate': 'Bearer realm="xueshi"',
+      }),
     )
   }
   await enforceRateLimit(client)

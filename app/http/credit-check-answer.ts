@@ -22,7 +22,11 @@ export function presentReason(r: CheckReason): ReasonJson {
       return { code: r.code, year: r.year, message: `${r.year}年没有适用的继续教育政策` }
     case 'year_not_met': {
       const { year, earned: e, required: q } = r
-      return { code: r.code, year, message: `${year}年学时未达标：共${e.total}/${q.total}学时，专业科目${e.professional}/${q.professional}，公需科目${e.public}/${q.public}` }
+      return {
+        code: r.code,
+        year,
+        message: `${year}年学时未达标：共${e.total}/${q.total}学时，专业科目${e.professional}/${q.professional}，公需科目${e.public}/${q.public}`,
+      }
     }
   }
 }

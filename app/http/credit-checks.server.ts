@@ -1,9 +1,10 @@
 import { BatchBodySchema, CheckBodySchema } from '#app/domain/credit-api/credit-checks.schema.ts'
-import { getCheck, MAX_BATCH, runChecks, type ItemError } from '#app/domain/credit-api/credit-checks.server.ts'
+import { getCheck, type ItemError, MAX_BATCH, runChecks } from '#app/domain/credit-api/credit-checks.server.ts'
 import { openApiDocument } from '#app/domain/credit-api/openapi.ts'
-import { methodNotAllowed, readJson, reply, replyError, requireApiClient, type ApiReply, type ApiRequest } from './api.server.ts'
-import { presentAnswer } from './credit-check-answer.ts'
 import { getDb } from '#app/lib/db.server.ts'
+
+import { type ApiReply, type ApiRequest, methodNotAllowed, readJson, reply, replyError, requireApiClient } from './api.server.ts'
+import { presentAnswer } from './credit-check-answer.ts'
 
 /** The credit-check API's handlers (transport-neutral; see api.server.ts). Messages are worded here, not in the domain. */
 
@@ -20,7 +21,12 @@ export function itemErrorBody(e: ItemError): { status: number; code: string; mes
     case 'invalid_id_number':
       return { status: 400, code: e.code, message: ID_PROBLEMS[e.problem] ?? e.problem, details: { field: 'idNumber', problem: e.problem } }
     case 'application_year_out_of_range':
-      return { status: 422, code: e.code, message: `申报年度须在 ${e.min}–${e.max} 之间 / applicationYear must be ${e.min}–${e.max}`, details: { field: 'applicationYear', min: e.min, max: e.max } }
+      return {
+        status: 422,
+        code: e.code,
+        message: `申报年度须在 ${e.min}–${e.max} 之间 / applicationYear must be ${e.min}–${e.max}`,
+        details: { field: 'applicationYear', min: e.min, max: e.max },
+      }
     case 'forbidden':
       return { status: 403, code: e.code, message: '该人员不在此 API 密钥的管辖范围内 / This person is outside the key’s scope' }
   }
@@ -56,10 +62,19 @@ export async function checkBatch(req: ApiRequest): Promise<ApiReply> {
   if (!json.ok) return json.reply
   const applicants = (json.body as { applicants?: unknown } | null)?.applicants
   const count = Array.isArray(applicants) ? applicants.length : 0
-  if (count > MAX_BATCH) return replyError(400, 'batch_too_large', `一次最多核验 ${MAX_BATCH} 人 / At most ${MAX_BATCH} applicants per call`, { max: MAX_BATCH, given: count })
+  if (count > MAX_BATCH)
+    return replyError(400, 'batch_too_large', `一次最多核验 ${MAX_BATCH} 人 / At most ${MAX_BATCH} applicants per call`, {
+      max: MAX_BATCH,
+      given: count,
+    })
   const parsed = BatchBodySchema.safeParse(json.body)
   if (!parsed.success) return replyError(400, 'invalid_body', '请求参数不正确 / Invalid request body', zodDetails(parsed.error.issues))
-  const results = await runChecks(getDb(), { apiClientId: client.id, scopeRegion: client.scopeRegion }, parsed.data.applicants, presentAnswer)
+  const results = await runChecks(
+    getDb(),
+    { apiClientId: client.id, scopeRegion: client.scopeRegion },
+    parsed.data.applicants,
+    presentAnswer,
+  )
   return reply({
     results: results.map((r, index) => {
       if (r.ok) return { index, ok: true, ...r.answer }

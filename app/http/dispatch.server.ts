@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+
+import { type ApiHandler, ApiStop, handle, replyError } from './api.server.ts'
 import { checkBatch, checkOne, getOne, openApi } from './credit-checks.server.ts'
-import { ApiStop, handle, replyError, type ApiHandler } from './api.server.ts'
 import { heartbeat } from './heartbeat.server.ts'
 
 /**
@@ -34,7 +35,16 @@ export function serveApi(req: IncomingMessage, res: ServerResponse, origin: stri
     (body ??= new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = []
       let size = 0
-      const tooLarge = () => new ApiStop(replyError(413, 'payload_too_large', `请求体过大（上限 ${MAX_BODY / 1024 / 1024} MB）/ Body too large (limit ${MAX_BODY / 1024 / 1024} MB)`, undefined, { Connection: 'close' }))
+      const tooLarge = () =>
+        new ApiStop(
+          replyError(
+            413,
+            'payload_too_large',
+            `请求体过大（上限 ${MAX_BODY / 1024 / 1024} MB）/ Body too large (limit ${MAX_BODY / 1024 / 1024} MB)`,
+            undefined,
+            { Connection: 'close' },
+          ),
+        )
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return reject(tooLarge())
       let over = false
       req.on('data', (c: Buffer) => {
@@ -60,7 +70,11 @@ export function serveApi(req: IncomingMessage, res: ServerResponse, origin: stri
   })
     .then((r) => {
       const payload = JSON.stringify(r.body)
-      res.writeHead(r.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...r.headers })
+      res.writeHead(r.status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(payload),
+        ...r.headers,
+      })
       res.end(payload)
     })
     .catch(onError)

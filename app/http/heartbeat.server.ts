@@ -1,9 +1,11 @@
 import { z } from 'zod'
-import { recordHeartbeat } from '#app/domain/courses/heartbeats.server.ts'
-import { methodNotAllowed, readJson, reply, replyError, type ApiReply, type ApiRequest } from './api.server.ts'
+
 import { sessionTokenFromCookies } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
 import type { HeartbeatAnswer } from '#app/domain/courses/heartbeat-wire.ts'
+import { recordHeartbeat } from '#app/domain/courses/heartbeats.server.ts'
+import { getDb } from '#app/lib/db.server.ts'
+
+import { type ApiReply, type ApiRequest, methodNotAllowed, readJson, reply, replyError } from './api.server.ts'
 
 /**
  * POST /study/heartbeat: what a lesson page reports every few seconds (transport-neutral, like
@@ -39,16 +41,20 @@ export async function heartbeat(req: ApiRequest): Promise<ApiReply> {
   if (!parsed.success) return replyError(400, 'invalid_body', '请求参数不正确 / Invalid heartbeat')
   const b = parsed.data
   // The session is checked in the same statement that reads the lesson state (one round trip).
-  const r = await recordHeartbeat(getDb(), { sessionToken: token }, {
-    courseId: b.courseId,
-    lessonId: b.lessonId,
-    playerId: b.playerId,
-    seq: b.seq,
-    start: b.start,
-    positionSeconds: b.position,
-    engaged: b.engaged,
-    confirm: b.confirm,
-  })
+  const r = await recordHeartbeat(
+    getDb(),
+    { sessionToken: token },
+    {
+      courseId: b.courseId,
+      lessonId: b.lessonId,
+      playerId: b.playerId,
+      seq: b.seq,
+      start: b.start,
+      positionSeconds: b.position,
+      engaged: b.engaged,
+      confirm: b.confirm,
+    },
+  )
   switch (r.kind) {
     case 'signed_out':
       return signedOut()

@@ -2,15 +2,6 @@
  * Both languages' catalogs, assembled from the area files. Server-only (`.server`), so Vite keeps
  * them out of the browser: a page gets the messages of its language from the root loader.
  */
-import zhAccount from './zh/account.ts'
-import zhAdmin from './zh/admin.ts'
-import zhBase from './zh/base.ts'
-import zhCommon from './zh/common.ts'
-import zhCourses from './zh/courses.ts'
-import zhForms from './zh/forms.ts'
-import zhHours from './zh/hours.ts'
-import zhHr from './zh/hr.ts'
-import zhPublic from './zh/public.ts'
 import enAccount from './en/account.ts'
 import enAdmin from './en/admin.ts'
 import enBase from './en/base.ts'
@@ -21,11 +12,40 @@ import enHours from './en/hours.ts'
 import enHr from './en/hr.ts'
 import enPublic from './en/public.ts'
 import { fill, type Lang, type MessageKey, type Messages, type Params } from './messages.ts'
+import zhAccount from './zh/account.ts'
+import zhAdmin from './zh/admin.ts'
+import zhBase from './zh/base.ts'
+import zhCommon from './zh/common.ts'
+import zhCourses from './zh/courses.ts'
+import zhForms from './zh/forms.ts'
+import zhHours from './zh/hours.ts'
+import zhHr from './zh/hr.ts'
+import zhPublic from './zh/public.ts'
 
 /** Each language's catalog area by area (the unit test checks parity per area and that no key is in two areas). */
 export const areas = {
-  zh: { common: zhCommon, forms: zhForms, public: zhPublic, account: zhAccount, courses: zhCourses, hours: zhHours, hr: zhHr, base: zhBase, admin: zhAdmin },
-  en: { common: enCommon, forms: enForms, public: enPublic, account: enAccount, courses: enCourses, hours: enHours, hr: enHr, base: enBase, admin: enAdmin },
+  zh: {
+    common: zhCommon,
+    forms: zhForms,
+    public: zhPublic,
+    account: zhAccount,
+    courses: zhCourses,
+    hours: zhHours,
+    hr: zhHr,
+    base: zhBase,
+    admin: zhAdmin,
+  },
+  en: {
+    common: enCommon,
+    forms: enForms,
+    public: enPublic,
+    account: enAccount,
+    courses: enCourses,
+    hours: enHours,
+    hr: enHr,
+    base: enBase,
+    admin: enAdmin,
+  },
 } satisfies Record<Lang, Record<string, Partial<Messages>>>
 
 export const catalogs: Record<Lang, Messages> = {

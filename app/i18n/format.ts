@@ -1,4 +1,5 @@
-import { normalizeHours, type Hours } from '#app/domain/shared/decimal.ts'
+import { type Hours, normalizeHours } from '#app/domain/shared/decimal.ts'
+
 import type { Lang, T } from './messages.ts'
 
 const CHINA = 'Asia/Shanghai'

@@ -11,12 +11,14 @@
 import type { MetaFunction } from '@remix-run/node'
 import { useRouteLoaderData } from '@remix-run/react'
 import { useMemo } from 'react'
-import type { loader as rootLoader } from '#app/root.tsx'
-import common from './zh/common.ts'
-import { isLang, translator, type Lang, type Messages, type MessageKey, type T } from './messages.ts'
 
-export { formatDate, formatHours, formatStudyTime, type DateStyle } from './format.ts'
-export { fill, htmlLang, isLang, LANGS, translator, type Lang, type MessageKey, type Messages, type Params, type T } from './messages.ts'
+import type { loader as rootLoader } from '#app/root.tsx'
+
+import { isLang, type Lang, type MessageKey, type Messages, type T, translator } from './messages.ts'
+import common from './zh/common.ts'
+
+export { type DateStyle, formatDate, formatHours, formatStudyTime } from './format.ts'
+export { fill, htmlLang, isLang, type Lang, LANGS, type MessageKey, type Messages, type Params, type T, translator } from './messages.ts'
 
 /**
  * What the shell and the error page show when the root loader failed (no language, no messages):
@@ -42,7 +44,14 @@ export function useT(): T {
 type RootData = { lang: Lang; messages: Messages }
 
 function isRootData(data: unknown): data is RootData {
-  return typeof data === 'object' && data !== null && 'lang' in data && isLang(data.lang) && 'messages' in data && typeof data.messages === 'object'
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    'lang' in data &&
+    isLang(data.lang) &&
+    'messages' in data &&
+    typeof data.messages === 'object'
+  )
 }
 
 /** The translator of a `meta` function, from the root loader's messages among the matches. */

@@ -1,4 +1,5 @@
 import { readCookie } from '#app/auth/auth.server.ts'
+
 import { isLang, type Lang } from './messages.ts'
 
 export const LANG_COOKIE = 'xs_lang'

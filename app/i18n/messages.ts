@@ -20,7 +20,15 @@ export function htmlLang(lang: Lang): string {
   return lang === 'zh' ? 'zh-CN' : 'en'
 }
 
-export type MessageKey = keyof (typeof common & typeof forms & typeof publicPages & typeof account & typeof courses & typeof hours & typeof hr & typeof base & typeof admin)
+export type MessageKey = keyof (typeof common &
+  typeof forms &
+  typeof publicPages &
+  typeof account &
+  typeof courses &
+  typeof hours &
+  typeof hr &
+  typeof base &
+  typeof admin)
 export type Messages = Record<MessageKey, string>
 export type Params = Record<string, string | number>
 
@@ -46,5 +54,7 @@ function hasKey(messages: Partial<Messages>, key: string): key is MessageKey {
 
 export function translator(messages: Partial<Messages>): T {
   const t = (key: MessageKey, params?: Params) => fill(messages[key] ?? key, params)
-  return Object.assign(t, { issue: (message: string, params?: Params) => (hasKey(messages, message) ? t(message, params) : fill(message, params)) })
+  return Object.assign(t, {
+    issue: (message: string, params?: Params) => (hasKey(messages, message) ? t(message, params) : fill(message, params)),
+  })
 }

@@ -43,7 +43,9 @@ export function coalescing<I, O>(run: (items: I[]) => Promise<O[]>, maxItems = 1
 }
 
 /** One coalescer per key object (e.g. per database handle), made on first use. */
-export function coalescingPer<K extends object, I, O>(make: (key: K) => (items: I[]) => Promise<O[]>): (key: K, items: I[]) => Promise<O[]> {
+export function coalescingPer<K extends object, I, O>(
+  make: (key: K) => (items: I[]) => Promise<O[]>,
+): (key: K, items: I[]) => Promise<O[]> {
   const byKey = new WeakMap<K, (items: I[]) => Promise<O[]>>()
   return (key, items) => {
     let f = byKey.get(key)

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
+
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+
 import type { Database, DB } from '#db/schema.ts'
+
 import { getEnv } from './env.server.ts'
 import { getLogger } from './log.server.ts'
 import { singleton } from './singleton.server.ts'
@@ -58,8 +61,20 @@ export class DatabaseUnavailable {
   }
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300'])
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|terminating connection/i
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+])
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|terminating connection/i
 
 /** Whether `e` means "the database is unreachable right now" (as opposed to a bad statement). */
 export function isDatabaseUnavailable(e: unknown): boolean {

@@ -11,7 +11,10 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url({ message: 'DATABASE_URL must be a postgres:// URL' }),
   REDIS_URL: z.string().url({ message: 'REDIS_URL must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key (queues, rate limits); lets several deployments or test runs share one Redis. */
-  XUESHI_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('xueshi'),
+  XUESHI_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('xueshi'),
   /** 32 random bytes, base64 or hex: encrypts and indexes personal ID numbers. */
   XUESHI_DATA_KEY: z.string().min(1, 'XUESHI_DATA_KEY is required (32 random bytes, base64 or hex)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

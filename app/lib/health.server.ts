@@ -1,6 +1,8 @@
-import { sql, type Kysely } from 'kysely'
 import type { Redis } from 'ioredis'
+import { type Kysely, sql } from 'kysely'
+
 import type { Database } from '#db/schema.ts'
+
 import { getDb } from './db.server.ts'
 import { getRedis } from './redis.server.ts'
 
@@ -17,8 +19,17 @@ export async function checkHealth(
   const db = deps.db ?? getDb()
   const redis = deps.redis ?? getRedis
   const [dbState, redisState] = await Promise.all([
-    withTimeout(sql`select 1`.execute(db), 2000).then(() => 'up' as const, () => 'down' as const),
-    withTimeout(redis().then((r) => r.ping()), 2500).then(() => 'up' as const, () => 'down' as const),
+    withTimeout(sql`select 1`.execute(db), 2000).then(
+      () => 'up' as const,
+      () => 'down' as const,
+    ),
+    withTimeout(
+      redis().then((r) => r.ping()),
+      2500,
+    ).then(
+      () => 'up' as const,
+      () => 'down' as const,
+    ),
   ])
   return { status: dbState === 'up' && redisState === 'up' ? 'ok' : 'degraded', db: dbState, redis: redisState }
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
+
 import type { Database } from '#db/schema.ts'
 // The contract only (names, schemas, queues): never the processors, which load domain code and pdfkit.
-import { JOBS, type JobName, type JobPayload } from '#workers/jobs/contract.ts'
+import { type JobName, type JobPayload, JOBS } from '#workers/jobs/contract.ts'
 
 /**
  * Producers write jobs into the outbox table inside the caller's transaction; the worker's

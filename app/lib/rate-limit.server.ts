@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+
 import { getRedis, redisKey } from './redis.server.ts'
 
 /**

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis'
+
 import { getEnv } from './env.server.ts'
 import { singleton } from './singleton.server.ts'
 

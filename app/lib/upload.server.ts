@@ -1,4 +1,9 @@
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type UploadHandler } from '@remix-run/node'
+import {
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type UploadHandler,
+} from '@remix-run/node'
 
 /**
  * A multipart form with at most one file, read into memory under hard limits: the file part
@@ -12,11 +17,15 @@ export type UploadResult =
 
 class TooManyParts extends Error {}
 
-export async function readUpload(request: Request, opts: { fileField: string; maxFileBytes: number; maxTextBytes?: number; maxParts?: number }): Promise<UploadResult> {
+export async function readUpload(
+  request: Request,
+  opts: { fileField: string; maxFileBytes: number; maxTextBytes?: number; maxParts?: number },
+): Promise<UploadResult> {
   const maxText = opts.maxTextBytes ?? 8 * 1024
   const maxParts = opts.maxParts ?? 20
   const declared = Number(request.headers.get('Content-Length') ?? NaN)
-  if (Number.isFinite(declared) && declared > opts.maxFileBytes + maxParts * maxText) return { ok: false, problem: 'too_large', field: opts.fileField }
+  if (Number.isFinite(declared) && declared > opts.maxFileBytes + maxParts * maxText)
+    return { ok: false, problem: 'too_large', field: opts.fileField }
   if (!/^multipart\/form-data\s*;/i.test(request.headers.get('Content-Type') ?? '')) return { ok: false, problem: 'malformed', field: null }
 
   const fileHandler = unstable_createMemoryUploadHandler({ maxPartSize: opts.maxFileBytes })

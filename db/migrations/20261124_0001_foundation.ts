@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // Foundation: people, accounts and sessions, bases (for binding base staff), audit log,
 // transactional outbox, in-app notices.
@@ -27,7 +27,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('credit_code', 'text', (c) => c.notNull().unique())
     .addColumn('region_code', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('applied').check(sql`status in ('applied','designated','rectification','revoked')`),
+      c
+        .notNull()
+        .defaultTo('applied')
+        .check(sql`status in ('applied','designated','rectification','revoked')`),
     )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
@@ -44,7 +47,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('disabled_at', 'timestamptz')
     .addColumn('last_login_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addCheckConstraint('accounts_binding', sql`(role <> 'base_staff' or base_id is not null) and (role <> 'hr' or scope_region is not null)`)
+    .addCheckConstraint(
+      'accounts_binding',
+      sql`(role <> 'base_staff' or base_id is not null) and (role <> 'hr' or scope_region is not null)`,
+    )
     .execute()
 
   await db.schema

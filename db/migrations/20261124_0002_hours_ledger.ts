@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // The hours ledger (学时记录): append-only entries, per person × year × category totals kept in
 // the same transaction, and the yearly policies the answers were computed with.
@@ -33,7 +33,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_by', 'bigint', (c) => c.references('accounts.id'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('hour_entries_reason', sql`counted or not_counted_reason is not null`)
-    .addCheckConstraint('hour_entries_sign', sql`(source_kind = 'reversal') = (reverses_id is not null) and (hours >= 0 or source_kind = 'reversal')`)
+    .addCheckConstraint(
+      'hour_entries_sign',
+      sql`(source_kind = 'reversal') = (reverses_id is not null) and (hours >= 0 or source_kind = 'reversal')`,
+    )
     .execute()
   await db.schema.createIndex('hour_entries_person_year_idx').on('hour_entries').columns(['person_id', 'ce_year']).execute()
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // API clients of the title-application system, and every credit-hours check they made.
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // Hours certificates (学时证明): a snapshot of the facts a certificate states, the ledger high-water
 // mark it was issued at (to tell when later entries superseded it), and the rendered PDF itself.
@@ -10,7 +10,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('person_id', 'bigint', (c) => c.notNull().references('people.id'))
     .addColumn('ce_year', 'integer', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','ready','failed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','ready','failed')`),
+    )
     .addColumn('facts', 'jsonb', (c) => c.notNull())
     .addColumn('ledger_high_water', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('pdf', 'bytea')

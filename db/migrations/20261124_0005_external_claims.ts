@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // External hours (平台外学习): a learner reports an activity done elsewhere with an evidence file;
 // HR of the person's region approves (which writes the ledger entry) or rejects with a reason.
@@ -18,7 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('claimed_hours', sql`numeric(7,2)`, (c) => c.notNull().check(sql`claimed_hours > 0`))
     .addColumn('policy_version', 'text', (c) => c.notNull())
     .addColumn('occurred_on', 'date', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','approved','rejected')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','approved','rejected')`),
+    )
     .addColumn('decided_by', 'bigint', (c) => c.references('accounts.id'))
     .addColumn('decided_at', 'timestamptz')
     .addColumn('decision_reason', 'text')

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // Online courses (网络课程), authored in content/courses/*.md and copied here at start-up by
 // app/domain/courses.server.ts. Content columns are overwritten from the files; `published` is

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // Online study: enrolments, verified progress per lesson, and each person's single study slot.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -18,7 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('enrollment_id', 'bigint', (c) => c.notNull().references('enrollments.id'))
     .addColumn('lesson_id', 'text', (c) => c.notNull())
     // Milliseconds, so verified time is exact integers whatever the heartbeat rhythm.
-    .addColumn('verified_ms', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`verified_ms >= 0`))
+    .addColumn('verified_ms', 'bigint', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`verified_ms >= 0`),
+    )
     .addColumn('furthest_ms', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('position_ms', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('last_accepted_at', 'timestamptz')

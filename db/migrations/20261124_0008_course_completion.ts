@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // Course completion: quiz attempts, and a version on each person's study slot so a heartbeat can
 // be applied with one conditional write instead of a locking transaction (ADR 0009).

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 
 // Attention checks in long lessons (防挂机, ADR 0009): where the next one stops the count, and
 // whether one is waiting for the learner.

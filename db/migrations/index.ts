@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely'
+
 import * as m0001 from './20261124_0001_foundation.ts'
 import * as m0002 from './20261124_0002_hours_ledger.ts'
 import * as m0003 from './20261124_0003_credit_checks.ts'

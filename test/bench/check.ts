@@ -7,11 +7,14 @@
  * peak RSS, a 1,000-applicant batch's time, and the same at 10,000 and 100,000 people.
  * A benchmark, not a test: it prints figures and never fails on them.
  */
-import { hkdfSync, createHmac } from 'node:crypto'
+import { createHmac, hkdfSync } from 'node:crypto'
+
 import autocannon from 'autocannon'
 import pg from 'pg'
+
 import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import { recreateDatabase, startTestServices, TEST_DATA_KEY } from '#test/setup/services.ts'
+
 import { buildIfNeeded, haveWrk, peakRssMb, startProcess, stopProcesses, waitFor, wrkPost } from './lib.ts'
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
@@ -49,21 +52,29 @@ async function seedPeople(db: pg.Client, from: number, to: number) {
     )
   }
   // 5 CE years × 2 categories of entries, and their totals, for the people just added.
-  await db.query(`
+  await db.query(
+    `
     insert into hour_entries (person_id, ce_year, category, hours, source_kind, counted, idempotency_key, occurred_at)
     select p.id, y, c, case when c = 'professional' then 60 + (p.id % 7) else 28 + (p.id % 5) end, 'base_training', true,
            'bench:' || p.id || ':' || y || ':' || c, make_timestamptz(y, 6, 1, 0, 0, 0, 'Asia/Shanghai')
     from people p cross join generate_series(2021, 2025) y cross join (values ('professional'), ('public')) cats(c)
-    where p.id > $1`, [from])
-  await db.query(`
+    where p.id > $1`,
+    [from],
+  )
+  await db.query(
+    `
     insert into hour_totals (person_id, ce_year, category, counted_hours, recorded_hours)
-    select person_id, ce_year, category, sum(hours), sum(hours) from hour_entries where person_id > $1 group by 1, 2, 3`, [from])
+    select person_id, ce_year, category, sum(hours), sum(hours) from hour_entries where person_id > $1 group by 1, 2, 3`,
+    [from],
+  )
   await db.query('analyze')
 }
 
 async function load(url: string, headers: Record<string, string>, people: number) {
   if (haveWrk()) {
-    const bodies = Array.from({ length: Math.min(people, 20_000) }, (_, k) => JSON.stringify({ idNumber: idFor((k * 7919) % people), applicationYear: 2026 }))
+    const bodies = Array.from({ length: Math.min(people, 20_000) }, (_, k) =>
+      JSON.stringify({ idNumber: idFor((k * 7919) % people), applicationYear: 2026 }),
+    )
     return wrkPost(url, bodies, { connections: CONNECTIONS, seconds: DURATION, headers })
   }
   let n = 0
@@ -79,7 +90,12 @@ async function load(url: string, headers: Record<string, string>, people: number
       },
     ],
   })
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx }
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  }
 }
 
 async function main() {
@@ -120,13 +136,24 @@ async function main() {
     console.log(`seeded ${size} people × 5 years in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 
     const web = startProcess(['--import', 'tsx', 'app/server.ts'], env)
-    const floor = startProcess(['--import', 'tsx', 'test/bench/floor-check.ts'], { PORT: String(FLOOR_PORT), DATABASE_URL: url, FLOOR_MAC_KEY: macKey.toString('base64') })
+    const floor = startProcess(['--import', 'tsx', 'test/bench/floor-check.ts'], {
+      PORT: String(FLOOR_PORT),
+      DATABASE_URL: url,
+      FLOOR_MAC_KEY: macKey.toString('base64'),
+    })
     await waitFor(`http://127.0.0.1:${WEB_PORT}/healthz`)
     await waitFor(`http://127.0.0.1:${FLOOR_PORT}/`, { method: 'POST', body: JSON.stringify({ idNumber: idFor(0) }) })
 
     const auth = { authorization: `Bearer ${client.key}` }
     // Warm both up, then measure each in turn on the same machine.
-    await autocannon({ url: `http://127.0.0.1:${WEB_PORT}/api/v1/credit-checks`, connections: 8, duration: 3, method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ idNumber: idFor(1), applicationYear: 2026 }) })
+    await autocannon({
+      url: `http://127.0.0.1:${WEB_PORT}/api/v1/credit-checks`,
+      connections: 8,
+      duration: 3,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ idNumber: idFor(1), applicationYear: 2026 }),
+    })
     const app = await load(`http://127.0.0.1:${WEB_PORT}/api/v1/credit-checks`, auth, size)
     const fl = await load(`http://127.0.0.1:${FLOOR_PORT}/`, {}, size)
     const rss = peakRssMb(web.pid!)
@@ -135,7 +162,11 @@ async function main() {
     for (let r = 0; r < 5; r++) {
       const applicants = Array.from({ length: 1000 }, (_, k) => ({ idNumber: idFor((r * 1000 + k * 31) % size), applicationYear: 2026 }))
       const t = performance.now()
-      const res = await fetch(`http://127.0.0.1:${WEB_PORT}/api/v1/credit-checks/batch`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ applicants }) })
+      const res = await fetch(`http://127.0.0.1:${WEB_PORT}/api/v1/credit-checks/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ applicants }),
+      })
       await res.json()
       batchTimes.push(performance.now() - t)
     }
@@ -151,7 +182,9 @@ async function main() {
   }
   await db.end()
   await services.stop()
-  console.log(`\ncredit-check benchmark (${CONNECTIONS} connections, ${DURATION} s each, load from ${haveWrk() ? 'wrk' : 'autocannon'}, ${process.env.BENCH_LOG_LEVEL ?? 'info'} logging)`)
+  console.log(
+    `\ncredit-check benchmark (${CONNECTIONS} connections, ${DURATION} s each, load from ${haveWrk() ? 'wrk' : 'autocannon'}, ${process.env.BENCH_LOG_LEVEL ?? 'info'} logging)`,
+  )
   for (const r of rows) console.log(r)
 }
 

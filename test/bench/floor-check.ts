@@ -2,8 +2,9 @@
  * The floor for the check benchmark: plain node:http + pg, one indexed select per request, no
  * framework, no auth, no logging. Whatever our app does on top costs relative to this.
  */
-import http from 'node:http'
 import { createHmac } from 'node:crypto'
+import http from 'node:http'
+
 import pg from 'pg'
 
 const port = Number(process.env.PORT)
@@ -18,7 +19,10 @@ http
       const { idNumber } = JSON.parse(body) as { idNumber: string }
       const hash = createHmac('sha256', macKey).update(idNumber).digest()
       pool
-        .query('select t.ce_year, t.category, t.counted_hours from people p join hour_totals t on t.person_id = p.id where p.id_number_hash = $1', [hash])
+        .query(
+          'select t.ce_year, t.category, t.counted_hours from people p join hour_totals t on t.person_id = p.id where p.id_number_hash = $1',
+          [hash],
+        )
         .then((r) => {
           res.writeHead(200, { 'Content-Type': 'application/json' })
           res.end(JSON.stringify(r.rows))

@@ -3,6 +3,7 @@
  * (the learner's progress row, by primary key), no framework, no session, no rules, no logging.
  */
 import http from 'node:http'
+
 import pg from 'pg'
 
 const port = Number(process.env.PORT)

@@ -10,10 +10,13 @@
  * the web process's peak RSS. A benchmark, not a test: it prints figures and never fails on them.
  */
 import { randomBytes } from 'node:crypto'
+
 import autocannon from 'autocannon'
 import pg from 'pg'
+
 import { sha256 } from '#app/lib/crypto.server.ts'
 import { recreateDatabase, startTestServices, TEST_DATA_KEY } from '#test/setup/services.ts'
+
 import { buildIfNeeded, peakRssMb, startProcess, stopProcesses, waitFor } from './lib.ts'
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
@@ -65,7 +68,12 @@ async function measure(url: string, connections: number, next: () => { headers: 
       },
     ],
   })
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx }
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  }
 }
 
 async function main() {
@@ -80,7 +88,9 @@ async function main() {
 
   const db = new pg.Client({ connectionString: url })
   await db.connect()
-  const lesson = (await db.query<{ course_id: string; id: string }>(`select course_id, id from lessons where kind = 'text' order by seconds desc limit 1`)).rows[0]!
+  const lesson = (
+    await db.query<{ course_id: string; id: string }>(`select course_id, id from lessons where kind = 'text' order by seconds desc limit 1`)
+  ).rows[0]!
   const t0 = Date.now()
   const learners = await seedLearners(db, lesson.course_id)
   console.log(`seeded ${LEARNERS} learners enrolled in ${lesson.course_id} in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
@@ -100,12 +110,23 @@ async function main() {
 
   const beatUrl = `http://127.0.0.1:${WEB_PORT}/study/heartbeat`
   const body = (l: Learner, i: number, start = false) =>
-    JSON.stringify({ courseId: lesson.course_id, lessonId: lesson.id, playerId: `bench-player-${i}`, seq: l.seq++, ...(start ? { start: true } : {}), engaged: true })
+    JSON.stringify({
+      courseId: lesson.course_id,
+      lessonId: lesson.id,
+      playerId: `bench-player-${i}`,
+      seq: l.seq++,
+      ...(start ? { start: true } : {}),
+      engaged: true,
+    })
   // Every learner opens the lesson (claims its slot): this also creates each progress row the floor updates.
   for (let i = 0; i < learners.length; i += 64) {
     await Promise.all(
       learners.slice(i, i + 64).map(async (l, k) => {
-        const r = await fetch(beatUrl, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `xs_session=${l.token}` }, body: body(l, i + k, true) })
+        const r = await fetch(beatUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: `xs_session=${l.token}` },
+          body: body(l, i + k, true),
+        })
         if (r.status !== 200) throw new Error(`start beat: ${r.status} ${await r.text()}`)
       }),
     )
@@ -135,18 +156,25 @@ async function main() {
       `${String(c).padStart(4)} connections | app ${String(app.rps).padStart(5)} beats/s p50 ${app.p50} ms p99 ${app.p99} ms (errors ${app.errors}) | floor ${String(fl.rps).padStart(5)}/s p50 ${fl.p50} ms p99 ${fl.p99} ms (errors ${fl.errors})`,
     )
   }
-  const credited = (await db.query<{ n: string; s: string }>(`select count(*) n, sum(verified_ms) s from lesson_progress where verified_ms > 0`)).rows[0]!
+  const credited = (
+    await db.query<{ n: string; s: string }>(`select count(*) n, sum(verified_ms) s from lesson_progress where verified_ms > 0`)
+  ).rows[0]!
   const rss = peakRssMb(web.pid!)
   await stopProcesses([web, floor])
   await db.end()
   await services.stop()
 
-  const best = (pick: 'app' | 'floor') => rows.filter((r) => r[pick].p99 <= P99_TARGET_MS && r[pick].errors === 0).sort((a, b) => b[pick].rps - a[pick].rps)[0]
+  const best = (pick: 'app' | 'floor') =>
+    rows.filter((r) => r[pick].p99 <= P99_TARGET_MS && r[pick].errors === 0).sort((a, b) => b[pick].rps - a[pick].rps)[0]
   const app = best('app')
   const fl = best('floor')
   console.log(`\nheartbeat benchmark (${LEARNERS} learners, ${DURATION} s per level, ${process.env.BENCH_LOG_LEVEL ?? 'info'} logging)`)
-  console.log(`sustained at p99 ≤ ${P99_TARGET_MS} ms: app ${app ? `${app.app.rps} beats/s (${app.connections} connections, p99 ${app.app.p99} ms)` : 'none'}`)
-  console.log(`sustained at p99 ≤ ${P99_TARGET_MS} ms: floor ${fl ? `${fl.floor.rps} updates/s (${fl.connections} connections, p99 ${fl.floor.p99} ms)` : 'none'}`)
+  console.log(
+    `sustained at p99 ≤ ${P99_TARGET_MS} ms: app ${app ? `${app.app.rps} beats/s (${app.connections} connections, p99 ${app.app.p99} ms)` : 'none'}`,
+  )
+  console.log(
+    `sustained at p99 ≤ ${P99_TARGET_MS} ms: floor ${fl ? `${fl.floor.rps} updates/s (${fl.connections} connections, p99 ${fl.floor.p99} ms)` : 'none'}`,
+  )
   if (app && fl) console.log(`ratio ${(app.app.rps / fl.floor.rps).toFixed(2)}`)
   console.log(`web peak RSS ${rss} MB; ${credited.n} learners credited, ${Math.round(Number(credited.s) / 1000)} verified seconds in all`)
 }

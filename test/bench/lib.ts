@@ -1,5 +1,5 @@
 /** Pieces the benchmarks share: processes, readiness, peak memory, and the production build. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -53,17 +53,25 @@ export function haveWrk(): boolean {
  * Loads `url` with POSTs of the given bodies (used in turn) for `seconds` with `connections`
  * connections, using wrk (2 threads). Headers apply to every request.
  */
-export function wrkPost(url: string, bodies: string[], opts: { connections: number; seconds: number; headers?: Record<string, string> }): LoadResult {
+export function wrkPost(
+  url: string,
+  bodies: string[],
+  opts: { connections: number; seconds: number; headers?: Record<string, string> },
+): LoadResult {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xs-wrk-'))
   const file = path.join(dir, 'bodies.txt')
   writeFileSync(file, bodies.join('\n'))
   const headers = Object.entries(opts.headers ?? {})
     .map(([k, v]) => `${k}: ${v}`)
     .join('|')
-  const r = spawnSync('wrk', ['-t2', `-c${opts.connections}`, `-d${opts.seconds}s`, '--timeout', '5s', '-s', path.join(root, 'test/bench/wrk-post.lua'), url], {
-    env: { ...process.env, WRK_BODIES: file, WRK_HEADERS: headers },
-    encoding: 'utf8',
-  })
+  const r = spawnSync(
+    'wrk',
+    ['-t2', `-c${opts.connections}`, `-d${opts.seconds}s`, '--timeout', '5s', '-s', path.join(root, 'test/bench/wrk-post.lua'), url],
+    {
+      env: { ...process.env, WRK_BODIES: file, WRK_HEADERS: headers },
+      encoding: 'utf8',
+    },
+  )
   rmSync(dir, { recursive: true, force: true })
   const m = /WRK_RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stdout)
   if (!m) throw new Error(`wrk failed: ${r.stderr || r.stdout}`)

@@ -5,6 +5,7 @@
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { giveHours } from '#test/factories/hours.ts'
 import { createLearner, PASSWORD } from '#test/factories/people.ts'
+
 import { expect, test } from './fixtures.ts'
 
 test('a learner downloads an hours certificate and the public verify page confirms it', async ({ page, loginAs, browser, baseURL, db }) => {
@@ -22,7 +23,10 @@ test('a learner downloads an hours certificate and the public verify page confir
 
   await page.getByLabel('证明年度').selectOption('2025')
   await page.getByRole('button', { name: '生成学时证明' }).click()
-  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '2025' }) }).first()
+  const row = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: '2025' }) })
+    .first()
   // The worker renders it; the page refreshes itself while it is pending.
   await expect(row.getByText('已生成')).toBeVisible({ timeout: 30_000 })
   await expect(row.getByText('合计 90（专业 60，公需 30）')).toBeVisible()

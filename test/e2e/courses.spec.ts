@@ -8,9 +8,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+
 import type { Page } from '@playwright/test'
 import pg from 'pg'
+
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+
 import { DATABASE_URL_FILE, DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, SCREENSHOT_DIR, test } from './fixtures.ts'
 
 const VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/e2e-content/course-videos/e2e-short.mp4')
@@ -132,7 +135,9 @@ test('a learner finds a course, watches the video, reads the text, passes the qu
   })
 })
 
-test('a hidden page pauses; an attention check stops the count until confirmed; a second page takes over the study slot and the first is told why', async ({ browser }) => {
+test('a hidden page pauses; an attention check stops the count until confirmed; a second page takes over the study slot and the first is told why', async ({
+  browser,
+}) => {
   test.setTimeout(90_000)
   const context = await browser.newContext()
   const first = await context.newPage()

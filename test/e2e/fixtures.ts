@@ -9,13 +9,15 @@ import { randomInt } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { test as base, expect, type Page } from '@playwright/test'
+
+import { expect, type Page, test as base } from '@playwright/test'
+
 import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import type { DB } from '#db/schema.ts'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#db/seed.ts'
 import { TEST_DATA_KEY } from '#test/setup/services.ts'
 
-export { expect, DEMO_PASSWORD }
+export { DEMO_PASSWORD, expect }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The database of the platform under test (written by test/e2e/server.ts). */

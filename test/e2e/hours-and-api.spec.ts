@@ -6,6 +6,7 @@
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { giveHours, meetYears } from '#test/factories/hours.ts'
 import { createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
+
 import { expect, field, test } from './fixtures.ts'
 
 test('a learner sees each year against the requirement, with records and the outlook', async ({ page, loginAs, db }) => {

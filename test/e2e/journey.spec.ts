@@ -4,6 +4,7 @@
  * English, and their ID number never reaches the server's log.
  */
 import { readFileSync } from 'node:fs'
+
 import { DEMO_PASSWORD, expect, field, freshIdNumber, freshName, freshPhone, SERVER_LOG, test, withWrongCheckChar } from './fixtures.ts'
 
 test('a professional registers, is welcomed, logs in again and switches to English', async ({ page }) => {

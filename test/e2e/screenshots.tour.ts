@@ -6,7 +6,9 @@
  * heading, so a screenshot of an error page cannot pass for the real one.
  */
 import path from 'node:path'
+
 import type { DB } from '#db/schema.ts'
+
 import { DEMO, expect, SCREENSHOT_DIR, test } from './fixtures.ts'
 
 type Shot = { name: string; path: string | ((db: DB) => Promise<string>); heading: string; as?: string; lang?: 'en' }
@@ -28,16 +30,37 @@ const SHOTS: Shot[] = [
   { name: 'certificates', path: '/hours/certificates', heading: '学时证明', as: DEMO.learner.login },
   { name: 'external', path: '/hours/external', heading: '报告平台外学时', as: DEMO.learner.login },
   { name: 'hr-claims', path: '/hr/claims', heading: '平台外学时审核', as: DEMO.hrChangchun.login },
-  { name: 'hr-person', path: async (db) => `/hr/people/${await personOf(db, DEMO.learner.login)}`, heading: `${DEMO.learner.name} · 学时记录`, as: DEMO.hrChangchun.login },
+  {
+    name: 'hr-person',
+    path: async (db) => `/hr/people/${await personOf(db, DEMO.learner.login)}`,
+    heading: `${DEMO.learner.name} · 学时记录`,
+    as: DEMO.hrChangchun.login,
+  },
   { name: 'hr-people', path: '/hr/people', heading: '人员学时查询', as: DEMO.hrChangchun.login },
   { name: 'courses', path: '/courses', heading: '网络课程' },
   { name: 'courses-search', path: '/courses?q=%E9%BB%91%E5%9C%9F&sort=hours', heading: '网络课程' },
   { name: 'courses-bim', path: '/courses/bim-application', heading: 'BIM 技术在工程建设全过程中的应用', as: DEMO.learner.login },
   { name: 'courses-mine', path: '/courses', heading: '网络课程', as: '13900000012' },
   { name: 'course-completed', path: '/courses/professional-ethics', heading: '专业技术人员职业道德与诚信建设', as: DEMO.learner.login },
-  { name: 'lesson-video', path: '/courses/bim-application/lessons/intro-video', heading: '第 1 / 5 讲 导学视频：BIM 技术概述', as: '13900000012' },
-  { name: 'lesson-text', path: '/courses/bim-application/lessons/design', heading: '第 3 / 5 讲 设计阶段：协同设计与碰撞检查', as: '13900000012' },
-  { name: 'lesson-text-en', path: '/courses/bim-application/lessons/design', heading: 'Lesson 3 of 5 设计阶段：协同设计与碰撞检查', as: '13900000012', lang: 'en' },
+  {
+    name: 'lesson-video',
+    path: '/courses/bim-application/lessons/intro-video',
+    heading: '第 1 / 5 讲 导学视频：BIM 技术概述',
+    as: '13900000012',
+  },
+  {
+    name: 'lesson-text',
+    path: '/courses/bim-application/lessons/design',
+    heading: '第 3 / 5 讲 设计阶段：协同设计与碰撞检查',
+    as: '13900000012',
+  },
+  {
+    name: 'lesson-text-en',
+    path: '/courses/bim-application/lessons/design',
+    heading: 'Lesson 3 of 5 设计阶段：协同设计与碰撞检查',
+    as: '13900000012',
+    lang: 'en',
+  },
   { name: 'quiz-locked', path: '/courses/bim-application/quiz', heading: '结业测验', as: '13900000012' },
   { name: 'admin-courses', path: '/admin/courses', heading: '课程管理', as: DEMO.admin.login },
   { name: 'developers', path: '/developers', heading: '学时核验接口说明' },

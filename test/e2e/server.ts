@@ -6,14 +6,15 @@
  * data, web + worker) on E2E_PORT (3100). Everything the platform prints is copied to
  * test-results/e2e-server.log so tests can check what was (not) logged. SIGTERM/SIGINT stop it all.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { PROJECT_ROOT } from '#app/cli/services.ts'
+
 import { prepareDatabase } from '#app/cli/prepare.ts'
-import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+import { PROJECT_ROOT } from '#app/cli/services.ts'
 import { loadCourseFiles, syncCourses } from '#app/domain/courses/content-sync.server.ts'
 import { policiesInForce } from '#app/domain/policy/policy.server.ts'
+import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 import { createDb } from '#app/lib/db.server.ts'
 import { recreateDatabase, startTestServices, TEST_DATA_KEY } from '#test/setup/services.ts'
 
@@ -80,7 +81,10 @@ async function addTestCourses(url: string) {
     const policy = (await policiesInForce(db)).get(ceYearOf(new Date()))
     if (!policy) throw new Error('no policy for this year')
     const dir = path.join(PROJECT_ROOT, 'test/fixtures/e2e-content')
-    const courses = loadCourseFiles(path.join(dir, 'courses'), { videoDir: path.join(dir, 'course-videos'), minutesPerHour: policy.conversion.onlineMinutesPerHour })
+    const courses = loadCourseFiles(path.join(dir, 'courses'), {
+      videoDir: path.join(dir, 'course-videos'),
+      minutesPerHour: policy.conversion.onlineMinutesPerHour,
+    })
     await syncCourses(db, courses)
     say(`test-only courses added: ${courses.map((c) => c.id).join(', ')}`)
   } finally {

@@ -1,6 +1,6 @@
-import type { DB } from '#db/schema.ts'
 import { credit } from '#app/domain/hours/ledger.server.ts'
 import { policiesInForce } from '#app/domain/policy/policy.server.ts'
+import type { DB } from '#db/schema.ts'
 
 /** One earning: hours of a category in a year, with the title pages show for it. */
 export type Earning = {
@@ -46,7 +46,12 @@ export async function requirementOf(db: DB, year: number) {
  * Meets each year's requirement exactly: the professional and public minimums, and the rest of
  * the total as professional. Titles say which year, so a page can be checked for them.
  */
-export async function meetYears(db: DB, personId: number, years: number[], title = (year: number, category: string) => `${year}年度${category === 'public' ? '公需' : '专业'}科目培训`) {
+export async function meetYears(
+  db: DB,
+  personId: number,
+  years: number[],
+  title = (year: number, category: string) => `${year}年度${category === 'public' ? '公需' : '专业'}科目培训`,
+) {
   const earnings: Earning[] = []
   for (const year of years) {
     const r = await requirementOf(db, year)

@@ -1,7 +1,7 @@
-import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
-import { createStaffAccount, registerLearner } from '#app/domain/identity/accounts.server.ts'
 import { RegistrationSchema, StaffSchema } from '#app/domain/identity/accounts.schema.ts'
+import { createStaffAccount, registerLearner } from '#app/domain/identity/accounts.server.ts'
 import { createSession } from '#app/domain/identity/sessions.server.ts'
+import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import type { DB } from '#app/lib/db.server.ts'
 import type { Role } from '#db/schema.ts'
 
@@ -46,7 +46,14 @@ export async function createLearner(db: DB, overrides: Record<string, string> = 
   const form = registrationForm(overrides)
   const result = await registerLearner(db, RegistrationSchema.parse(form))
   if (!result.ok) throw new Error(`factory: ${JSON.stringify(result.errors)}`)
-  return { accountId: result.accountId, personId: await personIdOf(db, result.accountId), name: form.name!, idNumber: form.idNumber!, phone: form.phone!, password: PASSWORD }
+  return {
+    accountId: result.accountId,
+    personId: await personIdOf(db, result.accountId),
+    name: form.name!,
+    idNumber: form.idNumber!,
+    phone: form.phone!,
+    password: PASSWORD,
+  }
 }
 
 export async function personIdOf(db: DB, accountId: number): Promise<number> {
@@ -78,7 +85,15 @@ export async function createStaff(db: DB, role: Exclude<Role, 'learner'>, opts: 
   })
   const result = await createStaffAccount(db, null, input)
   if (!result.ok) throw new Error(`factory: ${JSON.stringify(result.errors)}`)
-  return { accountId: result.accountId, personId: await personIdOf(db, result.accountId), name: input.name, idNumber, phone, password: PASSWORD, baseId }
+  return {
+    accountId: result.accountId,
+    personId: await personIdOf(db, result.accountId),
+    name: input.name,
+    idNumber,
+    phone,
+    password: PASSWORD,
+    baseId,
+  }
 }
 
 /** A signed-in cookie header for an account, as the browser would send it. */

@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs'
+
 import { describe, expect, test } from 'vitest'
-import routes from '#app/routes.ts'
-import * as adminStaff from '#app/routes/admin/staff.tsx'
-import * as hrHome from '#app/routes/hr/home.tsx'
+
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { PROVINCE, REGIONS } from '#app/domain/shared/reference.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import routes from '#app/routes.ts'
+import * as adminStaff from '#app/routes/admin/staff.tsx'
+import * as hrHome from '#app/routes/hr/home.tsx'
 import type { Role } from '#db/schema.ts'
-import { ACCESS, guardedAudienceModules, guardedExports, isGuarded, ROLES, type Guarded } from '#test/fixtures/access-routes.ts'
-import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
 import { cookieFor, createBase, createLearner, createStaff, makeIdNumber, makePhone, PASSWORD } from '#test/factories/people.ts'
+import { ACCESS, type Guarded, guardedAudienceModules, guardedExports, isGuarded, ROLES } from '#test/fixtures/access-routes.ts'
+import { call, errorsOf, makeRequest } from '#test/fixtures/http.ts'
 
 async function signIn(role: Role) {
   const db = getDb()
@@ -21,7 +23,9 @@ type Fn = Parameters<typeof call>[0]
 const moduleUrl = (file: string) => new URL(`../../app/${file}`, import.meta.url)
 /** Every module of the table, loaded as Remix would (file → its exports). */
 const MODULES: Record<string, Record<string, unknown>> = Object.fromEntries(
-  await Promise.all(Object.keys(ACCESS).map(async (file) => [file, (await import(moduleUrl(file).pathname)) as Record<string, unknown>] as const)),
+  await Promise.all(
+    Object.keys(ACCESS).map(async (file) => [file, (await import(moduleUrl(file).pathname)) as Record<string, unknown>] as const),
+  ),
 )
 
 /** A bystander with a live session: the admin.staff "revoke" action aims at them. */
@@ -32,12 +36,19 @@ async function bystander() {
 }
 
 async function liveSessionsOf(accountId: number) {
-  const rows = await getDb().selectFrom('sessions').select('id').where('account_id', '=', accountId).where('revoked_at', 'is', null).execute()
+  const rows = await getDb()
+    .selectFrom('sessions')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .execute()
   return rows.length
 }
 
 function requestFor(probe: Guarded, cookie: string | undefined, targetId: number) {
-  const form = probe.form ? Object.fromEntries(Object.entries(probe.form).map(([k, v]) => [k, v === 'TARGET' ? String(targetId) : v])) : undefined
+  const form = probe.form
+    ? Object.fromEntries(Object.entries(probe.form).map(([k, v]) => [k, v === 'TARGET' ? String(targetId) : v]))
+    : undefined
   return makeRequest(probe.path, { form, cookie })
 }
 
@@ -49,15 +60,18 @@ describe('every route module of a signed-in area has an access expectation', () 
     expect(guardedAudienceModules(routes).sort()).toEqual(Object.keys(ACCESS).sort())
   })
 
-  test.each(Object.keys(ACCESS))('%s: an expectation for each loader and action it exports, and a guarded one if it calls a guard', (file) => {
-    const mod = MODULES[file]!
-    const entry = ACCESS[file]!
-    for (const kind of ['loader', 'action'] as const) {
-      expect({ file, kind, exported: typeof mod[kind] === 'function' }).toEqual({ file, kind, exported: entry[kind] !== undefined })
-    }
-    const callsGuard = /\brequire(User|Role|Hr)\(/.test(readFileSync(moduleUrl(file), 'utf8'))
-    if (callsGuard) expect(isGuarded(entry.loader) || isGuarded(entry.action), `${file} calls a guard`).toBe(true)
-  })
+  test.each(Object.keys(ACCESS))(
+    '%s: an expectation for each loader and action it exports, and a guarded one if it calls a guard',
+    (file) => {
+      const mod = MODULES[file]!
+      const entry = ACCESS[file]!
+      for (const kind of ['loader', 'action'] as const) {
+        expect({ file, kind, exported: typeof mod[kind] === 'function' }).toEqual({ file, kind, exported: entry[kind] !== undefined })
+      }
+      const callsGuard = /\brequire(User|Role|Hr)\(/.test(readFileSync(moduleUrl(file), 'utf8'))
+      if (callsGuard) expect(isGuarded(entry.loader) || isGuarded(entry.action), `${file} calls a guard`).toBe(true)
+    },
+  )
 })
 
 describe('access control, enforced on the server', () => {
@@ -94,7 +108,10 @@ describe('access control, enforced on the server', () => {
   test('the admin.staff revoke action, allowed, really acts (so the refusals above are meaningful)', async () => {
     const target = await bystander()
     const admin = await signIn('admin')
-    const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: { intent: 'revoke', accountId: String(target.accountId) }, cookie: admin.cookie }))
+    const res = await call(
+      adminStaff.action,
+      makeRequest('/admin/staff', { form: { intent: 'revoke', accountId: String(target.accountId) }, cookie: admin.cookie }),
+    )
     expect(res.data).toEqual({ intent: 'revoke', revoked: 1 })
     expect(await liveSessionsOf(target.accountId)).toBe(0)
   })
@@ -125,7 +142,10 @@ describe('HR scope', () => {
     await createLearner(getDb(), { region: other })
     await createLearner(getDb(), { region: other })
     const seen = await peopleSeenBy('220000')
-    const all = await getDb().selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const all = await getDb()
+      .selectFrom('people')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(seen.scope).toBe('220000')
     expect(seen.people).toBe(all.n)
     expect(seen.people).toBeGreaterThanOrEqual(3)
@@ -138,13 +158,26 @@ describe('admin creates staff accounts (admin.staff action)', () => {
   }
 
   function staffForm(overrides: Record<string, string> = {}) {
-    return { intent: 'create', name: '新建人员', idNumber: makeIdNumber('220104'), phone: makePhone(), password: PASSWORD, role: 'hr', scopeRegion: '220100', ...overrides }
+    return {
+      intent: 'create',
+      name: '新建人员',
+      idNumber: makeIdNumber('220104'),
+      phone: makePhone(),
+      password: PASSWORD,
+      role: 'hr',
+      scopeRegion: '220100',
+      ...overrides,
+    }
   }
 
   async function counts() {
     const db = getDb()
     const n = (t: 'accounts' | 'audit_log' | 'people') =>
-      db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => r.n)
+      db
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+        .then((r) => r.n)
     return { accounts: await n('accounts'), audit: await n('audit_log'), people: await n('people') }
   }
 
@@ -160,7 +193,12 @@ describe('admin creates staff accounts (admin.staff action)', () => {
       .where('phone', '=', form.phone)
       .executeTakeFirstOrThrow()
     expect(created).toMatchObject({ role: 'hr', scope_region: '220100' })
-    const rows = await getDb().selectFrom('audit_log').selectAll().where('action', '=', 'account.create_staff').where('target_id', '=', String(created.id)).execute()
+    const rows = await getDb()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'account.create_staff')
+      .where('target_id', '=', String(created.id))
+      .execute()
     expect(rows).toHaveLength(1)
     const row = rows[0]!
     expect(row.actor_account_id).toBe(admin.accountId)
@@ -179,7 +217,11 @@ describe('admin creates staff accounts (admin.staff action)', () => {
     const form = staffForm({ role: 'base_staff', baseId: String(baseId), scopeRegion: '' })
     const res = await call(adminStaff.action, makeRequest('/admin/staff', { form, cookie: admin.cookie }))
     expect(res.data).toMatchObject({ intent: 'create', ok: true })
-    const created = await getDb().selectFrom('accounts').select(['role', 'base_id', 'scope_region']).where('phone', '=', form.phone).executeTakeFirstOrThrow()
+    const created = await getDb()
+      .selectFrom('accounts')
+      .select(['role', 'base_id', 'scope_region'])
+      .where('phone', '=', form.phone)
+      .executeTakeFirstOrThrow()
     expect(created).toEqual({ role: 'base_staff', base_id: baseId, scope_region: null })
   })
 
@@ -199,7 +241,10 @@ describe('admin creates staff accounts (admin.staff action)', () => {
   test('role base_staff without a base → error on baseId, nothing written', async () => {
     const admin = await asAdmin()
     const before = await counts()
-    const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: staffForm({ role: 'base_staff', scopeRegion: '' }), cookie: admin.cookie }))
+    const res = await call(
+      adminStaff.action,
+      makeRequest('/admin/staff', { form: staffForm({ role: 'base_staff', scopeRegion: '' }), cookie: admin.cookie }),
+    )
     expect(res.status).toBe(400)
     expect(errorsOf(res)).toEqual({ baseId: 'err.choice' })
     expect(await counts()).toEqual(before)
@@ -208,7 +253,10 @@ describe('admin creates staff accounts (admin.staff action)', () => {
   test('role base_staff with a base that does not exist → error on baseId, nothing written', async () => {
     const admin = await asAdmin()
     const before = await counts()
-    const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: staffForm({ role: 'base_staff', baseId: '999999', scopeRegion: '' }), cookie: admin.cookie }))
+    const res = await call(
+      adminStaff.action,
+      makeRequest('/admin/staff', { form: staffForm({ role: 'base_staff', baseId: '999999', scopeRegion: '' }), cookie: admin.cookie }),
+    )
     expect(res.status).toBe(400)
     expect(errorsOf(res)).toEqual({ baseId: 'err.choice' })
     expect(await counts()).toEqual(before)
@@ -224,11 +272,21 @@ describe('admin creates staff accounts (admin.staff action)', () => {
       .where('accounts.id', '=', learner.accountId)
       .executeTakeFirstOrThrow()
     const before = await counts()
-    const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: staffForm({ idNumber: learner.idNumber.toLowerCase(), name: '冒名顶替' }), cookie: admin.cookie }))
+    const res = await call(
+      adminStaff.action,
+      makeRequest('/admin/staff', {
+        form: staffForm({ idNumber: learner.idNumber.toLowerCase(), name: '冒名顶替' }),
+        cookie: admin.cookie,
+      }),
+    )
     expect(res.status).toBe(400)
     expect(errorsOf(res)).toEqual({ idNumber: 'err.idNumber.taken' })
     expect(await counts()).toEqual(before)
-    const personAfter = await getDb().selectFrom('people').select(['id', 'name', 'employer', 'region_code']).where('id', '=', personBefore.id).executeTakeFirstOrThrow()
+    const personAfter = await getDb()
+      .selectFrom('people')
+      .select(['id', 'name', 'employer', 'region_code'])
+      .where('id', '=', personBefore.id)
+      .executeTakeFirstOrThrow()
     expect(personAfter).toEqual(personBefore)
   })
 })

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { loader } from '#app/routes/admin/policy.tsx'
+
 import { getDb } from '#app/lib/db.server.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
+import { loader } from '#app/routes/admin/policy.tsx'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
+import { call, makeRequest } from '#test/fixtures/http.ts'
 
 describe('admin: the policy in force', () => {
   test('an admin sees every year’s version in force with its rules', async () => {
@@ -11,15 +12,26 @@ describe('admin: the policy in force', () => {
     expect(res.status).toBe(200)
     const years = res.data.years as { year: number; version: string; versions: number; policy: { requirement: unknown } }[]
     expect(years.map((y) => y.year)).toEqual([2027, 2026, 2025, 2024, 2023, 2022])
-    expect(years[1]).toMatchObject({ year: 2026, version: '2026.1', versions: 1, policy: { requirement: { total: '90', professional: '60', public: '30' } } })
+    expect(years[1]).toMatchObject({
+      year: 2026,
+      version: '2026.1',
+      versions: 1,
+      policy: { requirement: { total: '90', professional: '60', public: '30' } },
+    })
   })
 
   test('a newer version of a year becomes the one shown, and the count of versions grows', async () => {
     const admin = await createStaff(getDb(), 'admin')
-    const body = (await getDb().selectFrom('policies').select('body').where('version', '=', '2025.1').executeTakeFirstOrThrow()).body as Record<string, unknown>
+    const body = (await getDb().selectFrom('policies').select('body').where('version', '=', '2025.1').executeTakeFirstOrThrow())
+      .body as Record<string, unknown>
     await getDb()
       .insertInto('policies')
-      .values({ year: 2025, version: '2025.2', body: JSON.stringify({ ...body, version: '2025.2' }), loaded_at: new Date(Date.now() + 1000) })
+      .values({
+        year: 2025,
+        version: '2025.2',
+        body: JSON.stringify({ ...body, version: '2025.2' }),
+        loaded_at: new Date(Date.now() + 1000),
+      })
       .execute()
     try {
       const res = await call(loader, makeRequest('/admin/policy', { cookie: await cookieFor(getDb(), admin.accountId) }))

@@ -1,12 +1,13 @@
 import { describe, expect, test, vi } from 'vitest'
-import { checkOne } from '#app/http/credit-checks.server.ts'
-import { handle, type ApiReply } from '#app/http/api.server.ts'
+
 import * as apiClients from '#app/domain/credit-api/api-clients.server.ts'
 import * as policyCache from '#app/domain/policy/cache.server.ts'
+import { type ApiReply, handle } from '#app/http/api.server.ts'
+import { checkOne } from '#app/http/credit-checks.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { getRedis } from '#app/lib/redis.server.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
+import { call, makeRequest } from '#test/fixtures/http.ts'
 
 /**
  * The web process holds two copies of the app's modules: the Remix build (build/server/index.js
@@ -20,7 +21,13 @@ import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts
 /** POST /api/v1/credit-checks as the fast path (app/http/dispatch.server.ts) serves it. */
 function fastPathCheck(key: string, body: unknown): Promise<ApiReply> {
   const headers: Record<string, string> = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
-  return handle(checkOne, { method: 'POST', header: (name) => headers[name], text: async () => JSON.stringify(body), origin: 'http://localhost', params: {} })
+  return handle(checkOne, {
+    method: 'POST',
+    header: (name) => headers[name],
+    text: async () => JSON.stringify(body),
+    origin: 'http://localhost',
+    params: {},
+  })
 }
 
 /** A fresh copy of every app module, as a separate bundle would hold. */
@@ -51,7 +58,10 @@ describe('process-wide singletons are shared by the Remix build and the fast pat
     // Really a second copy of the module that holds the key cache, not the same one again.
     expect(remix.apiClients.clearApiKeyCache).not.toBe(apiClients.clearApiKeyCache)
 
-    const revoked = await call(remix.adminApiClients.action, makeRequest('/admin/api-clients', { form: { intent: 'revoke', clientId: String(created.id) }, cookie }))
+    const revoked = await call(
+      remix.adminApiClients.action,
+      makeRequest('/admin/api-clients', { form: { intent: 'revoke', clientId: String(created.id) }, cookie }),
+    )
     expect(revoked.data).toEqual({ intent: 'revoke', ok: true })
 
     const after = await fastPathCheck(created.key, body)

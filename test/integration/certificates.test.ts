@@ -1,20 +1,22 @@
-import { afterEach, describe, expect, test } from 'vitest'
 import { inflateSync } from 'node:zlib'
+
 import { UnrecoverableError } from 'bullmq'
 import { Redis } from 'ioredis'
-import * as certificatesPage from '#app/routes/hours/certificates.tsx'
-import * as pdfRoute from '#app/routes/hours/certificate-pdf.ts'
-import * as verifyPage from '#app/routes/public/verify.tsx'
+import { afterEach, describe, expect, test } from 'vitest'
+
 import { formatCode } from '#app/domain/hours/certificates/certificate.ts'
 import { renderCertificate, requestCertificate, verifyCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
+import { ceYearOf, credit, type CreditInput, reverse } from '#app/domain/hours/ledger.server.ts'
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
-import { ceYearOf, credit, reverse, type CreditInput } from '#app/domain/hours/ledger.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { relayOutbox } from '#workers/outbox-relay.ts'
-import { processJob } from '#workers/jobs/index.ts'
-import { openQueues, startWorkers } from '#workers/runtime.ts'
-import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
+import * as pdfRoute from '#app/routes/hours/certificate-pdf.ts'
+import * as certificatesPage from '#app/routes/hours/certificates.tsx'
+import * as verifyPage from '#app/routes/public/verify.tsx'
 import { cookieFor, createLearner } from '#test/factories/people.ts'
+import { call, errorsOf, makeRequest } from '#test/fixtures/http.ts'
+import { processJob } from '#workers/jobs/index.ts'
+import { relayOutbox } from '#workers/outbox-relay.ts'
+import { openQueues, startWorkers } from '#workers/runtime.ts'
 
 const YEAR = 2025
 const CODE = /^[A-HJ-NP-Z2-9]{16}$/
@@ -22,22 +24,30 @@ const CODE = /^[A-HJ-NP-Z2-9]{16}$/
 async function learner(name = '陈静') {
   const db = getDb()
   const who = await createLearner(db, { name })
-  const { person_id: personId } = await db.selectFrom('accounts').select('person_id').where('id', '=', who.accountId).executeTakeFirstOrThrow()
+  const { person_id: personId } = await db
+    .selectFrom('accounts')
+    .select('person_id')
+    .where('id', '=', who.accountId)
+    .executeTakeFirstOrThrow()
   return { ...who, personId, cookie: await cookieFor(db, who.accountId) }
 }
 
 let seq = 0
 async function give(personId: number, hours: string, over: Partial<CreditInput> = {}) {
   seq += 1
-  const { entry } = await getDb().transaction().execute((trx) => credit(trx, {
-    personId,
-    hours,
-    category: 'professional',
-    sourceKind: 'online_course',
-    occurredAt: new Date(`${YEAR}-06-01T10:00:00+08:00`),
-    idempotencyKey: `test:${personId}:${seq}`,
-    ...over,
-  }))
+  const { entry } = await getDb()
+    .transaction()
+    .execute((trx) =>
+      credit(trx, {
+        personId,
+        hours,
+        category: 'professional',
+        sourceKind: 'online_course',
+        occurredAt: new Date(`${YEAR}-06-01T10:00:00+08:00`),
+        idempotencyKey: `test:${personId}:${seq}`,
+        ...over,
+      }),
+    )
   return entry
 }
 
@@ -49,7 +59,9 @@ async function typicalYear(personId: number) {
   await give(personId, '20', { category: 'public', sourceKind: 'external' })
   await give(personId, '6', { sourceKind: 'base_training', notCountedReason: 'duplicate' })
   const wrong = await give(personId, '3', { sourceKind: 'seminar' })
-  await getDb().transaction().execute((trx) => reverse(trx, { entryId: wrong.id, reason: '重复报送', actorAccountId: null }))
+  await getDb()
+    .transaction()
+    .execute((trx) => reverse(trx, { entryId: wrong.id, reason: '重复报送', actorAccountId: null }))
 }
 
 async function requestAs(cookie: string | undefined, year: string) {
@@ -97,7 +109,9 @@ function pdfText(pdf: Buffer): string {
     // pdfkit writes ranges of 256 codes, each with an array of UTF-16BE strings: <0000> <00ff> [<5b66> <65f6> …]
     for (const r of cmap.matchAll(/<([0-9a-f]+)>\s*<([0-9a-f]+)>\s*\[([^\]]*)\]/gi)) {
       const start = parseInt(r[1]!, 16)
-      ;[...r[3]!.matchAll(/<([0-9a-f ]*)>/gi)].forEach((u, i) => map.set((start + i).toString(16).padStart(4, '0'), utf16(u[1]!.replace(/ /g, ''))))
+      ;[...r[3]!.matchAll(/<([0-9a-f ]*)>/gi)].forEach((u, i) =>
+        map.set((start + i).toString(16).padStart(4, '0'), utf16(u[1]!.replace(/ /g, ''))),
+      )
     }
     cmaps.set(m[1]!, map)
   }
@@ -135,7 +149,10 @@ describe('hours certificates (学时证明)', () => {
     expect(more).toEqual([])
     expect(cert).toMatchObject({ person_id: who.personId, ce_year: YEAR, status: 'pending', pdf: null, error: null, ready_at: null })
     expect(cert!.code).toMatch(CODE)
-    const maxId = await getDb().selectFrom('hour_entries').select((eb) => eb.fn.max<number>('id').as('m')).executeTakeFirstOrThrow()
+    const maxId = await getDb()
+      .selectFrom('hour_entries')
+      .select((eb) => eb.fn.max<number>('id').as('m'))
+      .executeTakeFirstOrThrow()
     expect(cert!.ledger_high_water).toBe(Number(maxId.m))
     expect(cert!.facts).toEqual({
       name: '陈静',
@@ -301,7 +318,14 @@ describe('hours certificates (学时证明)', () => {
       found: true,
       code: formatCode(code),
       superseded: false,
-      facts: { name: '孙丽', idNumberMasked: maskIdNumber(who.idNumber), year: YEAR, hours: { total: '96.5', professional: '64', public: '32.5' }, met: true, policyVersion: '2025.1' },
+      facts: {
+        name: '孙丽',
+        idNumberMasked: maskIdNumber(who.idNumber),
+        year: YEAR,
+        hours: { total: '96.5', professional: '64', public: '32.5' },
+        met: true,
+        policyVersion: '2025.1',
+      },
     })
     // Only what the certificate states: no database ids, no raw ID number.
     expect(Object.keys(res.data).sort()).toEqual(['code', 'facts', 'found', 'superseded'])
@@ -325,7 +349,9 @@ describe('hours certificates (学时证明)', () => {
     await give(who.personId, '10', { ceYear: YEAR - 1, occurredAt: new Date(`${YEAR - 1}-05-01T10:00:00+08:00`) })
     expect((await verifyCertificate(getDb(), code))!.superseded).toBe(false)
     const [entry] = await getDb().selectFrom('hour_entries').select('id').where('ce_year', '=', YEAR).execute()
-    await getDb().transaction().execute((trx) => reverse(trx, { entryId: entry!.id, reason: '误报', actorAccountId: null }))
+    await getDb()
+      .transaction()
+      .execute((trx) => reverse(trx, { entryId: entry!.id, reason: '误报', actorAccountId: null }))
     expect((await verifyCertificate(getDb(), code))!.superseded).toBe(true)
   })
 
@@ -364,7 +390,9 @@ describe('hours certificates (学时证明)', () => {
   test('two simultaneous requests make one certificate', async () => {
     const who = await learner()
     await give(who.personId, '30')
-    const results = await Promise.all(Array.from({ length: 5 }, () => requestCertificate(getDb(), who.personId, YEAR, { baseUrl: 'http://localhost' })))
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => requestCertificate(getDb(), who.personId, YEAR, { baseUrl: 'http://localhost' })),
+    )
     expect(new Set(results.map((r) => (r.ok ? r.id : 0))).size).toBe(1)
     expect(results.filter((r) => r.ok && r.created)).toHaveLength(1)
     expect(await certificateRows()).toHaveLength(1)
@@ -402,7 +430,13 @@ describe('hours certificates (学时证明)', () => {
     await give(who.personId, '30')
     const broken = await getDb()
       .insertInto('certificates')
-      .values({ code: 'ABCDEFGHJKLMNPQR', person_id: who.personId, ce_year: YEAR, facts: JSON.stringify({ name: '陈静' }), ledger_high_water: 0 })
+      .values({
+        code: 'ABCDEFGHJKLMNPQR',
+        person_id: who.personId,
+        ce_year: YEAR,
+        facts: JSON.stringify({ name: '陈静' }),
+        ledger_high_water: 0,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     expect(await renderCertificate(getDb(), broken.id, { baseUrl: 'http://localhost' })).toBe('failed')
@@ -424,7 +458,13 @@ describe('hours certificates (学时证明)', () => {
     const listB = await call(certificatesPage.loader, makeRequest('/hours/certificates', { cookie: b.cookie }))
     expect(listB.data.certificates).toEqual([])
     expect(listB.data.years).toContain(YEAR)
-    for (const bad of [{}, { certificateId: 1 }, { certificateId: 1, baseUrl: 'javascript:alert(1)' }, { certificateId: 1, baseUrl: 'http://x.cn/path' }, { certificateId: -1, baseUrl: 'http://x.cn' }]) {
+    for (const bad of [
+      {},
+      { certificateId: 1 },
+      { certificateId: 1, baseUrl: 'javascript:alert(1)' },
+      { certificateId: 1, baseUrl: 'http://x.cn/path' },
+      { certificateId: -1, baseUrl: 'http://x.cn' },
+    ]) {
       await expect(processJob(getDb(), 'certificate.render', bad)).rejects.toBeInstanceOf(UnrecoverableError)
     }
     expect(await processJob(getDb(), 'certificate.render', { certificateId: 999999, baseUrl: 'http://x.cn' })).toBe('not-found')

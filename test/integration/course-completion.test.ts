@@ -1,21 +1,23 @@
 import path from 'node:path'
+
 import { beforeAll, describe, expect, test } from 'vitest'
+
+import { PROJECT_ROOT } from '#app/cli/services.ts'
 import { courseFigures, setPublished } from '#app/domain/courses/admin.server.ts'
 import { loadCourseFiles, syncCourses } from '#app/domain/courses/content-sync.server.ts'
-import { openQuiz, submitQuiz, type QuizSitting } from '#app/domain/courses/quiz.server.ts'
-import { revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
-import { courseProgress, enroll } from '#app/domain/courses/progress.server.ts'
 import { recordHeartbeat } from '#app/domain/courses/heartbeats.server.ts'
+import { courseProgress, enroll } from '#app/domain/courses/progress.server.ts'
+import { openQuiz, type QuizSitting, submitQuiz } from '#app/domain/courses/quiz.server.ts'
+import { revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { PROJECT_ROOT } from '#app/cli/services.ts'
-import { action as heartbeatAction } from '#app/routes/courses/heartbeat.ts'
-import { action as quizAction, loader as quizLoader } from '#app/routes/courses/quiz.tsx'
-import { loader as lessonLoader } from '#app/routes/courses/lesson.tsx'
 import { action as adminAction, loader as adminLoader } from '#app/routes/admin/courses.tsx'
-import { action as courseAction, loader as courseLoader } from '#app/routes/courses/course.tsx'
 import { loader as catalogLoader } from '#app/routes/courses/catalog.tsx'
-import { call, makeRequest } from '#test/fixtures/http.ts'
+import { action as courseAction, loader as courseLoader } from '#app/routes/courses/course.tsx'
+import { action as heartbeatAction } from '#app/routes/courses/heartbeat.ts'
+import { loader as lessonLoader } from '#app/routes/courses/lesson.tsx'
+import { action as quizAction, loader as quizLoader } from '#app/routes/courses/quiz.tsx'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
+import { call, makeRequest } from '#test/fixtures/http.ts'
 
 /**
  * Course completion end to end on the server (real PostgreSQL): lessons done by heartbeats on an
@@ -34,14 +36,20 @@ beforeAll(async () => {
 
 async function learner() {
   const { accountId } = await createLearner(getDb())
-  const personId = (await getDb().selectFrom('accounts').select('person_id').where('id', '=', accountId).executeTakeFirstOrThrow()).person_id
+  const personId = (await getDb().selectFrom('accounts').select('person_id').where('id', '=', accountId).executeTakeFirstOrThrow())
+    .person_id
   return { accountId, personId, cookie: await cookieFor(getDb(), accountId) }
 }
 
 /** Studies both lessons to the end with heartbeats on an injected clock. */
 async function studyAll(personId: number) {
   const beat = (lessonId: string, seq: number, at: number, extra: object = {}) =>
-    recordHeartbeat(getDb(), personId, { courseId: COURSE, lessonId, playerId: `player-${lessonId}`, seq, engaged: true, ...extra }, { nowMs: T0 + at * 1000 })
+    recordHeartbeat(
+      getDb(),
+      personId,
+      { courseId: COURSE, lessonId, playerId: `player-${lessonId}`, seq, engaged: true, ...extra },
+      { nowMs: T0 + at * 1000 },
+    )
   await beat('short-video', 0, 0, { start: true, positionSeconds: 0 })
   await beat('short-video', 1, 6, { positionSeconds: 6 })
   await beat('short-video', 2, 12, { positionSeconds: 12 })
@@ -66,7 +74,11 @@ async function open(personId: number, now?: Date): Promise<QuizSitting> {
 }
 
 async function entries(personId: number) {
-  return getDb().selectFrom('hour_entries').select(['id', 'hours', 'ce_year', 'source_kind', 'source_ref', 'evidence', 'category']).where('person_id', '=', personId).execute()
+  return getDb()
+    .selectFrom('hour_entries')
+    .select(['id', 'hours', 'ce_year', 'source_kind', 'source_ref', 'evidence', 'category'])
+    .where('person_id', '=', personId)
+    .execute()
 }
 
 describe('completing an online course', () => {
@@ -92,7 +104,10 @@ describe('completing an online course', () => {
     const partial = answers(sitting)
     delete partial.q3
     partial.q4 = '7' // not an option
-    expect(await submitQuiz(getDb(), p.personId, COURSE, sitting.attemptId, partial)).toEqual({ kind: 'incomplete', missing: expect.arrayContaining(['q3', 'q4']) })
+    expect(await submitQuiz(getDb(), p.personId, COURSE, sitting.attemptId, partial)).toEqual({
+      kind: 'incomplete',
+      missing: expect.arrayContaining(['q3', 'q4']),
+    })
     const attempt = await getDb().selectFrom('quiz_attempts').selectAll().where('id', '=', sitting.attemptId).executeTakeFirstOrThrow()
     expect(attempt.submitted_at).toBeNull()
     expect(await entries(p.personId)).toEqual([])
@@ -107,17 +122,30 @@ describe('completing an online course', () => {
     const failed = await submitQuiz(getDb(), p.personId, COURSE, first.attemptId, answers(first, 3), { now: failedAt })
     expect(failed).toMatchObject({ kind: 'graded', grade: { correct: 2, total: 5, score: 40, passed: false }, completed: null })
     // The course's retryMinutes is 1.
-    expect(await openQuiz(getDb(), p.personId, COURSE, { now: new Date(failedAt.getTime() + 30_000) })).toEqual({ kind: 'cooling_down', retryAt: new Date(failedAt.getTime() + 60_000) })
+    expect(await openQuiz(getDb(), p.personId, COURSE, { now: new Date(failedAt.getTime() + 30_000) })).toEqual({
+      kind: 'cooling_down',
+      retryAt: new Date(failedAt.getTime() + 60_000),
+    })
     const second = await open(p.personId, new Date(failedAt.getTime() + 61_000))
     expect(second.attemptId).not.toBe(first.attemptId)
 
     const passedAt = new Date(failedAt.getTime() + 120_000)
     const passed = await submitQuiz(getDb(), p.personId, COURSE, second.attemptId, answers(second, 2), { now: passedAt })
-    expect(passed).toMatchObject({ kind: 'graded', grade: { correct: 3, score: 60, passed: true }, completed: { hours: '0.01', ceYear: 2027 } })
+    expect(passed).toMatchObject({
+      kind: 'graded',
+      grade: { correct: 3, score: 60, passed: true },
+      completed: { hours: '0.01', ceYear: 2027 },
+    })
     const rows = await entries(p.personId)
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ source_kind: 'online_course', source_ref: COURSE, category: 'professional', ce_year: 2027 })
-    expect(rows[0]!.evidence).toMatchObject({ title: '端到端测试短课程', courseId: COURSE, requiredSeconds: 36, quizScore: 60, passMark: 60 })
+    expect(rows[0]!.evidence).toMatchObject({
+      title: '端到端测试短课程',
+      courseId: COURSE,
+      requiredSeconds: 36,
+      quizScore: 60,
+      passMark: 60,
+    })
     expect((rows[0]!.evidence as { verifiedSeconds: number }).verifiedSeconds).toBeGreaterThanOrEqual(34)
     expect(await openQuiz(getDb(), p.personId, COURSE)).toEqual({ kind: 'passed' })
     const progress = await courseProgress(getDb(), p.personId, COURSE)
@@ -129,7 +157,9 @@ describe('completing an online course', () => {
     await enroll(getDb(), p.personId, COURSE)
     await studyAll(p.personId)
     const sitting = await open(p.personId)
-    const results = await Promise.all(Array.from({ length: 12 }, () => submitQuiz(getDb(), p.personId, COURSE, sitting.attemptId, answers(sitting))))
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => submitQuiz(getDb(), p.personId, COURSE, sitting.attemptId, answers(sitting))),
+    )
     expect(results.every((r) => r.kind === 'graded' && r.grade.passed && r.completed?.hours === '0.01')).toBe(true)
     expect(results.filter((r) => r.kind === 'graded' && !r.repeated)).toHaveLength(1)
     expect(await entries(p.personId)).toHaveLength(1)
@@ -149,7 +179,14 @@ describe('completing an online course', () => {
     // Through the pages: the quiz and a lesson of a course one is not enrolled in are 404.
     const third = await learner()
     expect((await call(quizLoader, makeRequest(`/courses/${COURSE}/quiz`, { cookie: third.cookie }), { id: COURSE })).status).toBe(404)
-    expect((await call(lessonLoader, makeRequest(`/courses/${COURSE}/lessons/short-text`, { cookie: third.cookie }), { id: COURSE, lessonId: 'short-text' })).status).toBe(404)
+    expect(
+      (
+        await call(lessonLoader, makeRequest(`/courses/${COURSE}/lessons/short-text`, { cookie: third.cookie }), {
+          id: COURSE,
+          lessonId: 'short-text',
+        })
+      ).status,
+    ).toBe(404)
   })
 
   test('through the pages: enrol, study, a quiz submit with answers passes and 我的学时 data has it', async () => {
@@ -159,7 +196,15 @@ describe('completing an online course', () => {
     expect(enrolled.headers.get('Location')).toBe(`/courses/${COURSE}?enrolled=1`)
     const catalog = () => call(catalogLoader, makeRequest('/courses', { cookie: p.cookie }))
     expect((await catalog()).data.mine).toEqual([
-      { courseId: COURSE, title: '端到端测试短课程', hours: '0.01', lessons: 2, lessonsDone: 0, completedAt: null, nextLessonId: 'short-video' },
+      {
+        courseId: COURSE,
+        title: '端到端测试短课程',
+        hours: '0.01',
+        lessons: 2,
+        lessonsDone: 0,
+        completedAt: null,
+        nextLessonId: 'short-video',
+      },
     ])
     await studyAll(p.personId)
     expect((await catalog()).data.mine[0]).toMatchObject({ lessonsDone: 2, nextLessonId: null })
@@ -182,13 +227,20 @@ describe('the heartbeat endpoint', () => {
   const post = (json: unknown, headers: Record<string, string> = {}) =>
     call(
       heartbeatAction,
-      new Request('http://localhost/study/heartbeat', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof json === 'string' ? json : JSON.stringify(json) }),
+      new Request('http://localhost/study/heartbeat', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: typeof json === 'string' ? json : JSON.stringify(json),
+      }),
     )
 
   test('signed in and enrolled: credited; signed out 401; cross-site 403; bad body 400; not enrolled 404; taken over 409', async () => {
     const p = await learner()
     await enroll(getDb(), p.personId, COURSE)
-    expect(await post(body, { Cookie: p.cookie })).toMatchObject({ status: 200, data: { status: 'credited', verifiedSeconds: 0, requiredSeconds: 24, done: false } })
+    expect(await post(body, { Cookie: p.cookie })).toMatchObject({
+      status: 200,
+      data: { status: 'credited', verifiedSeconds: 0, requiredSeconds: 24, done: false },
+    })
     expect((await post(body)).status).toBe(401)
     expect((await post(body, { Cookie: 'xs_session=forged-token-forged-token-forged' })).status).toBe(401)
     expect((await post(body, { Cookie: p.cookie, Origin: 'https://evil.example' })).status).toBe(403)
@@ -199,7 +251,10 @@ describe('the heartbeat endpoint', () => {
     expect(await post(body, { Cookie: stranger.cookie })).toMatchObject({ status: 404, data: { error: { code: 'not_found' } } })
     // A second page takes the slot; the first page's next heartbeat is 409 and earns nothing.
     expect((await post({ ...body, playerId: 'player-second', lessonId: 'short-video' }, { Cookie: p.cookie })).status).toBe(200)
-    expect(await post({ ...body, seq: 1, start: false, engaged: true }, { Cookie: p.cookie })).toMatchObject({ status: 409, data: { status: 'taken_over' } })
+    expect(await post({ ...body, seq: 1, start: false, engaged: true }, { Cookie: p.cookie })).toMatchObject({
+      status: 409,
+      data: { status: 'taken_over' },
+    })
     // Signing out everywhere ends heartbeats at once (no cached session).
     await revokeAllSessions(getDb(), p.accountId)
     expect((await post({ ...body, seq: 5 }, { Cookie: p.cookie })).status).toBe(401)
@@ -230,14 +285,27 @@ describe('admin: courses', () => {
     try {
       const res = await call(adminAction, makeRequest('/admin/courses', { form: { intent: 'unpublish', courseId: COURSE }, cookie }))
       expect(res.data).toEqual({ courseId: COURSE, published: false })
-      const audit = await getDb().selectFrom('audit_log').select(['action', 'target_id']).where('actor_account_id', '=', admin.accountId).execute()
+      const audit = await getDb()
+        .selectFrom('audit_log')
+        .select(['action', 'target_id'])
+        .where('actor_account_id', '=', admin.accountId)
+        .execute()
       expect(audit).toContainEqual({ action: 'course.unpublish', target_id: COURSE })
       const newcomer = await learner()
       expect(await enroll(getDb(), newcomer.personId, COURSE)).toEqual({ ok: false, code: 'not_found' })
       expect((await call(courseLoader, makeRequest(`/courses/${COURSE}`, { cookie: newcomer.cookie }), { id: COURSE })).status).toBe(404)
       const kept = await call(courseLoader, makeRequest(`/courses/${COURSE}`, { cookie: enrolled.cookie }), { id: COURSE })
       expect(kept.status).toBe(200)
-      expect(await recordHeartbeat(getDb(), enrolled.personId, { courseId: COURSE, lessonId: 'short-text', playerId: 'player-kept', seq: 0, start: true, engaged: false })).toMatchObject({ kind: 'credited' })
+      expect(
+        await recordHeartbeat(getDb(), enrolled.personId, {
+          courseId: COURSE,
+          lessonId: 'short-text',
+          playerId: 'player-kept',
+          seq: 0,
+          start: true,
+          engaged: false,
+        }),
+      ).toMatchObject({ kind: 'credited' })
       const list = await call(adminLoader, makeRequest('/admin/courses', { cookie }))
       expect(list.data.courses.find((c: { id: string }) => c.id === COURSE)).toMatchObject({ published: false })
     } finally {
@@ -251,6 +319,8 @@ describe('admin: courses', () => {
     const id = role === 'learner' ? (await createLearner(getDb())).accountId : (await createStaff(getDb(), role)).accountId
     const cookie = await cookieFor(getDb(), id)
     expect((await call(adminLoader, makeRequest('/admin/courses', { cookie }))).status).toBe(403)
-    expect((await call(adminAction, makeRequest('/admin/courses', { form: { intent: 'unpublish', courseId: COURSE }, cookie }))).status).toBe(403)
+    expect(
+      (await call(adminAction, makeRequest('/admin/courses', { form: { intent: 'unpublish', courseId: COURSE }, cookie }))).status,
+    ).toBe(403)
   })
 })

@@ -1,10 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { afterEach, describe, expect, test } from 'vitest'
 import { parse, stringify } from 'yaml'
-import { CourseFileError, loadCourseFiles, syncCourses, type Course } from '#app/domain/courses/content-sync.server.ts'
+
 import { getCourse, listCourses } from '#app/domain/courses/catalog.server.ts'
+import { type Course, CourseFileError, loadCourseFiles, syncCourses } from '#app/domain/courses/content-sync.server.ts'
 import { parseCatalogQuery } from '#app/domain/courses/courses.schema.ts'
 import { toCents } from '#app/domain/shared/decimal.ts'
 import { getDb } from '#app/lib/db.server.ts'
@@ -32,7 +34,14 @@ function tempCourse(id: string, edit: (front: Record<string, any>) => void, edit
 /** Puts the template's courses back as shipped, all published (other tests rely on them). */
 async function restoreShipped() {
   const db = getDb()
-  await db.deleteFrom('courses').where('id', 'not in', shipped().map((c) => c.id)).execute()
+  await db
+    .deleteFrom('courses')
+    .where(
+      'id',
+      'not in',
+      shipped().map((c) => c.id),
+    )
+    .execute()
   await db.updateTable('courses').set({ content_hash: 'stale' }).execute()
   await syncCourses(db, shipped())
   await db.updateTable('courses').set({ published: true }).execute()
@@ -71,14 +80,30 @@ describe('courses as content', () => {
 
   test.each([
     ['civil-code', (f: any) => (f.category = 'general'), /civil-code\.md: category: /],
-    ['civil-code', (f: any) => (f.hours = 4), /civil-code\.md: hours: 4 hours need at least 180 minutes of lessons \(1 hour = 45 minutes\), but the lessons add up to 140/],
+    [
+      'civil-code',
+      (f: any) => (f.hours = 4),
+      /civil-code\.md: hours: 4 hours need at least 180 minutes of lessons \(1 hour = 45 minutes\), but the lessons add up to 140/,
+    ],
     ['civil-code', (f: any) => (f.hours = '3.123'), /civil-code\.md: hours: must be credit hours/],
     ['civil-code', (f: any) => (f.series = 'health'), /civil-code\.md: series: a general-subject \(public\) course has series "all"/],
     ['bim-application', (f: any) => (f.series = 'astrology'), /bim-application\.md: series: must be "all" or one of/],
-    ['bim-application', (f: any) => (f.lessons[0].video = 'missing.mp4'), /bim-application\.md: lessons\.0\.video: file missing\.mp4 not found/],
+    [
+      'bim-application',
+      (f: any) => (f.lessons[0].video = 'missing.mp4'),
+      /bim-application\.md: lessons\.0\.video: file missing\.mp4 not found/,
+    ],
     ['bim-application', (f: any) => delete f.lessons[0].video, /bim-application\.md: lessons\.0\.video: a video lesson needs a video file/],
-    ['civil-code', (f: any) => (f.quiz.questions[2].answer = 4), /civil-code\.md: quiz\.questions\.2\.answer: is 4, but there are only 4 options/],
-    ['civil-code', (f: any) => (f.quiz.questions = f.quiz.questions.slice(0, 4)), /civil-code\.md: quiz\.questions: needs at least 5 questions/],
+    [
+      'civil-code',
+      (f: any) => (f.quiz.questions[2].answer = 4),
+      /civil-code\.md: quiz\.questions\.2\.answer: is 4, but there are only 4 options/,
+    ],
+    [
+      'civil-code',
+      (f: any) => (f.quiz.questions = f.quiz.questions.slice(0, 4)),
+      /civil-code\.md: quiz\.questions: needs at least 5 questions/,
+    ],
     ['civil-code', (f: any) => (f.lessons[1].id = 'overview'), /civil-code\.md: lessons\.1\.id: "overview" is used twice/],
     ['civil-code', (f: any) => (f.id = 'civil-law'), /civil-code\.md: id: "civil-law" does not match the file name/],
     ['civil-code', (f: any) => (f.lessons[0].minutes = 0), /civil-code\.md: lessons\.0\.minutes: must be above 0/],
@@ -92,9 +117,17 @@ describe('courses as content', () => {
   })
 
   test('a text lesson needs its section in the body, and every section names a lesson', () => {
-    const missing = tempCourse('civil-code', () => {}, (b) => b.replace('## lesson: tort', '## lesson: torts'))
+    const missing = tempCourse(
+      'civil-code',
+      () => {},
+      (b) => b.replace('## lesson: tort', '## lesson: torts'),
+    )
     expect(() => loadCourseFiles(missing, OPTS)).toThrow(/civil-code\.md: body: section "## lesson: torts" names no lesson/)
-    const before = tempCourse('civil-code', () => {}, (b) => `引言\n${b}`)
+    const before = tempCourse(
+      'civil-code',
+      () => {},
+      (b) => `引言\n${b}`,
+    )
     expect(() => loadCourseFiles(before, OPTS)).toThrow(/civil-code\.md: body: text before the first/)
     const noFront = mkdtempSync(path.join(os.tmpdir(), 'xs-courses-'))
     writeFileSync(path.join(noFront, 'x.md'), '# 没有 front matter\n')
@@ -138,7 +171,12 @@ describe('syncing courses into the database', () => {
     expect(row.title).toBe('《中华人民共和国民法典》要点（修订）')
     expect(row.published).toBe(false)
     expect(row.total_seconds).toBe((35 + 35 + 35 + 40) * 60)
-    const lessons = await db.selectFrom('lessons').select(['id', 'position', 'seconds']).where('course_id', '=', 'civil-code').orderBy('position').execute()
+    const lessons = await db
+      .selectFrom('lessons')
+      .select(['id', 'position', 'seconds'])
+      .where('course_id', '=', 'civil-code')
+      .orderBy('position')
+      .execute()
     expect(lessons).toEqual([
       { id: 'overview', position: 0, seconds: 2100 },
       { id: 'personality-family', position: 1, seconds: 2100 },
@@ -183,7 +221,10 @@ describe('the catalog', () => {
     const pub = await listCourses(db, { category: 'public' })
     expect(pub.length).toBeGreaterThanOrEqual(4)
     expect(pub.every((c) => c.category === 'public')).toBe(true)
-    expect(ids(await listCourses(db, { series: 'health', sort: 'title' })).sort()).toEqual(['chronic-disease-management', 'rational-drug-use'])
+    expect(ids(await listCourses(db, { series: 'health', sort: 'title' })).sort()).toEqual([
+      'chronic-disease-management',
+      'rational-drug-use',
+    ])
     expect(await listCourses(db, { category: 'public', series: 'health' })).toEqual([])
     const big = await listCourses(db, { minHours: '4' })
     expect(big.length).toBeGreaterThan(0)
@@ -203,7 +244,9 @@ describe('the catalog', () => {
   })
 
   test('query parameters are read one by one; a bad value is ignored', () => {
-    expect(parseCatalogQuery(new URLSearchParams('q=%E6%B0%91%E6%B3%95%E5%85%B8&category=public&series=health&min=2&max=4.5&sort=hours'))).toEqual({
+    expect(
+      parseCatalogQuery(new URLSearchParams('q=%E6%B0%91%E6%B3%95%E5%85%B8&category=public&series=health&min=2&max=4.5&sort=hours')),
+    ).toEqual({
       q: '民法典',
       category: 'public',
       series: 'health',

@@ -1,19 +1,20 @@
 import { beforeEach, describe, expect, test } from 'vitest'
-import { action as checkAction, loader as checkLoader } from '#app/routes/api/credit-checks.ts'
-import { action as batchAction, loader as batchLoader } from '#app/routes/api/credit-checks-batch.ts'
-import { loader as getCheckLoader } from '#app/routes/api/credit-check.ts'
+
 import { createApiClient, revokeApiClient } from '#app/domain/credit-api/api-clients.server.ts'
-import { evaluateCheck, type Counted, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
-import { clearPolicyCache } from '#app/domain/policy/cache.server.ts'
-import { presentReason } from '#app/http/credit-check-answer.ts'
-import { idNumberCheckChar, maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { type Counted, evaluateCheck, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
 import { credit, reverse } from '#app/domain/hours/ledger.server.ts'
+import { clearPolicyCache } from '#app/domain/policy/cache.server.ts'
 import { policiesInForce } from '#app/domain/policy/policy.server.ts'
+import { idNumberCheckChar, maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { presentReason } from '#app/http/credit-check-answer.ts'
 import { encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { loader as getCheckLoader } from '#app/routes/api/credit-check.ts'
+import { action as checkAction, loader as checkLoader } from '#app/routes/api/credit-checks.ts'
+import { action as batchAction, loader as batchLoader } from '#app/routes/api/credit-checks-batch.ts'
 import type { Category } from '#db/schema.ts'
-import { call, type Outcome } from '#test/fixtures/http.ts'
 import { createLearner, makeIdNumber } from '#test/factories/people.ts'
+import { call, type Outcome } from '#test/fixtures/http.ts'
 
 const CURRENT_YEAR = new Date().getFullYear()
 const ALL_YEARS = [2022, 2023, 2024, 2025]
@@ -24,7 +25,11 @@ const ALL_YEARS = [2022, 2023, 2024, 2025]
 function jsonRequest(path: string, key: string | null, body: unknown, headers: Record<string, string> = {}): Request {
   const h = new Headers({ 'Content-Type': 'application/json', ...headers })
   if (key !== null) h.set('Authorization', `Bearer ${key}`)
-  return new Request(`http://localhost/api/v1${path}`, { method: 'POST', headers: h, body: typeof body === 'string' ? body : JSON.stringify(body) })
+  return new Request(`http://localhost/api/v1${path}`, {
+    method: 'POST',
+    headers: h,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
 }
 
 function check(key: string | null, body: unknown): Promise<Outcome> {
@@ -70,15 +75,19 @@ async function learner(overrides: Record<string, string> = {}) {
 let creditSeq = 0
 async function give(personId: number, ceYear: number, category: Category, hours: string) {
   creditSeq += 1
-  return getDb().transaction().execute((trx) => credit(trx, {
-    personId,
-    category,
-    hours,
-    sourceKind: 'external',
-    idempotencyKey: `api-test:${personId}:${ceYear}:${category}:${creditSeq}`,
-    occurredAt: new Date(`${ceYear}-06-15T10:00:00+08:00`),
-    ceYear,
-  }))
+  return getDb()
+    .transaction()
+    .execute((trx) =>
+      credit(trx, {
+        personId,
+        category,
+        hours,
+        sourceKind: 'external',
+        idempotencyKey: `api-test:${personId}:${ceYear}:${category}:${creditSeq}`,
+        occurredAt: new Date(`${ceYear}-06-15T10:00:00+08:00`),
+        ceYear,
+      }),
+    )
 }
 
 async function giveFullYears(personId: number, years = ALL_YEARS) {
@@ -214,13 +223,21 @@ describe('POST /api/v1/credit-checks: answers', () => {
       .where('ce_year', '=', 2025)
       .where('category', '=', 'public')
       .executeTakeFirstOrThrow()
-    await getDb().transaction().execute((trx) => reverse(trx, { entryId: e2025.id, reason: '重复登记', actorAccountId: null }))
-    await getDb().transaction().execute((trx) => reverse(trx, { entryId: entry.id, reason: '登记错误', actorAccountId: null }))
+    await getDb()
+      .transaction()
+      .execute((trx) => reverse(trx, { entryId: e2025.id, reason: '重复登记', actorAccountId: null }))
+    await getDb()
+      .transaction()
+      .execute((trx) => reverse(trx, { entryId: entry.id, reason: '登记错误', actorAccountId: null }))
     const after = await check(key, { idNumber: p.idNumber, applicationYear: 2026 })
     expect(after.data.eligible).toBe(false)
     expect(after.data.years.find((y: { year: number }) => y.year === 2023).earned.professional).toBe('60')
     const y2025 = after.data.years.find((y: { year: number }) => y.year === 2025)
-    expect(y2025).toMatchObject({ met: false, earned: { total: '60', professional: '60', public: '0' }, shortfall: { total: '30', professional: '0', public: '30' } })
+    expect(y2025).toMatchObject({
+      met: false,
+      earned: { total: '60', professional: '60', public: '0' },
+      shortfall: { total: '30', professional: '0', public: '30' },
+    })
     expect(after.data.reasons.map((r: { code: string; year?: number }) => [r.code, r.year])).toEqual([['year_not_met', 2025]])
   })
 
@@ -242,18 +259,35 @@ describe('POST /api/v1/credit-checks: answers', () => {
     const idNumber = makeIdNumber()
     const res = await check(key, { idNumber, applicationYear: 2026 })
     expect(res.status).toBe(200)
-    expect(res.data).toMatchObject({ found: false, eligible: false, years: [], policyVersion: '2026.1', idNumberMasked: maskIdNumber(idNumber), currentTitleYear: null })
+    expect(res.data).toMatchObject({
+      found: false,
+      eligible: false,
+      years: [],
+      policyVersion: '2026.1',
+      idNumberMasked: maskIdNumber(idNumber),
+      currentTitleYear: null,
+    })
     expect(res.data.reasons[0].code).toBe('not_found')
     expect(JSON.stringify(res.data)).not.toContain(idNumber)
     const rows = await creditChecks()
     expect(rows).toHaveLength(1)
     const row = rows[0]!
-    expect(row).toMatchObject({ id: res.data.checkId, api_client_id: clientId, person_id: null, id_number_masked: maskIdNumber(idNumber), eligible: false, application_year: 2026, policy_version: '2026.1' })
+    expect(row).toMatchObject({
+      id: res.data.checkId,
+      api_client_id: clientId,
+      person_id: null,
+      id_number_masked: maskIdNumber(idNumber),
+      eligible: false,
+      application_year: 2026,
+      policy_version: '2026.1',
+    })
     expect(Buffer.isBuffer(row.id_number_hash)).toBe(true)
     expect(row.id_number_hash.equals(lookupHash(idNumber))).toBe(true)
     // The plain ID number is nowhere in the row: not in any column, not as text, hex or bytes.
     for (const [col, value] of Object.entries(row)) {
-      const forms = Buffer.isBuffer(value) ? [value.toString('latin1'), value.toString('utf8'), value.toString('hex')] : [JSON.stringify(value) ?? '', String(value)]
+      const forms = Buffer.isBuffer(value)
+        ? [value.toString('latin1'), value.toString('utf8'), value.toString('hex')]
+        : [JSON.stringify(value) ?? '', String(value)]
       for (const f of forms) expect(f, col).not.toContain(idNumber)
       for (const f of forms) expect(f.toLowerCase(), col).not.toContain(Buffer.from(idNumber).toString('hex'))
     }
@@ -270,14 +304,17 @@ describe('POST /api/v1/credit-checks: answers', () => {
 
   // The API accepts applicationYear from 2015, and applications before 2023 are not subject to the
   // check; years before the first policy file (2015–2021) must answer so too, not "no policy".
-  test.each([2015, 2018, 2021])('an application in %i (before any policy file) is not subject either: eligible with not_subject', async (year) => {
-    const { key } = await apiKey()
-    const p = await learner()
-    const res = await check(key, { idNumber: p.idNumber, applicationYear: year })
-    expect(res.status).toBe(200)
-    expect(res.data).toMatchObject({ found: true, eligible: true, years: [], applicationYear: year })
-    expect(res.data.reasons.map((r: { code: string }) => r.code)).toEqual(['not_subject'])
-  })
+  test.each([2015, 2018, 2021])(
+    'an application in %i (before any policy file) is not subject either: eligible with not_subject',
+    async (year) => {
+      const { key } = await apiKey()
+      const p = await learner()
+      const res = await check(key, { idNumber: p.idNumber, applicationYear: year })
+      expect(res.status).toBe(200)
+      expect(res.data).toMatchObject({ found: true, eligible: true, years: [], applicationYear: year })
+      expect(res.data.reasons.map((r: { code: string }) => r.code)).toEqual(['not_subject'])
+    },
+  )
 
   test('currentTitleYear in the body overrides the registered one: title in 2025 → no years to check → eligible', async () => {
     const { key } = await apiKey()
@@ -321,7 +358,18 @@ describe('POST /api/v1/credit-checks: errors have one stable shape', () => {
     const body = { idNumber: p.idNumber, applicationYear: 2026 }
     expectError(await check(`xs_${'A'.repeat(40)}`, body), 401, 'unauthorized')
     expectError(await check('not-a-key', body), 401, 'unauthorized')
-    expectError(await call(checkAction, new Request('http://localhost/api/v1/credit-checks', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Basic ${key}` }, body: JSON.stringify(body) })), 401, 'unauthorized')
+    expectError(
+      await call(
+        checkAction,
+        new Request('http://localhost/api/v1/credit-checks', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Basic ${key}` },
+          body: JSON.stringify(body),
+        }),
+      ),
+      401,
+      'unauthorized',
+    )
     expect((await check(key, body)).status).toBe(200)
     expect(await revokeApiClient(getDb(), id, null)).toBe(true)
     const revoked = await check(key, body)
@@ -339,7 +387,11 @@ describe('POST /api/v1/credit-checks: errors have one stable shape', () => {
       body: new URLSearchParams({ idNumber: p.idNumber, applicationYear: '2026' }),
     })
     expectError(await call(checkAction, form), 400, 'invalid_body')
-    const noType = new Request('http://localhost/api/v1/credit-checks', { method: 'POST', headers: { Authorization: `Bearer ${key}` }, body: JSON.stringify({ idNumber: p.idNumber, applicationYear: 2026 }) })
+    const noType = new Request('http://localhost/api/v1/credit-checks', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}` },
+      body: JSON.stringify({ idNumber: p.idNumber, applicationYear: 2026 }),
+    })
     expectError(await call(checkAction, noType), 400, 'invalid_body')
     expectError(await check(key, '{"idNumber": "'), 400, 'invalid_body')
     expectError(await check(key, ''), 400, 'invalid_body')
@@ -351,7 +403,9 @@ describe('POST /api/v1/credit-checks: errors have one stable shape', () => {
     const p = await learner()
     const missing = await check(key, { applicationYear: 2026 })
     expectError(missing, 400, 'invalid_body')
-    expect(missing.data.error.details.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'idNumber', message: expect.any(String) })]))
+    expect(missing.data.error.details.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'idNumber', message: expect.any(String) })]),
+    )
 
     const wrongType = await check(key, { idNumber: p.idNumber, applicationYear: '2026' })
     expectError(wrongType, 400, 'invalid_body')
@@ -372,7 +426,13 @@ describe('POST /api/v1/credit-checks: errors have one stable shape', () => {
     ['format', () => '2201021980010112345'],
     ['format', () => '22010219800101123Y'],
     ['date', () => withBadDate()],
-    ['date', () => { const f = `220102${new Date().getFullYear() + 1}0101123`; return f + idNumberCheckChar(f) }],
+    [
+      'date',
+      () => {
+        const f = `220102${new Date().getFullYear() + 1}0101123`
+        return f + idNumberCheckChar(f)
+      },
+    ],
     ['checksum', () => withWrongCheckChar(makeIdNumber())],
   ])('an invalid ID number → 400 invalid_id_number with details.problem %s', async (problem, make) => {
     const { key } = await apiKey()
@@ -410,9 +470,16 @@ describe('POST /api/v1/credit-checks: errors have one stable shape', () => {
     expect(res.status).toBe(405)
     expect(res.data.error.code).toEqual(expect.any(String))
     expect(typeof res.data.error.message).toBe('string')
-    const batchGet = await call(batchLoader, new Request('http://localhost/api/v1/credit-checks/batch', { headers: { Authorization: `Bearer ${key}` } }))
+    const batchGet = await call(
+      batchLoader,
+      new Request('http://localhost/api/v1/credit-checks/batch', { headers: { Authorization: `Bearer ${key}` } }),
+    )
     expect(batchGet.status).toBe(405)
-    const put = new Request('http://localhost/api/v1/credit-checks', { method: 'PUT', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: '{}' })
+    const put = new Request('http://localhost/api/v1/credit-checks', {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    })
     expect((await call(checkAction, put)).status).toBe(405)
   })
 })
@@ -539,7 +606,12 @@ describe('POST /api/v1/credit-checks/batch', () => {
     expect(r[0].checkId).toMatch(/^chk_/)
     expect(r[1]).toMatchObject({ found: false, eligible: false, idNumberMasked: maskIdNumber(unknownId) })
     expect(r[1].reasons[0].code).toBe('not_found')
-    expect(r[2]).toEqual({ index: 2, ok: false, status: 400, error: { code: 'invalid_id_number', message: expect.any(String), details: { field: 'idNumber', problem: 'checksum' } } })
+    expect(r[2]).toEqual({
+      index: 2,
+      ok: false,
+      status: 400,
+      error: { code: 'invalid_id_number', message: expect.any(String), details: { field: 'idNumber', problem: 'checksum' } },
+    })
     expect(JSON.stringify(res.data)).not.toContain(p.idNumber)
     expect(JSON.stringify(res.data)).not.toContain(unknownId)
 
@@ -565,7 +637,12 @@ describe('POST /api/v1/credit-checks/batch', () => {
     const r = res.data.results
     expect(r[0]).toEqual({ index: 0, ok: false, status: 403, error: { code: 'forbidden', message: expect.any(String) } })
     expect(r[1]).toMatchObject({ index: 1, ok: true, found: true })
-    expect(r[2]).toMatchObject({ index: 2, ok: false, status: 422, error: { code: 'application_year_out_of_range', details: { min: 2015, max: CURRENT_YEAR + 1 } } })
+    expect(r[2]).toMatchObject({
+      index: 2,
+      ok: false,
+      status: 422,
+      error: { code: 'application_year_out_of_range', details: { min: 2015, max: CURRENT_YEAR + 1 } },
+    })
     expect(await creditChecks()).toHaveLength(1)
   })
 
@@ -611,7 +688,13 @@ describe('POST /api/v1/credit-checks/batch', () => {
     // Even-numbered people met every year; odd-numbered are 0.5 professional hours short in 2024.
     const totals = people.flatMap((p, k) =>
       ALL_YEARS.flatMap((y) => [
-        { person_id: p.id, ce_year: y, category: 'professional' as const, counted_hours: k % 2 === 1 && y === 2024 ? '59.5' : '60', recorded_hours: '60' },
+        {
+          person_id: p.id,
+          ce_year: y,
+          category: 'professional' as const,
+          counted_hours: k % 2 === 1 && y === 2024 ? '59.5' : '60',
+          recorded_hours: '60',
+        },
         { person_id: p.id, ce_year: y, category: 'public' as const, counted_hours: '30', recorded_hours: '30' },
       ]),
     )
@@ -639,7 +722,11 @@ describe('POST /api/v1/credit-checks/batch', () => {
 
     const rows = await db
       .selectFrom('credit_checks')
-      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.count<string>('person_id').as('withPerson'), eb.fn.count<string>('id').distinct().as('distinctIds')])
+      .select((eb) => [
+        eb.fn.countAll<string>().as('n'),
+        eb.fn.count<string>('person_id').as('withPerson'),
+        eb.fn.count<string>('id').distinct().as('distinctIds'),
+      ])
       .where('api_client_id', '=', clientId)
       .executeTakeFirstOrThrow()
     expect(Number(rows.n)).toBe(1000)

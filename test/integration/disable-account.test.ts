@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest'
+
 import { authenticate } from '#app/domain/identity/accounts.server.ts'
 import { findSessionUser } from '#app/domain/identity/sessions.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { action, loader } from '#app/routes/admin/staff.tsx'
-import { call, makeRequest } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
+import { call, makeRequest } from '#test/fixtures/http.ts'
 
 const post = (cookie: string, form: Record<string, string>) => call(action, makeRequest('/admin/staff', { form, cookie }))
 const tokenOf = (cookie: string) => cookie.replace('xs_session=', '')
@@ -25,7 +26,12 @@ describe('admins disable and enable accounts', () => {
 
     expect((await post(adminCookie, { intent: 'enable', accountId: String(hr.accountId) })).data).toEqual({ intent: 'enable', ok: true })
     expect(await authenticate(getDb(), hr.phone, hr.password)).toMatchObject({ ok: true })
-    const audit = await getDb().selectFrom('audit_log').select(['action', 'target_id']).where('actor_account_id', '=', admin.accountId).orderBy('id').execute()
+    const audit = await getDb()
+      .selectFrom('audit_log')
+      .select(['action', 'target_id'])
+      .where('actor_account_id', '=', admin.accountId)
+      .orderBy('id')
+      .execute()
     expect(audit).toEqual([
       { action: 'account.disable', target_id: String(hr.accountId) },
       { action: 'account.enable', target_id: String(hr.accountId) },
@@ -35,7 +41,10 @@ describe('admins disable and enable accounts', () => {
   test('an admin cannot disable their own account; an unknown account is 404; bad input 400; changes nothing', async () => {
     const admin = await createStaff(getDb(), 'admin')
     const cookie = await cookieFor(getDb(), admin.accountId)
-    expect(await post(cookie, { intent: 'disable', accountId: String(admin.accountId) })).toMatchObject({ status: 400, data: { ok: false, error: 'self' } })
+    expect(await post(cookie, { intent: 'disable', accountId: String(admin.accountId) })).toMatchObject({
+      status: 400,
+      data: { ok: false, error: 'self' },
+    })
     expect(await findSessionUser(getDb(), tokenOf(cookie))).not.toBeNull()
     expect((await post(cookie, { intent: 'disable', accountId: '999999' })).status).toBe(404)
     expect((await post(cookie, { intent: 'disable', accountId: 'x' })).status).toBe(400)
@@ -47,6 +56,8 @@ describe('admins disable and enable accounts', () => {
     const id = role === 'learner' ? (await createLearner(getDb())).accountId : (await createStaff(getDb(), role)).accountId
     const res = await post(await cookieFor(getDb(), id), { intent: 'disable', accountId: String(target.accountId) })
     expect(res.status).toBe(403)
-    expect((await getDb().selectFrom('accounts').select('disabled_at').where('id', '=', target.accountId).executeTakeFirstOrThrow()).disabled_at).toBeNull()
+    expect(
+      (await getDb().selectFrom('accounts').select('disabled_at').where('id', '=', target.accountId).executeTakeFirstOrThrow()).disabled_at,
+    ).toBeNull()
   })
 })

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto'
+
 import { describe, expect, test } from 'vitest'
-import * as external from '#app/routes/hours/external.tsx'
-import * as hours from '#app/routes/hours/hours.tsx'
-import * as hrClaims from '#app/routes/hr/claims.tsx'
-import * as evidence from '#app/routes/hr/claim-evidence.ts'
+
 import { chinaToday, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import * as external from '#app/routes/hours/external.tsx'
+import * as hours from '#app/routes/hours/hours.tsx'
+import * as evidence from '#app/routes/hr/claim-evidence.ts'
+import * as hrClaims from '#app/routes/hr/claims.tsx'
 import type { Role } from '#db/schema.ts'
-import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
+import { call, errorsOf, makeRequest } from '#test/fixtures/http.ts'
 
 const db = () => getDb()
 const today = chinaToday(new Date())
@@ -61,11 +63,21 @@ async function signIn(role: Exclude<Role, 'hr'>) {
 }
 
 async function count(table: 'external_claims' | 'evidence_files' | 'hour_entries' | 'audit_log' | 'hour_totals') {
-  return (await db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+  return (
+    await db()
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
 }
 
 async function counts() {
-  return { claims: await count('external_claims'), files: await count('evidence_files'), entries: await count('hour_entries'), audit: await count('audit_log') }
+  return {
+    claims: await count('external_claims'),
+    files: await count('evidence_files'),
+    entries: await count('hour_entries'),
+    audit: await count('audit_log'),
+  }
 }
 
 async function submit(cookie: string, fields = validFields(), file: Upload | null = pdf()) {
@@ -112,7 +124,13 @@ describe('learner reports external hours (hours/external)', () => {
     // The learner sees it in their list, with its status.
     const page = await call(external.loader, makeRequest('/hours/external', { cookie: me.cookie }))
     expect(page.data.claims).toHaveLength(1)
-    expect(page.data.claims[0]).toMatchObject({ status: 'pending', claimedHours: '12', units: '2', ceYear: YEAR, filename: 'invitation.pdf' })
+    expect(page.data.claims[0]).toMatchObject({
+      status: 'pending',
+      claimedHours: '12',
+      units: '2',
+      ceYear: YEAR,
+      filename: 'invitation.pdf',
+    })
     expect(page.data.conversion.options.map((o: { key: string }) => o.key)).toContain('academic_conference')
   })
 
@@ -135,7 +153,10 @@ describe('learner reports external hours (hours/external)', () => {
   test('claimed hours are computed and capped by the server; a client-sent figure is ignored', async () => {
     const me = await learnerIn()
     // academic_conference: 6 per day, at most 24.
-    const capped = await submitted(me.cookie, validFields({ units: '10', claimedHours: '999', claimed_hours: '999' } as Record<string, string>))
+    const capped = await submitted(
+      me.cookie,
+      validFields({ units: '10', claimedHours: '999', claimed_hours: '999' } as Record<string, string>),
+    )
     expect(Number(capped.claimed_hours)).toBe(24)
     // lecture: 3 per half day, at most 12; 1.5 half days → 4.5.
     const half = await submitted(me.cookie, validFields({ activity: 'lecture', units: '1.5', category: 'public' }))
@@ -167,12 +188,20 @@ describe('learner reports external hours (hours/external)', () => {
   test('a .pdf that is really text → field error (magic bytes, not name or type), nothing written', async () => {
     const me = await learnerIn()
     const before = await counts()
-    const res = await submit(me.cookie, validFields(), { name: 'certificate.pdf', type: 'application/pdf', bytes: Buffer.from('this is not a PDF, just text pretending to be one') })
+    const res = await submit(me.cookie, validFields(), {
+      name: 'certificate.pdf',
+      type: 'application/pdf',
+      bytes: Buffer.from('this is not a PDF, just text pretending to be one'),
+    })
     expect(res.status).toBe(400)
     expect(errorsOf(res)).toEqual({ evidence: 'err.evidence.type' })
     expect(await counts()).toEqual(before)
     // An HTML file named .png does not pass either.
-    const html = await submit(me.cookie, validFields(), { name: 'x.png', type: 'image/png', bytes: Buffer.from('<html><script>alert(1)</script></html>') })
+    const html = await submit(me.cookie, validFields(), {
+      name: 'x.png',
+      type: 'image/png',
+      bytes: Buffer.from('<html><script>alert(1)</script></html>'),
+    })
     expect(errorsOf(html)).toEqual({ evidence: 'err.evidence.type' })
     expect(await counts()).toEqual(before)
   })
@@ -242,7 +271,15 @@ describe('HR reviews external claims (hr/claims)', () => {
     const entries = await db().selectFrom('hour_entries').selectAll().execute()
     expect(entries).toHaveLength(1)
     const e = entries[0]!
-    expect(e).toMatchObject({ person_id: me.personId, ce_year: YEAR, category: 'professional', source_kind: 'external', idempotency_key: `external:${claim.id}`, counted: true, created_by: hr.accountId })
+    expect(e).toMatchObject({
+      person_id: me.personId,
+      ce_year: YEAR,
+      category: 'professional',
+      source_kind: 'external',
+      idempotency_key: `external:${claim.id}`,
+      counted: true,
+      created_by: hr.accountId,
+    })
     expect(Number(e.hours)).toBe(18)
     expect(e.evidence).toEqual({ claimId: claim.id, title: claim.title, activity: 'academic_conference', units: '3' })
 
@@ -273,11 +310,18 @@ describe('HR reviews external claims (hr/claims)', () => {
     expect(again.data).toEqual({ ok: true, claimId: claim.id, status: 'approved', already: true })
 
     const other = await submitted(me.cookie)
-    const both = await Promise.all([decide(hr.cookie, { intent: 'approve', claimId: String(other.id) }), decide(hr2.cookie, { intent: 'approve', claimId: String(other.id) })])
+    const both = await Promise.all([
+      decide(hr.cookie, { intent: 'approve', claimId: String(other.id) }),
+      decide(hr2.cookie, { intent: 'approve', claimId: String(other.id) }),
+    ])
     expect(both.map((r) => r.data.already).sort()).toEqual([false, true])
 
     expect(await count('hour_entries')).toBe(2)
-    const totals = await db().selectFrom('hour_totals').select('counted_hours').where('person_id', '=', me.personId).executeTakeFirstOrThrow()
+    const totals = await db()
+      .selectFrom('hour_totals')
+      .select('counted_hours')
+      .where('person_id', '=', me.personId)
+      .executeTakeFirstOrThrow()
     expect(Number(totals.counted_hours)).toBe(24)
     expect(await db().selectFrom('audit_log').select('id').where('action', '=', 'external_claim.approve').execute()).toHaveLength(2)
   })
@@ -296,7 +340,12 @@ describe('HR reviews external claims (hr/claims)', () => {
     const res = await decide(hr.cookie, { intent: 'reject', claimId: String(claim.id), reason: '证明材料与活动名称不符' })
     expect(res.data).toEqual({ ok: true, claimId: claim.id, status: 'rejected', already: false })
     const after = await db().selectFrom('external_claims').selectAll().executeTakeFirstOrThrow()
-    expect(after).toMatchObject({ status: 'rejected', decision_reason: '证明材料与活动名称不符', decided_by: hr.accountId, ledger_entry_id: null })
+    expect(after).toMatchObject({
+      status: 'rejected',
+      decision_reason: '证明材料与活动名称不符',
+      decided_by: hr.accountId,
+      ledger_entry_id: null,
+    })
     expect(await db().selectFrom('audit_log').select('detail').where('action', '=', 'external_claim.reject').execute()).toHaveLength(1)
     const own = await call(external.loader, makeRequest('/hours/external', { cookie: me.cookie }))
     expect(own.data.claims[0]).toMatchObject({ status: 'rejected', reason: '证明材料与活动名称不符' })
@@ -317,7 +366,9 @@ describe('HR reviews external claims (hr/claims)', () => {
     expect((await decide(other.cookie, { intent: 'approve', claimId: String(claim.id) })).status).toBe(404)
     expect((await decide(other.cookie, { intent: 'reject', claimId: String(claim.id), reason: '不属实' })).status).toBe(404)
     expect(await counts()).toEqual(before)
-    const file = await call(evidence.loader, makeRequest(`/hr/claims/${claim.id}/evidence`, { cookie: other.cookie }), { id: String(claim.id) })
+    const file = await call(evidence.loader, makeRequest(`/hr/claims/${claim.id}/evidence`, { cookie: other.cookie }), {
+      id: String(claim.id),
+    })
     expect(file.status).toBe(404)
     // An unknown claim looks the same.
     expect((await decide(other.cookie, { intent: 'approve', claimId: '999999' })).status).toBe(404)
@@ -331,7 +382,11 @@ describe('HR reviews external claims (hr/claims)', () => {
     const me = await learnerIn('220100')
     const claim = await submitted(me.cookie, validFields(), pdf({ name: '邀请函.pdf', type: 'text/html' }))
     const hr = await hrIn('220100')
-    const res = (await evidence.loader({ request: makeRequest(`/hr/claims/${claim.id}/evidence`, { cookie: hr.cookie }), params: { id: String(claim.id) }, context: {} })) as Response
+    const res = (await evidence.loader({
+      request: makeRequest(`/hr/claims/${claim.id}/evidence`, { cookie: hr.cookie }),
+      params: { id: String(claim.id) },
+      context: {},
+    })) as Response
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('application/pdf')
     expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
@@ -348,7 +403,10 @@ describe('HR reviews external claims (hr/claims)', () => {
       const before = await counts()
       expect((await decide(who.cookie, { intent: 'approve', claimId: String(claim.id) })).status).toBe(403)
       expect((await call(hrClaims.loader, makeRequest('/hr/claims', { cookie: who.cookie }))).status).toBe(403)
-      expect((await call(evidence.loader, makeRequest(`/hr/claims/${claim.id}/evidence`, { cookie: who.cookie }), { id: String(claim.id) })).status).toBe(403)
+      expect(
+        (await call(evidence.loader, makeRequest(`/hr/claims/${claim.id}/evidence`, { cookie: who.cookie }), { id: String(claim.id) }))
+          .status,
+      ).toBe(403)
       expect(await counts()).toEqual(before)
     }
     expect((await db().selectFrom('external_claims').select('status').executeTakeFirstOrThrow()).status).toBe('pending')

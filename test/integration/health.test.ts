@@ -1,13 +1,19 @@
-import { describe, expect, test } from 'vitest'
 import { Redis } from 'ioredis'
-import { loader } from '#app/routes/public/healthz.ts'
-import { checkHealth } from '#app/lib/health.server.ts'
+import { describe, expect, test } from 'vitest'
+
 import { createDb } from '#app/lib/db.server.ts'
+import { checkHealth } from '#app/lib/health.server.ts'
 import { getRedis } from '#app/lib/redis.server.ts'
+import { loader } from '#app/routes/public/healthz.ts'
 import { call, makeRequest } from '#test/fixtures/http.ts'
 
 function deadRedis(): Redis {
-  const r = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  const r = new Redis('redis://127.0.0.1:1', {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  })
   r.on('error', () => undefined)
   return r
 }

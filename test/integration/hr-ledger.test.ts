@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import * as people from '#app/routes/hr/people.tsx'
-import * as person from '#app/routes/hr/person.tsx'
+
 import { ceYearOf, credit } from '#app/domain/hours/ledger.server.ts'
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
+import * as people from '#app/routes/hr/people.tsx'
+import * as person from '#app/routes/hr/person.tsx'
 import { cookieFor, createLearner, createStaff } from '#test/factories/people.ts'
+import { call, errorsOf, makeRequest } from '#test/fixtures/http.ts'
 
 const db = () => getDb()
 const YEAR = ceYearOf(new Date())
@@ -23,7 +24,12 @@ async function staff(role: 'hr' | 'base_staff' | 'admin', scopeRegion = '220100'
 }
 
 async function count(table: 'hour_entries' | 'audit_log' | 'hour_totals') {
-  return (await db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+  return (
+    await db()
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
 }
 const counts = async () => ({ entries: await count('hour_entries'), audit: await count('audit_log') })
 
@@ -32,7 +38,9 @@ function search(cookie: string, form: Record<string, string>) {
 }
 
 function open(cookie: string, personId: number, year?: number) {
-  return call(person.loader, makeRequest(`/hr/people/${personId}${year ? `?year=${year}` : ''}`, { cookie }), { personId: String(personId) })
+  return call(person.loader, makeRequest(`/hr/people/${personId}${year ? `?year=${year}` : ''}`, { cookie }), {
+    personId: String(personId),
+  })
 }
 
 function post(cookie: string, personId: number, form: Record<string, string>) {
@@ -40,10 +48,22 @@ function post(cookie: string, personId: number, form: Record<string, string>) {
 }
 
 const NONCE = 'n0nce-for-the-test-0001'
-const adjustment = (overrides: Record<string, string> = {}) => ({ intent: 'adjust', category: 'public', hours: '6', year: String(YEAR), reason: '补录线下培训：2026年全省专业技术人员公需科目培训', nonce: NONCE, ...overrides })
+const adjustment = (overrides: Record<string, string> = {}) => ({
+  intent: 'adjust',
+  category: 'public',
+  hours: '6',
+  year: String(YEAR),
+  reason: '补录线下培训：2026年全省专业技术人员公需科目培训',
+  nonce: NONCE,
+  ...overrides,
+})
 
 async function anEntry(personId: number, hours = '10', key = `course:1:${personId}`) {
-  const { entry } = await db().transaction().execute((trx) => credit(trx, { personId, category: 'professional', hours, sourceKind: 'online_course', idempotencyKey: key, occurredAt: new Date() }))
+  const { entry } = await db()
+    .transaction()
+    .execute((trx) =>
+      credit(trx, { personId, category: 'professional', hours, sourceKind: 'online_course', idempotencyKey: key, occurredAt: new Date() }),
+    )
   return entry
 }
 
@@ -54,7 +74,13 @@ describe('HR finds a person (hr/people)', () => {
     const res = await search(hr.cookie, { intent: 'search-id', idNumber: p.idNumber.toLowerCase() })
     expect(res.status).toBe(200)
     expect(res.data.people).toHaveLength(1)
-    expect(res.data.people[0]).toMatchObject({ id: p.personId, name: '王小明', idNumberMasked: maskIdNumber(p.idNumber), region_code: '220100', registered: true })
+    expect(res.data.people[0]).toMatchObject({
+      id: p.personId,
+      name: '王小明',
+      idNumberMasked: maskIdNumber(p.idNumber),
+      region_code: '220100',
+      registered: true,
+    })
     expect(JSON.stringify(res.data)).not.toContain(p.idNumber)
     const audit = await db().selectFrom('audit_log').selectAll().where('action', '=', 'hr.people.search').execute()
     expect(audit).toHaveLength(1)
@@ -65,7 +91,9 @@ describe('HR finds a person (hr/people)', () => {
     const other = await staff('hr', '220200')
     expect((await search(other.cookie, { intent: 'search-id', idNumber: p.idNumber })).data.people).toEqual([])
     const province = await staff('hr', '220000')
-    expect((await search(province.cookie, { intent: 'search-id', idNumber: p.idNumber })).data.people.map((x: { id: number }) => x.id)).toEqual([p.personId])
+    expect(
+      (await search(province.cookie, { intent: 'search-id', idNumber: p.idNumber })).data.people.map((x: { id: number }) => x.id),
+    ).toEqual([p.personId])
   })
 
   test('a malformed ID number → field error, no search', async () => {
@@ -154,7 +182,15 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     expect(res.status).toBe(200)
     expect(res.data).toMatchObject({ intent: 'adjust', ok: true, created: true })
     const e = await db().selectFrom('hour_entries').selectAll().executeTakeFirstOrThrow()
-    expect(e).toMatchObject({ person_id: p.personId, ce_year: YEAR - 1, category: 'public', source_kind: 'adjustment', counted: true, created_by: hr.accountId, idempotency_key: `adjustment:${p.personId}:${NONCE}` })
+    expect(e).toMatchObject({
+      person_id: p.personId,
+      ce_year: YEAR - 1,
+      category: 'public',
+      source_kind: 'adjustment',
+      counted: true,
+      created_by: hr.accountId,
+      idempotency_key: `adjustment:${p.personId}:${NONCE}`,
+    })
     expect(Number(e.hours)).toBe(7.5)
     expect(e.reason).toContain('补录线下培训')
     const totals = await db().selectFrom('hour_totals').selectAll().where('person_id', '=', p.personId).executeTakeFirstOrThrow()
@@ -216,9 +252,19 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     expect(res.status).toBe(200)
     expect(res.data).toEqual({ intent: 'reverse', ok: true, entryId: e.id })
     const rev = await db().selectFrom('hour_entries').selectAll().where('reverses_id', '=', e.id).executeTakeFirstOrThrow()
-    expect(rev).toMatchObject({ source_kind: 'reversal', reason: '重复计入', created_by: hr.accountId, ce_year: e.ceYear, category: 'professional' })
+    expect(rev).toMatchObject({
+      source_kind: 'reversal',
+      reason: '重复计入',
+      created_by: hr.accountId,
+      ce_year: e.ceYear,
+      category: 'professional',
+    })
     expect(Number(rev.hours)).toBe(-12.5)
-    const totals = await db().selectFrom('hour_totals').select('counted_hours').where('person_id', '=', p.personId).executeTakeFirstOrThrow()
+    const totals = await db()
+      .selectFrom('hour_totals')
+      .select('counted_hours')
+      .where('person_id', '=', p.personId)
+      .executeTakeFirstOrThrow()
     expect(Number(totals.counted_hours)).toBe(0)
     const audit = await db().selectFrom('audit_log').selectAll().where('action', '=', 'hours.reverse').execute()
     expect(audit).toHaveLength(1)
@@ -251,7 +297,7 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     expect(await counts()).toEqual(before)
   })
 
-  test("an officer cannot adjust or reverse their own hours (403), though the province can", async () => {
+  test('an officer cannot adjust or reverse their own hours (403), though the province can', async () => {
     const hr = await staff('hr', '220000')
     // Staff accounts have no region of their own: only the province sees them.
     const res = await post(hr.cookie, hr.personId, adjustment())

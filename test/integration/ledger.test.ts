@@ -1,5 +1,6 @@
-import { describe, expect, test } from 'vitest'
 import { sql } from 'kysely'
+import { describe, expect, test } from 'vitest'
+
 import { credit, LedgerError, reverse, totalsByYear } from '#app/domain/hours/ledger.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { createLearner } from '#test/factories/people.ts'
@@ -46,12 +47,19 @@ describe('hours ledger', () => {
   test('the same earning event credited twice → one entry, totals unchanged', async () => {
     const pid = await personId()
     const db = getDb()
-    const first = await db.transaction().execute((trx) => credit(trx, { ...base, personId: pid, hours: '10', idempotencyKey: 'course:1:person' }))
-    const again = await db.transaction().execute((trx) => credit(trx, { ...base, personId: pid, hours: '10', idempotencyKey: 'course:1:person' }))
+    const first = await db
+      .transaction()
+      .execute((trx) => credit(trx, { ...base, personId: pid, hours: '10', idempotencyKey: 'course:1:person' }))
+    const again = await db
+      .transaction()
+      .execute((trx) => credit(trx, { ...base, personId: pid, hours: '10', idempotencyKey: 'course:1:person' }))
     expect(first.created).toBe(true)
     expect(again).toEqual({ entry: first.entry, created: false })
     expect((await totalsByYear(db, pid)).get(2025)?.professional).toBe('10')
-    const n = await db.selectFrom('hour_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const n = await db
+      .selectFrom('hour_entries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(n.n).toBe(1)
   })
 
@@ -70,15 +78,27 @@ describe('hours ledger', () => {
   test('CE year is decided in China time: 31 Dec 23:30 Beijing is the old year, 1 Jan 00:30 the new', async () => {
     const pid = await personId()
     const db = getDb()
-    const late = await db.transaction().execute((trx) => credit(trx, { ...base, personId: pid, hours: '2', idempotencyKey: 'late', occurredAt: new Date('2025-12-31T15:30:00Z') }))
-    const early = await db.transaction().execute((trx) => credit(trx, { ...base, personId: pid, hours: '3', idempotencyKey: 'early', occurredAt: new Date('2025-12-31T16:30:00Z') }))
+    const late = await db
+      .transaction()
+      .execute((trx) =>
+        credit(trx, { ...base, personId: pid, hours: '2', idempotencyKey: 'late', occurredAt: new Date('2025-12-31T15:30:00Z') }),
+      )
+    const early = await db
+      .transaction()
+      .execute((trx) =>
+        credit(trx, { ...base, personId: pid, hours: '3', idempotencyKey: 'early', occurredAt: new Date('2025-12-31T16:30:00Z') }),
+      )
     expect([late.entry.ceYear, early.entry.ceYear]).toEqual([2025, 2026])
   })
 
   test('recorded but not counted carries a reason and stays out of counted totals', async () => {
     const pid = await personId()
     const db = getDb()
-    const r = await db.transaction().execute((trx) => credit(trx, { ...base, personId: pid, hours: '8', idempotencyKey: 'nc', notCountedReason: 'duplicate_course_in_year' }))
+    const r = await db
+      .transaction()
+      .execute((trx) =>
+        credit(trx, { ...base, personId: pid, hours: '8', idempotencyKey: 'nc', notCountedReason: 'duplicate_course_in_year' }),
+      )
     expect(r.entry).toMatchObject({ counted: false, notCountedReason: 'duplicate_course_in_year' })
     expect((await totalsByYear(db, pid)).get(2025)).toMatchObject({ professional: '0', recordedProfessional: '8' })
     await expectTotalsMatchLedger(pid)
@@ -93,22 +113,36 @@ describe('hours ledger', () => {
     const original = await db.selectFrom('hour_entries').select(['hours', 'counted']).where('id', '=', entry.id).executeTakeFirstOrThrow()
     expect(original).toEqual({ hours: '6.00', counted: true })
     expect((await totalsByYear(db, pid)).get(2025)?.professional).toBe('0')
-    await expect(db.transaction().execute((trx) => reverse(trx, { entryId: entry.id, reason: 'again', actorAccountId: null }))).rejects.toMatchObject({ code: 'already_reversed' })
-    await expect(db.transaction().execute((trx) => reverse(trx, { entryId: rev.id, reason: 'undo', actorAccountId: null }))).rejects.toMatchObject({ code: 'cannot_reverse_reversal' })
-    await expect(db.transaction().execute((trx) => reverse(trx, { entryId: entry.id, reason: '  ', actorAccountId: null }))).rejects.toBeInstanceOf(LedgerError)
+    await expect(
+      db.transaction().execute((trx) => reverse(trx, { entryId: entry.id, reason: 'again', actorAccountId: null })),
+    ).rejects.toMatchObject({ code: 'already_reversed' })
+    await expect(
+      db.transaction().execute((trx) => reverse(trx, { entryId: rev.id, reason: 'undo', actorAccountId: null })),
+    ).rejects.toMatchObject({ code: 'cannot_reverse_reversal' })
+    await expect(
+      db.transaction().execute((trx) => reverse(trx, { entryId: entry.id, reason: '  ', actorAccountId: null })),
+    ).rejects.toBeInstanceOf(LedgerError)
     await expectTotalsMatchLedger(pid)
   })
 
   test('a reversal scoped to another person finds nothing', async () => {
     const pid = await personId()
     const other = await personId()
-    const { entry } = await getDb().transaction().execute((trx) => credit(trx, { ...base, personId: pid, hours: '6', idempotencyKey: 'scoped' }))
-    await expect(getDb().transaction().execute((trx) => reverse(trx, { entryId: entry.id, reason: 'x', actorAccountId: null, personId: other }))).rejects.toMatchObject({ code: 'not_found' })
+    const { entry } = await getDb()
+      .transaction()
+      .execute((trx) => credit(trx, { ...base, personId: pid, hours: '6', idempotencyKey: 'scoped' }))
+    await expect(
+      getDb()
+        .transaction()
+        .execute((trx) => reverse(trx, { entryId: entry.id, reason: 'x', actorAccountId: null, personId: other })),
+    ).rejects.toMatchObject({ code: 'not_found' })
   })
 
   test('ledger rows cannot be updated or deleted, even with SQL', async () => {
     const pid = await personId()
-    const { entry } = await getDb().transaction().execute((trx) => credit(trx, { ...base, personId: pid, hours: '4', idempotencyKey: 'frozen' }))
+    const { entry } = await getDb()
+      .transaction()
+      .execute((trx) => credit(trx, { ...base, personId: pid, hours: '4', idempotencyKey: 'frozen' }))
     await expect(sql`update hour_entries set hours = 40 where id = ${entry.id}`.execute(getDb())).rejects.toThrow(/append-only/)
     await expect(sql`delete from hour_entries where id = ${entry.id}`.execute(getDb())).rejects.toThrow(/append-only/)
   })
@@ -126,7 +160,11 @@ describe('hours ledger', () => {
 
   test.each(['0', '-1', '1.234', 'abc'])('refuses hours %j and writes nothing', async (hours) => {
     const pid = await personId()
-    await expect(getDb().transaction().execute((trx) => credit(trx, { ...base, personId: pid, hours, idempotencyKey: `bad:${hours}` }))).rejects.toMatchObject({ code: 'invalid_hours' })
+    await expect(
+      getDb()
+        .transaction()
+        .execute((trx) => credit(trx, { ...base, personId: pid, hours, idempotencyKey: `bad:${hours}` })),
+    ).rejects.toMatchObject({ code: 'invalid_hours' })
     expect(await getDb().selectFrom('hour_entries').selectAll().execute()).toEqual([])
   })
 })

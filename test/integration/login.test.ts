@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { action, loader } from '#app/routes/account/login.tsx'
+
 import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { getRedis } from '#app/lib/redis.server.ts'
-import { call, makeRequest, sessionCookieFrom, errorsOf } from '#test/fixtures/http.ts'
+import { action, loader } from '#app/routes/account/login.tsx'
 import { cookieFor, createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
+import { call, errorsOf, makeRequest, sessionCookieFrom } from '#test/fixtures/http.ts'
 
 let xSeq = 0
 

@@ -1,15 +1,16 @@
-import { describe, expect, test } from 'vitest'
-import Ajv from 'ajv'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { loader as openApiLoader } from '#app/routes/api/openapi.ts'
-import { action as checkAction } from '#app/routes/api/credit-checks.ts'
-import { action as batchAction } from '#app/routes/api/credit-checks-batch.ts'
-import { loader as getCheckLoader } from '#app/routes/api/credit-check.ts'
+import Ajv from 'ajv'
+import { describe, expect, test } from 'vitest'
+
 import { createApiClient } from '#app/domain/credit-api/api-clients.server.ts'
 import { credit } from '#app/domain/hours/ledger.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { call, makeRequest, type Outcome } from '#test/fixtures/http.ts'
+import { loader as getCheckLoader } from '#app/routes/api/credit-check.ts'
+import { action as checkAction } from '#app/routes/api/credit-checks.ts'
+import { action as batchAction } from '#app/routes/api/credit-checks-batch.ts'
+import { loader as openApiLoader } from '#app/routes/api/openapi.ts'
 import { createLearner, makeIdNumber } from '#test/factories/people.ts'
+import { call, makeRequest, type Outcome } from '#test/fixtures/http.ts'
 
 type Json = Record<string, unknown>
 
@@ -75,7 +76,11 @@ function componentSchema(doc: Json, name: string): Json {
 function jsonRequest(path: string, key: string | null, body: unknown): Request {
   const headers = new Headers({ 'Content-Type': 'application/json' })
   if (key !== null) headers.set('Authorization', `Bearer ${key}`)
-  return new Request(`http://localhost/api/v1${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
+  return new Request(`http://localhost/api/v1${path}`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
 }
 
 async function apiKey(scopeRegion = '220000', rateLimitPerMinute?: number) {
@@ -86,14 +91,45 @@ async function apiKey(scopeRegion = '220000', rateLimitPerMinute?: number) {
 
 async function learnerWithHours(overrides: Record<string, string> = {}) {
   const l = await createLearner(getDb(), overrides)
-  const { person_id: personId } = await getDb().selectFrom('accounts').select('person_id').where('id', '=', l.accountId).executeTakeFirstOrThrow()
+  const { person_id: personId } = await getDb()
+    .selectFrom('accounts')
+    .select('person_id')
+    .where('id', '=', l.accountId)
+    .executeTakeFirstOrThrow()
   let n = 0
   for (const year of [2022, 2023, 2024]) {
-    for (const [category, hours] of [['professional', '60'], ['public', '30']] as const) {
-      await getDb().transaction().execute((trx) => credit(trx, { personId, category, hours, sourceKind: 'external', idempotencyKey: `oas:${personId}:${n++}`, occurredAt: new Date(`${year}-05-01T10:00:00+08:00`), ceYear: year }))
+    for (const [category, hours] of [
+      ['professional', '60'],
+      ['public', '30'],
+    ] as const) {
+      await getDb()
+        .transaction()
+        .execute((trx) =>
+          credit(trx, {
+            personId,
+            category,
+            hours,
+            sourceKind: 'external',
+            idempotencyKey: `oas:${personId}:${n++}`,
+            occurredAt: new Date(`${year}-05-01T10:00:00+08:00`),
+            ceYear: year,
+          }),
+        )
     }
   }
-  await getDb().transaction().execute((trx) => credit(trx, { personId, category: 'professional', hours: '12.5', sourceKind: 'external', idempotencyKey: `oas:${personId}:${n++}`, occurredAt: new Date('2025-05-01T10:00:00+08:00'), ceYear: 2025 }))
+  await getDb()
+    .transaction()
+    .execute((trx) =>
+      credit(trx, {
+        personId,
+        category: 'professional',
+        hours: '12.5',
+        sourceKind: 'external',
+        idempotencyKey: `oas:${personId}:${n++}`,
+        occurredAt: new Date('2025-05-01T10:00:00+08:00'),
+        ceYear: 2025,
+      }),
+    )
   return l
 }
 
@@ -128,17 +164,29 @@ describe('OpenAPI document (/api/v1/openapi.json)', () => {
     const validate = schemaValidator(doc)
     const key = await apiKey()
     const learner = await learnerWithHours()
-    const known = await call(checkAction, jsonRequest('/credit-checks', key, { idNumber: learner.idNumber, applicationYear: 2026, titleLevel: 'senior' }))
+    const known = await call(
+      checkAction,
+      jsonRequest('/credit-checks', key, { idNumber: learner.idNumber, applicationYear: 2026, titleLevel: 'senior' }),
+    )
     const unknown = await call(checkAction, jsonRequest('/credit-checks', key, { idNumber: makeIdNumber(), applicationYear: 2026 }))
     const notSubject = await call(checkAction, jsonRequest('/credit-checks', key, { idNumber: learner.idNumber, applicationYear: 2022 }))
     expect(known.data.years.length).toBeGreaterThan(0)
     expect(known.data.eligible).toBe(false)
-    const stored = await call(getCheckLoader, new Request(`http://localhost/api/v1/credit-checks/${known.data.checkId}`, { headers: { Authorization: `Bearer ${key}` } }), { checkId: known.data.checkId })
+    const stored = await call(
+      getCheckLoader,
+      new Request(`http://localhost/api/v1/credit-checks/${known.data.checkId}`, { headers: { Authorization: `Bearer ${key}` } }),
+      { checkId: known.data.checkId },
+    )
 
     const checkAnswer = componentSchema(doc, 'CheckAnswer')
     const yearResult = componentSchema(doc, 'YearResult')
     const reason = componentSchema(doc, 'Reason')
-    for (const [label, res] of [['known', known], ['unknown', unknown], ['not subject', notSubject], ['stored', stored]] as const) {
+    for (const [label, res] of [
+      ['known', known],
+      ['unknown', unknown],
+      ['not subject', notSubject],
+      ['stored', stored],
+    ] as const) {
       expect(res.status, label).toBe(200)
       const v = validate(checkAnswer, res.data)
       expect(v.errors, label).toBe('No errors')
@@ -146,8 +194,10 @@ describe('OpenAPI document (/api/v1/openapi.json)', () => {
       // Documented fields only: a field the document does not describe is drift.
       const documented = Object.keys(checkAnswer.properties as Json)
       for (const k of Object.keys(res.data)) expect(documented, `${label}: ${k}`).toContain(k)
-      for (const y of res.data.years) for (const k of Object.keys(y)) expect(Object.keys(yearResult.properties as Json), `${label}: years[].${k}`).toContain(k)
-      for (const r of res.data.reasons) for (const k of Object.keys(r)) expect(Object.keys(reason.properties as Json), `${label}: reasons[].${k}`).toContain(k)
+      for (const y of res.data.years)
+        for (const k of Object.keys(y)) expect(Object.keys(yearResult.properties as Json), `${label}: years[].${k}`).toContain(k)
+      for (const r of res.data.reasons)
+        for (const k of Object.keys(r)) expect(Object.keys(reason.properties as Json), `${label}: reasons[].${k}`).toContain(k)
     }
     // The validator is not vacuous: a broken answer is refused.
     expect(validate(checkAnswer, { ...known.data, eligible: 'yes' }).ok).toBe(false)
@@ -177,7 +227,10 @@ describe('OpenAPI document (/api/v1/openapi.json)', () => {
     )
     expect(res.status).toBe(200)
     expect(res.data.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true, false, false, false])
-    const paths = doc.paths as Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: unknown }> }> }>>
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { responses: Record<string, { content: Record<string, { schema: unknown }> }> }>
+    >
     const schema = paths['/api/v1/credit-checks/batch']!.post!.responses['200']!.content['application/json']!.schema
     const v = validate(schema, res.data)
     expect(v.errors).toBe('No errors')
@@ -202,15 +255,48 @@ describe('OpenAPI document (/api/v1/openapi.json)', () => {
       [400, 'invalid_body', await call(checkAction, jsonRequest('/credit-checks', key, '{not json'))],
       [400, 'invalid_body', await call(checkAction, jsonRequest('/credit-checks', key, { applicationYear: 2026 }))],
       [400, 'invalid_id_number', await call(checkAction, jsonRequest('/credit-checks', key, { idNumber: '123', applicationYear: 2026 }))],
-      [400, 'batch_too_large', await call(batchAction, jsonRequest('/credit-checks/batch', key, { applicants: Array.from({ length: 1001 }, () => ({ idNumber: id, applicationYear: 2026 })) }))],
+      [
+        400,
+        'batch_too_large',
+        await call(
+          batchAction,
+          jsonRequest('/credit-checks/batch', key, {
+            applicants: Array.from({ length: 1001 }, () => ({ idNumber: id, applicationYear: 2026 })),
+          }),
+        ),
+      ],
       [401, 'unauthorized', await call(checkAction, jsonRequest('/credit-checks', null, { idNumber: id, applicationYear: 2026 }))],
-      [401, 'unauthorized', await call(checkAction, jsonRequest('/credit-checks', `xs_${'B'.repeat(40)}`, { idNumber: id, applicationYear: 2026 }))],
-      [403, 'forbidden', await call(checkAction, jsonRequest('/credit-checks', key, { idNumber: yanbian.idNumber, applicationYear: 2026 }))],
-      [404, 'not_found', await call(getCheckLoader, new Request('http://localhost/api/v1/credit-checks/chk_AAAAAAAAAAAAAAAA', { headers: { Authorization: `Bearer ${key}` } }), { checkId: 'chk_AAAAAAAAAAAAAAAA' })],
-      [422, 'application_year_out_of_range', await call(checkAction, jsonRequest('/credit-checks', key, { idNumber: id, applicationYear: 2014 }))],
+      [
+        401,
+        'unauthorized',
+        await call(checkAction, jsonRequest('/credit-checks', `xs_${'B'.repeat(40)}`, { idNumber: id, applicationYear: 2026 })),
+      ],
+      [
+        403,
+        'forbidden',
+        await call(checkAction, jsonRequest('/credit-checks', key, { idNumber: yanbian.idNumber, applicationYear: 2026 })),
+      ],
+      [
+        404,
+        'not_found',
+        await call(
+          getCheckLoader,
+          new Request('http://localhost/api/v1/credit-checks/chk_AAAAAAAAAAAAAAAA', { headers: { Authorization: `Bearer ${key}` } }),
+          { checkId: 'chk_AAAAAAAAAAAAAAAA' },
+        ),
+      ],
+      [
+        422,
+        'application_year_out_of_range',
+        await call(checkAction, jsonRequest('/credit-checks', key, { idNumber: id, applicationYear: 2014 })),
+      ],
     ]
     expect((await call(checkAction, jsonRequest('/credit-checks', limitedKey, { idNumber: id, applicationYear: 2026 }))).status).toBe(200)
-    cases.push([429, 'rate_limited', await call(checkAction, jsonRequest('/credit-checks', limitedKey, { idNumber: id, applicationYear: 2026 }))])
+    cases.push([
+      429,
+      'rate_limited',
+      await call(checkAction, jsonRequest('/credit-checks', limitedKey, { idNumber: id, applicationYear: 2026 })),
+    ])
 
     const paths = doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>
     const documentedStatuses = new Set(Object.values(paths).flatMap((p) => Object.values(p).flatMap((op) => Object.keys(op.responses))))

@@ -1,16 +1,17 @@
-import { afterEach, describe, expect, test } from 'vitest'
-import { UnrecoverableError, type Queue } from 'bullmq'
+import { type Queue, UnrecoverableError } from 'bullmq'
 import { Redis } from 'ioredis'
-import { action as register } from '#app/routes/account/register.tsx'
+import { afterEach, describe, expect, test } from 'vitest'
+
 import { getDb } from '#app/lib/db.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
-import { relayOutbox } from '#workers/outbox-relay.ts'
-import { JOBS, jobIdFor, QUEUE_NAMES, QUEUES } from '#workers/jobs/contract.ts'
+import { action as register } from '#app/routes/account/register.tsx'
+import { createLearner, registrationForm } from '#test/factories/people.ts'
+import { call, makeRequest } from '#test/fixtures/http.ts'
+import { jobIdFor, JOBS, QUEUE_NAMES, QUEUES } from '#workers/jobs/contract.ts'
 import { processJob } from '#workers/jobs/index.ts'
 import * as welcomeNotice from '#workers/jobs/notice-welcome.ts'
+import { relayOutbox } from '#workers/outbox-relay.ts'
 import { openQueues, startWorkers } from '#workers/runtime.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
-import { createLearner, registrationForm } from '#test/factories/people.ts'
 
 let cleanups: (() => Promise<unknown>)[] = []
 
@@ -83,13 +84,15 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
     const failures: string[] = []
     startAllWorkers(failures)
 
-    const notice = await eventually(
-      async () => {
-        if (failures.length) throw new Error(failures.join('; '))
-        return getDb().selectFrom('notices').selectAll().where('person_id', '=', person.personId).where('kind', '=', 'welcome').executeTakeFirst()
-      },
-      'the welcome notice',
-    )
+    const notice = await eventually(async () => {
+      if (failures.length) throw new Error(failures.join('; '))
+      return getDb()
+        .selectFrom('notices')
+        .selectAll()
+        .where('person_id', '=', person.personId)
+        .where('kind', '=', 'welcome')
+        .executeTakeFirst()
+    }, 'the welcome notice')
     expect(notice.params).toEqual({ name: form.name })
     expect(notice.dedupe_key).toBe(`welcome:${person.accountId}`)
 
@@ -143,7 +146,9 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
     for (const def of Object.values(JOBS)) expect(QUEUE_NAMES).toContain(def.queue)
     expect(QUEUES.pdf.concurrency).toBeGreaterThan(0)
     expect(jobIdFor('notice.welcome', { personId: 1, accountId: 2 }, new Date(0))).toBe('notice.welcome-account-2-0')
-    expect(jobIdFor('certificate.render', { certificateId: 7, baseUrl: 'https://example.org' }, new Date(0))).toBe('certificate.render-certificate-7-0')
+    expect(jobIdFor('certificate.render', { certificateId: 7, baseUrl: 'https://example.org' }, new Date(0))).toBe(
+      'certificate.render-certificate-7-0',
+    )
     // A stored payload that no longer matches its schema still gets an id (its processor refuses it).
     expect(jobIdFor('certificate.render', { nope: true }, new Date(0))).toBe('certificate.render-invalid-0')
   })
@@ -171,7 +176,11 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
 
   test('a certificate.render job already in `notices` (relayed before the split) is still run by that queue’s worker', async () => {
     const queues = makeQueues()
-    await queues.notices.add('certificate.render', { certificateId: 999999, baseUrl: 'http://localhost' }, { jobId: 'outbox-1-1700000000000' })
+    await queues.notices.add(
+      'certificate.render',
+      { certificateId: 999999, baseUrl: 'http://localhost' },
+      { jobId: 'outbox-1-1700000000000' },
+    )
     const failures: string[] = []
     startAllWorkers(failures)
     const done = await eventually(async () => {
@@ -197,7 +206,11 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
   test('a rolled-back transaction leaves no outbox row; a committed one does', async () => {
     const learner = await createLearner(getDb())
     await getDb().deleteFrom('outbox').execute()
-    const { personId } = await getDb().selectFrom('accounts').select('person_id as personId').where('id', '=', learner.accountId).executeTakeFirstOrThrow()
+    const { personId } = await getDb()
+      .selectFrom('accounts')
+      .select('person_id as personId')
+      .where('id', '=', learner.accountId)
+      .executeTakeFirstOrThrow()
     const payload = { personId, accountId: learner.accountId }
 
     await expect(

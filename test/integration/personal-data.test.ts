@@ -1,15 +1,16 @@
-import { afterEach, describe, expect, test } from 'vitest'
 import { sql } from 'kysely'
-import { action as register } from '#app/routes/account/register.tsx'
-import { action as loginAction } from '#app/routes/account/login.tsx'
-import * as account from '#app/routes/account/account.tsx'
-import * as adminStaff from '#app/routes/admin/staff.tsx'
+import { afterEach, describe, expect, test } from 'vitest'
+
 import { idNumberCheckChar, maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { decryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { createLogger, getLogger, setLogger } from '#app/lib/log.server.ts'
-import { call, makeRequest } from '#test/fixtures/http.ts'
+import * as account from '#app/routes/account/account.tsx'
+import { action as loginAction } from '#app/routes/account/login.tsx'
+import { action as register } from '#app/routes/account/register.tsx'
+import * as adminStaff from '#app/routes/admin/staff.tsx'
 import { cookieFor, createLearner, createStaff, PASSWORD, registrationForm } from '#test/factories/people.ts'
+import { call, makeRequest } from '#test/fixtures/http.ts'
 
 let xSeq = 0
 
@@ -43,7 +44,9 @@ async function findInDatabase(needles: string[]): Promise<{ hits: string[]; scan
   const columns = await scannableColumns()
   for (const c of columns) {
     const where = `${c.table_name}.${c.column_name}`
-    const asText = await sql<{ v: string | null }>`select ${sql.ref(c.column_name)}::text as v from ${sql.table(c.table_name)}`.execute(getDb())
+    const asText = await sql<{ v: string | null }>`select ${sql.ref(c.column_name)}::text as v from ${sql.table(c.table_name)}`.execute(
+      getDb(),
+    )
     for (const { v } of asText.rows) {
       if (v === null) continue
       scannedValues += 1
@@ -80,7 +83,9 @@ describe('personal data at rest (身份证号不落明文)', () => {
     expect(res.status).toBe(302)
     // Sign in once more with the ID number, so sessions and counters exist too.
     await call(loginAction, makeRequest('/login', { form: { login: idNumber, password: 'Wrong-pass-1' } }))
-    expect((await call(loginAction, makeRequest('/login', { form: { login: idNumber.toLowerCase(), password: PASSWORD } }))).status).toBe(302)
+    expect((await call(loginAction, makeRequest('/login', { form: { login: idNumber.toLowerCase(), password: PASSWORD } }))).status).toBe(
+      302,
+    )
 
     const scan = await findInDatabase([idNumber, idNumber.toLowerCase()])
     expect(scan.hits).toEqual([])

@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { describe, expect, test } from 'vitest'
-import { loadPolicyFiles, PolicyFileError, policiesInForce, syncPolicies } from '#app/domain/policy/policy.server.ts'
+
+import { loadPolicyFiles, policiesInForce, PolicyFileError, syncPolicies } from '#app/domain/policy/policy.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 const CONTENT = path.resolve(import.meta.dirname, '../../content/policies')

@@ -1,14 +1,19 @@
 import { describe, expect, test } from 'vitest'
-import { action } from '#app/routes/account/register.tsx'
+
 import { getDb } from '#app/lib/db.server.ts'
-import { call, makeRequest, errorsOf } from '#test/fixtures/http.ts'
+import { action } from '#app/routes/account/register.tsx'
 import { makeIdNumber, registrationForm } from '#test/factories/people.ts'
+import { call, errorsOf, makeRequest } from '#test/fixtures/http.ts'
 
 async function counts() {
   const db = getDb()
   const [people, accounts, outbox] = await Promise.all(
     (['people', 'accounts', 'outbox'] as const).map((t) =>
-      db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => r.n),
+      db
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+        .then((r) => r.n),
     ),
   )
   return { people, accounts, outbox }

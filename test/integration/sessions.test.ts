@@ -1,19 +1,24 @@
 import { describe, expect, test } from 'vitest'
-import { action as logout } from '#app/routes/account/logout.tsx'
-import { action as loginAction } from '#app/routes/account/login.tsx'
-import * as account from '#app/routes/account/account.tsx'
-import * as adminStaff from '#app/routes/admin/staff.tsx'
+
 import { randomToken, sha256 } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { call, makeRequest, sessionCookieFrom } from '#test/fixtures/http.ts'
+import * as account from '#app/routes/account/account.tsx'
+import { action as loginAction } from '#app/routes/account/login.tsx'
+import { action as logout } from '#app/routes/account/logout.tsx'
+import * as adminStaff from '#app/routes/admin/staff.tsx'
 import { cookieFor, createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
+import { call, makeRequest, sessionCookieFrom } from '#test/fixtures/http.ts'
 
 function tokenOf(cookie: string): string {
   return cookie.replace(/^xs_session=/, '')
 }
 
 async function sessionRow(cookie: string) {
-  return getDb().selectFrom('sessions').selectAll().where('id', '=', sha256(tokenOf(cookie))).executeTakeFirstOrThrow()
+  return getDb()
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', sha256(tokenOf(cookie)))
+    .executeTakeFirstOrThrow()
 }
 
 /** Whether the cookie still signs someone in, judged by a protected loader. */
@@ -100,7 +105,10 @@ describe('sessions (会话)', () => {
     const bystander = await createLearner(getDb())
     const bystanderCookie = await cookieFor(getDb(), bystander.accountId)
 
-    const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: { intent: 'revoke', accountId: String(target.accountId) }, cookie: adminCookie }))
+    const res = await call(
+      adminStaff.action,
+      makeRequest('/admin/staff', { form: { intent: 'revoke', accountId: String(target.accountId) }, cookie: adminCookie }),
+    )
     expect(res.status).toBe(200)
     expect(res.data).toEqual({ intent: 'revoke', revoked: 2 })
     for (const c of targetCookies) expect(await authenticates(c)).toBe(false)
@@ -109,7 +117,12 @@ describe('sessions (会话)', () => {
 
     const rows = await getDb().selectFrom('audit_log').selectAll().where('action', '=', 'account.revoke_sessions').execute()
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ actor_account_id: admin.accountId, target_type: 'account', target_id: String(target.accountId), detail: { revoked: 2 } })
+    expect(rows[0]).toMatchObject({
+      actor_account_id: admin.accountId,
+      target_type: 'account',
+      target_id: String(target.accountId),
+      detail: { revoked: 2 },
+    })
   })
 
   test('the admin revoke action refuses a malformed account id', async () => {
@@ -156,7 +169,10 @@ describe('sessions (会话)', () => {
 
   test('the sessions table stores the 32-byte SHA-256 of the cookie token, never the token', async () => {
     const learner = await createLearner(getDb())
-    const res = await call(loginAction, makeRequest('/login', { form: { login: learner.phone, password: PASSWORD }, headers: { 'User-Agent': 'vitest-agent' } }))
+    const res = await call(
+      loginAction,
+      makeRequest('/login', { form: { login: learner.phone, password: PASSWORD }, headers: { 'User-Agent': 'vitest-agent' } }),
+    )
     const cookie = sessionCookieFrom(res)
     const token = tokenOf(cookie)
     const rows = await getDb().selectFrom('sessions').selectAll().execute()

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
+
+import { type HeartbeatInput, recordHeartbeat } from '#app/domain/courses/heartbeats.server.ts'
 import { enroll } from '#app/domain/courses/progress.server.ts'
-import { recordHeartbeat, type HeartbeatInput } from '#app/domain/courses/heartbeats.server.ts'
 import { CHECK_AFTER_SECONDS, DONE_RATIO } from '#app/domain/courses/study-time.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { createLearner } from '#test/factories/people.ts'
@@ -13,12 +14,19 @@ async function learner() {
 }
 
 async function lessonOf(kind: 'text' | 'video') {
-  return getDb().selectFrom('lessons').select(['course_id', 'id', 'seconds']).where('kind', '=', kind).orderBy('course_id').orderBy('position').executeTakeFirstOrThrow()
+  return getDb()
+    .selectFrom('lessons')
+    .select(['course_id', 'id', 'seconds'])
+    .where('kind', '=', kind)
+    .orderBy('course_id')
+    .orderBy('position')
+    .executeTakeFirstOrThrow()
 }
 
 function beats(personId: number, base: Omit<HeartbeatInput, 'seq'>) {
   let seq = 0
-  return (at: number, extra: Partial<HeartbeatInput> = {}) => recordHeartbeat(getDb(), personId, { ...base, seq: seq++, ...extra }, { nowMs: T0 + at * 1000 })
+  return (at: number, extra: Partial<HeartbeatInput> = {}) =>
+    recordHeartbeat(getDb(), personId, { ...base, seq: seq++, ...extra }, { nowMs: T0 + at * 1000 })
 }
 
 async function verifiedMs(personId: number, courseId: string, lessonId: string) {
@@ -92,7 +100,13 @@ describe('online study on the server', () => {
   test('two lessons at once accrue for only one: the newer page takes over', async () => {
     const pid = await learner()
     const a = await lessonOf('text')
-    const lessons = await getDb().selectFrom('lessons').select(['course_id', 'id']).where('kind', '=', 'text').where('course_id', '<>', a.course_id).limit(1).executeTakeFirstOrThrow()
+    const lessons = await getDb()
+      .selectFrom('lessons')
+      .select(['course_id', 'id'])
+      .where('kind', '=', 'text')
+      .where('course_id', '<>', a.course_id)
+      .limit(1)
+      .executeTakeFirstOrThrow()
     await enroll(getDb(), pid, a.course_id)
     await enroll(getDb(), pid, lessons.course_id)
     const first = beats(pid, { courseId: a.course_id, lessonId: a.id, playerId: 'tab-one', engaged: true })
@@ -122,8 +136,19 @@ describe('online study on the server', () => {
     const other = await learner()
     const l = await lessonOf('text')
     await enroll(getDb(), owner, l.course_id)
-    expect(await recordHeartbeat(getDb(), other, { courseId: l.course_id, lessonId: l.id, playerId: 'intruder', seq: 0, start: true, engaged: true })).toEqual({ kind: 'not_enrolled' })
-    expect(await recordHeartbeat(getDb(), owner, { courseId: l.course_id, lessonId: 'nope', playerId: 'p', seq: 0, start: true, engaged: true })).toEqual({ kind: 'unknown_lesson' })
+    expect(
+      await recordHeartbeat(getDb(), other, {
+        courseId: l.course_id,
+        lessonId: l.id,
+        playerId: 'intruder',
+        seq: 0,
+        start: true,
+        engaged: true,
+      }),
+    ).toEqual({ kind: 'not_enrolled' })
+    expect(
+      await recordHeartbeat(getDb(), owner, { courseId: l.course_id, lessonId: 'nope', playerId: 'p', seq: 0, start: true, engaged: true }),
+    ).toEqual({ kind: 'unknown_lesson' })
   })
 
   test('two beats of one page sent together (seq n at t−10 s, seq n+1 at t), 10 rounds: no lost update, exact verified time', async () => {
@@ -145,7 +170,12 @@ describe('online study on the server', () => {
       const results = round % 2 ? await Promise.all([older(), newer()]) : await Promise.all([newer(), older()]).then(([n, o]) => [o, n])
       const credited = results.reduce((sum, r) => sum + (r.kind === 'credited' ? r.creditedSeconds : 0), 0)
       const stored = { verifiedMs: await verifiedMs(pid, l.course_id, l.id), lastSeq: await lastSeq(pid, l.course_id, l.id) }
-      expect({ round, kinds: results.map((r) => r.kind).sort(), credited, ...stored }).toMatchObject({ round, credited: 20, verifiedMs: t * 1000, lastSeq: 2 * round })
+      expect({ round, kinds: results.map((r) => r.kind).sort(), credited, ...stored }).toMatchObject({
+        round,
+        credited: 20,
+        verifiedMs: t * 1000,
+        lastSeq: 2 * round,
+      })
     }
     expect(await verifiedMs(pid, l.course_id, l.id)).toBe(200_000)
   })
@@ -171,12 +201,23 @@ describe('forged heartbeats', () => {
     await recordHeartbeat(getDb(), pid, { ...base, playerId: 'real-page', seq: 0, start: true, positionSeconds: 0 }, { nowMs: T0 })
     await recordHeartbeat(getDb(), pid, { ...base, playerId: 'real-page', seq: 1, positionSeconds: 10 }, { nowMs: T0 + 10_000 })
     // A script inventing a player id without starting: told it was taken over, nothing changes.
-    expect(await recordHeartbeat(getDb(), pid, { ...base, playerId: 'forged', seq: 99, positionSeconds: 20 }, { nowMs: T0 + 20_000 })).toEqual({ kind: 'taken_over' })
+    expect(
+      await recordHeartbeat(getDb(), pid, { ...base, playerId: 'forged', seq: 99, positionSeconds: 20 }, { nowMs: T0 + 20_000 }),
+    ).toEqual({ kind: 'taken_over' })
     expect(await verifiedMs(pid, v.course_id, v.id)).toBe(10_000)
     // Starting a new page at the end of the video: refused, and a start is owed no time anyway.
-    expect(await recordHeartbeat(getDb(), pid, { ...base, playerId: 'forged-2', seq: 0, start: true, positionSeconds: v.seconds }, { nowMs: T0 + 21_000 })).toEqual({ kind: 'seek_refused', resumeAt: 10 })
+    expect(
+      await recordHeartbeat(
+        getDb(),
+        pid,
+        { ...base, playerId: 'forged-2', seq: 0, start: true, positionSeconds: v.seconds },
+        { nowMs: T0 + 21_000 },
+      ),
+    ).toEqual({ kind: 'seek_refused', resumeAt: 10 })
     // A position far beyond the media length is clamped to it, then refused as a seek.
-    expect(await recordHeartbeat(getDb(), pid, { ...base, playerId: 'forged-2', seq: 1, positionSeconds: 1e6 }, { nowMs: T0 + 30_000 })).toEqual({ kind: 'seek_refused', resumeAt: 10 })
+    expect(
+      await recordHeartbeat(getDb(), pid, { ...base, playerId: 'forged-2', seq: 1, positionSeconds: 1e6 }, { nowMs: T0 + 30_000 }),
+    ).toEqual({ kind: 'seek_refused', resumeAt: 10 })
     expect(await verifiedMs(pid, v.course_id, v.id)).toBe(10_000)
   })
 })
@@ -193,11 +234,26 @@ describe('attention checks on the server', () => {
     await getDb().updateTable('lesson_progress').set({ check_at_ms: 30_000 }).execute()
     expect(await hb(40)).toMatchObject({ kind: 'credited', verifiedSeconds: 30, check: true })
     expect(await hb(60)).toMatchObject({ kind: 'credited', creditedSeconds: 0, check: true })
-    const reload = await recordHeartbeat(getDb(), pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 0, start: true, engaged: true }, { nowMs: T0 + 70_000 })
+    const reload = await recordHeartbeat(
+      getDb(),
+      pid,
+      { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 0, start: true, engaged: true },
+      { nowMs: T0 + 70_000 },
+    )
     expect(reload).toMatchObject({ check: true, verifiedSeconds: 30 })
-    const confirm = await recordHeartbeat(getDb(), pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 1, engaged: false, confirm: true }, { nowMs: T0 + 80_000 })
+    const confirm = await recordHeartbeat(
+      getDb(),
+      pid,
+      { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 1, engaged: false, confirm: true },
+      { nowMs: T0 + 80_000 },
+    )
     expect(confirm).toMatchObject({ kind: 'credited', creditedSeconds: 0, check: false })
-    const resumed = await recordHeartbeat(getDb(), pid, { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 2, engaged: true }, { nowMs: T0 + 95_000 })
+    const resumed = await recordHeartbeat(
+      getDb(),
+      pid,
+      { courseId: l.course_id, lessonId: l.id, playerId: 'player-new', seq: 2, engaged: true },
+      { nowMs: T0 + 95_000 },
+    )
     expect(resumed).toMatchObject({ verifiedSeconds: 45, check: false })
     const row = await getDb().selectFrom('lesson_progress').select(['check_at_ms', 'check_pending']).executeTakeFirstOrThrow()
     expect(row.check_pending).toBe(false)

@@ -1,7 +1,9 @@
-import type { TestProject } from 'vitest/node'
-import { createDb } from '#app/lib/db.server.ts'
-import { prepareDatabase } from '#app/cli/prepare.ts'
 import pg from 'pg'
+import type { TestProject } from 'vitest/node'
+
+import { prepareDatabase } from '#app/cli/prepare.ts'
+import { createDb } from '#app/lib/db.server.ts'
+
 import { recreateDatabase, startTestServices } from './services.ts'
 
 // Per run, so two runs on one machine (a developer and CI, say) never share databases.
@@ -35,7 +37,9 @@ export default async function setup(project: TestProject) {
     const client = new pg.Client({ connectionString: services.adminUrl })
     await client.connect()
     try {
-      const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`xueshi_test_${RUN_ID}_%`])
+      const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [
+        `xueshi_test_${RUN_ID}_%`,
+      ])
       for (const r of rows) await client.query(`drop database if exists "${r.datname}" with (force)`)
     } finally {
       await client.end()

@@ -4,8 +4,9 @@
  * Reference data loaded into the template (the yearly policies, the courses and their lessons)
  * stays: a test that changes it puts it back.
  */
-import { afterAll, beforeEach, inject } from 'vitest'
 import { sql } from 'kysely'
+import { afterAll, beforeEach, inject } from 'vitest'
+
 import { recreateDatabase, TEST_DATA_KEY } from './services.ts'
 
 const pool = process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '0'
@@ -22,7 +23,9 @@ process.env.LOG_LEVEL = 'silent'
 const { getDb, closeDb } = await import('#app/lib/db.server.ts')
 const { getRedis, closeRedis } = await import('#app/lib/redis.server.ts')
 
-const TABLES = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' and tablename not in ('policies', 'courses', 'lessons')`
+const TABLES = await sql<{
+  tablename: string
+}>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' and tablename not in ('policies', 'courses', 'lessons')`
   .execute(getDb())
   .then((r) => r.rows.map((t) => `"${t.tablename}"`))
 

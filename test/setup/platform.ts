@@ -4,11 +4,13 @@
  * a Redis of the caller's choice, on the production build (made here if sources are newer). Keep
  * every test that starts the platform in one file, so two builds never race.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import net from 'node:net'
 import path from 'node:path'
+
 import { buildIfNeeded } from '#app/cli/build.ts'
 import { PROJECT_ROOT } from '#app/cli/services.ts'
+
 import { TEST_DATA_KEY } from './services.ts'
 
 export type Platform = {

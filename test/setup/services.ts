@@ -4,7 +4,9 @@
  * .data/test-pg; REDIS_URL, else the local default (see app/cli/services.ts). No mocks.
  */
 import path from 'node:path'
+
 import pg from 'pg'
+
 import { canConnectPostgres, DATA_DIR, provideRedis, startEmbeddedPostgres } from '#app/cli/services.ts'
 
 export type TestServices = { adminUrl: string; redisUrl: string; stop: () => Promise<void> }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+
 import { coalescing } from '#app/lib/coalesce.server.ts'
 
 describe('coalescing', () => {

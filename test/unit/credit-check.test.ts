@@ -1,10 +1,17 @@
 import { describe, expect, test } from 'vitest'
-import { evaluateCheck, yearsToCheck, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
+
+import { evaluateCheck, type PolicyForCheck, yearsToCheck } from '#app/domain/credit-api/credit-check.ts'
 import { fromCents, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
 
 const rules = { firstApplicationYear: 2023, firstCheckedYear: 2022, lookBackYears: 5 }
 function policy(year: number, over: Partial<PolicyForCheck> = {}): PolicyForCheck {
-  return { version: `${year}.1`, requirement: { total: '90', professional: '60', public: '30' }, caps: { publicCounted: null }, titleCheck: rules, ...over }
+  return {
+    version: `${year}.1`,
+    requirement: { total: '90', professional: '60', public: '30' },
+    caps: { publicCounted: null },
+    titleCheck: rules,
+    ...over,
+  }
 }
 const policies = new Map([2022, 2023, 2024, 2025, 2026].map((y) => [y, policy(y)]))
 const met = { professional: '60', public: '30' }
@@ -73,20 +80,38 @@ describe('evaluation', () => {
     const r = evaluateCheck({ applicationYear: 2026, currentTitleYear: 2023, totals, policies })
     expect(r.eligible).toBe(false)
     const y2025 = r.years.find((y) => y.year === 2025)!
-    expect(y2025).toMatchObject({ met: false, earned: { total: '95.5', professional: '55.5', public: '40' }, shortfall: { total: '0', professional: '4.5', public: '0' } })
+    expect(y2025).toMatchObject({
+      met: false,
+      earned: { total: '95.5', professional: '55.5', public: '40' },
+      shortfall: { total: '0', professional: '4.5', public: '0' },
+    })
     expect(r.reasons).toEqual([expect.objectContaining({ code: 'year_not_met', year: 2025 })])
   })
 
   test('total may fall short even when each category is met only with a lower requirement', () => {
     const p = new Map([[2025, policy(2025, { requirement: { total: '90', professional: '50', public: '20' } })]])
-    const r = evaluateCheck({ applicationYear: 2026, currentTitleYear: 2024, totals: new Map([[2025, { professional: '55', public: '25' }]]), policies: p })
+    const r = evaluateCheck({
+      applicationYear: 2026,
+      currentTitleYear: 2024,
+      totals: new Map([[2025, { professional: '55', public: '25' }]]),
+      policies: p,
+    })
     expect(r.years[0]).toMatchObject({ met: false, shortfall: { total: '10', professional: '0', public: '0' } })
   })
 
   test('public hours above the cap are not counted toward the total', () => {
     const p = new Map([[2025, policy(2025, { caps: { publicCounted: '30' } })]])
-    const r = evaluateCheck({ applicationYear: 2026, currentTitleYear: 2024, totals: new Map([[2025, { professional: '50', public: '45' }]]), policies: p })
-    expect(r.years[0]).toMatchObject({ met: false, earned: { total: '80', professional: '50', public: '30' }, shortfall: { total: '10', professional: '10' } })
+    const r = evaluateCheck({
+      applicationYear: 2026,
+      currentTitleYear: 2024,
+      totals: new Map([[2025, { professional: '50', public: '45' }]]),
+      policies: p,
+    })
+    expect(r.years[0]).toMatchObject({
+      met: false,
+      earned: { total: '80', professional: '50', public: '30' },
+      shortfall: { total: '10', professional: '10' },
+    })
   })
 
   test('an application before 2023 is not subject to the check', () => {
@@ -101,11 +126,21 @@ describe('evaluation', () => {
 
   test('no hours at all in a checked year → not met', () => {
     const r = evaluateCheck({ applicationYear: 2026, currentTitleYear: 2024, totals: new Map(), policies })
-    expect(r.years[0]).toMatchObject({ year: 2025, met: false, earned: { total: '0' }, shortfall: { total: '90', professional: '60', public: '30' } })
+    expect(r.years[0]).toMatchObject({
+      year: 2025,
+      met: false,
+      earned: { total: '0' },
+      shortfall: { total: '90', professional: '60', public: '30' },
+    })
   })
 
   test('a checked year without a policy is a reason, not a pass', () => {
-    const r = evaluateCheck({ applicationYear: 2026, currentTitleYear: 2024, totals: new Map([[2025, met]]), policies: new Map([[2026, policy(2026)]]) })
+    const r = evaluateCheck({
+      applicationYear: 2026,
+      currentTitleYear: 2024,
+      totals: new Map([[2025, met]]),
+      policies: new Map([[2026, policy(2026)]]),
+    })
     expect(r.eligible).toBe(false)
     expect(r.reasons).toEqual([expect.objectContaining({ code: 'no_policy', year: 2025 })])
   })

@@ -1,5 +1,15 @@
 import { describe, expect, test } from 'vitest'
-import { chinaToday, claimedHours, cleanFilename, evidenceProblem, isIsoDate, MAX_EVIDENCE_BYTES, occurredOnProblem, sniffEvidenceType } from '#app/domain/claims/external-claims.ts'
+
+import {
+  chinaToday,
+  claimedHours,
+  cleanFilename,
+  evidenceProblem,
+  isIsoDate,
+  MAX_EVIDENCE_BYTES,
+  occurredOnProblem,
+  sniffEvidenceType,
+} from '#app/domain/claims/external-claims.ts'
 
 describe('external claims: pure rules', () => {
   test('file type comes from the magic bytes only', () => {

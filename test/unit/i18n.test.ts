@@ -1,6 +1,8 @@
-import { describe, expect, test } from 'vitest'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+
+import { describe, expect, test } from 'vitest'
+
 import { areas, catalogs, isMessageKey, messagesFor, translate } from '#app/i18n/catalog.server.ts'
 import { formatDate, formatHours, htmlLang, translator } from '#app/i18n/index.ts'
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+
 import { idNumberCheckChar, maskIdNumber, parseCreditCode, parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
 
 const TODAY = new Date('2026-11-24T00:00:00Z')

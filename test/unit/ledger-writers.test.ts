@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
+
 import { describe, expect, it } from 'vitest'
 
 /**
@@ -13,7 +14,10 @@ const WRITES = [
   // Kysely builders: insertInto('hour_entries'), updateTable('hour_totals as t'), …
   new RegExp(String.raw`\b(?:insertInto|updateTable|deleteFrom|mergeInto|replaceInto)\(\s*['"\`]${TABLE}\b`),
   // raw SQL in sql`…` or strings
-  new RegExp(String.raw`\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?|copy)\s+(?:only\s+)?(?:public\.)?"?${TABLE}\b`, 'i'),
+  new RegExp(
+    String.raw`\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?|copy)\s+(?:only\s+)?(?:public\.)?"?${TABLE}\b`,
+    'i',
+  ),
 ]
 
 function sourceFiles(dir: string): string[] {
@@ -40,10 +44,10 @@ describe('ledger writers', () => {
       a: "trx.insertInto('hour_entries').values(v)",
       b: 'db.updateTable("hour_totals as t").set(x)',
       c: 'sql`INSERT INTO hour_entries (id) values (1)`',
-      d: "sql`update public.hour_totals set counted_hours = 0`",
+      d: 'sql`update public.hour_totals set counted_hours = 0`',
       e: 'sql`delete from "hour_entries"`',
       f: "db.selectFrom('hour_entries').selectAll()",
-      g: "sql`select * from hour_totals where updated`",
+      g: 'sql`select * from hour_totals where updated`',
     }
     expect(ledgerWriters(Object.keys(samples), (k) => samples[k]!)).toEqual(['a', 'b', 'c', 'd', 'e'])
   })

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+
 import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
 
 describe('CE year in China time (Asia/Shanghai, UTC+8)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { grade, makeLayout, readAnswers, shuffled, type QuizKey } from '#app/domain/courses/quiz.ts'
+
+import { grade, makeLayout, type QuizKey, readAnswers, shuffled } from '#app/domain/courses/quiz.ts'
 
 const quiz: QuizKey = {
   passMark: 60,
@@ -20,14 +21,23 @@ describe('quiz rules', () => {
     expect(layout.map((q) => q.id).sort()).toEqual(['a', 'b', 'c', 'd', 'e'])
     for (const q of layout) expect([...q.options].sort()).toEqual([0, 1, 2])
     // Over many sittings, more than one order appears.
-    const orders = new Set(Array.from({ length: 30 }, () => makeLayout(quiz).map((q) => q.id).join('')))
+    const orders = new Set(
+      Array.from({ length: 30 }, () =>
+        makeLayout(quiz)
+          .map((q) => q.id)
+          .join(''),
+      ),
+    )
     expect(orders.size).toBeGreaterThan(1)
   })
 
   test('answers: every question needs one of its options; strings from a form are read', () => {
     const layout = makeLayout(quiz, () => 0)
     expect(readAnswers(layout, { a: '0', b: 1, c: '2', d: 0, e: '1' })).toEqual({ ok: true, answers: { a: 0, b: 1, c: 2, d: 0, e: 1 } })
-    expect(readAnswers(layout, { a: '0', b: '3', c: 'x', d: -1 })).toEqual({ ok: false, problem: { missing: expect.arrayContaining(['b', 'c', 'd', 'e']) } })
+    expect(readAnswers(layout, { a: '0', b: '3', c: 'x', d: -1 })).toEqual({
+      ok: false,
+      problem: { missing: expect.arrayContaining(['b', 'c', 'd', 'e']) },
+    })
   })
 
   test('grading compares in integers: exactly the pass mark passes', () => {

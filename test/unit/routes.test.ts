@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+
 import type { RouteConfigEntry } from '@remix-run/route-config'
 import { describe, expect, it } from 'vitest'
+
 import routes from '#app/routes.ts'
 
 const root = path.resolve(import.meta.dirname, '../..')

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
+
 import { PROVINCE, REGION_CODES } from '#app/domain/shared/reference.ts'
+import { inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
 
 // The one region-scope rule, used by HR tools, claims and the credit-check API alike.
 const [changchun, jilin] = REGION_CODES as [string, string]

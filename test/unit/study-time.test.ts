@@ -1,5 +1,16 @@
 import { describe, expect, test } from 'vitest'
-import { applyHeartbeat, doneAtSeconds, freshProgress, MAX_GAP_SECONDS, type ActiveSlot, type Heartbeat, type LessonRule, type Outcome, type Progress } from '#app/domain/courses/study-time.ts'
+
+import {
+  type ActiveSlot,
+  applyHeartbeat,
+  doneAtSeconds,
+  freshProgress,
+  type Heartbeat,
+  type LessonRule,
+  MAX_GAP_SECONDS,
+  type Outcome,
+  type Progress,
+} from '#app/domain/courses/study-time.ts'
 
 const video: LessonRule = { kind: 'video', requiredSeconds: 600, mediaSeconds: 600 }
 const text: LessonRule = { kind: 'text', requiredSeconds: 300 }
@@ -106,7 +117,8 @@ describe('verified study time', () => {
   test('replayed or out-of-order heartbeats change nothing', () => {
     let progress = freshProgress()
     let slot: ActiveSlot = null
-    const beat = (seq: number, at: number, start = false) => applyHeartbeat(text, progress, slot, { lessonId: 'L1', playerId: 'P1', seq, start, engaged: true }, T0 + at * 1000)
+    const beat = (seq: number, at: number, start = false) =>
+      applyHeartbeat(text, progress, slot, { lessonId: 'L1', playerId: 'P1', seq, start, engaged: true }, T0 + at * 1000)
     const a = beat(0, 0, true)
     if (a.kind !== 'credited') throw new Error('start')
     ;({ progress, slot } = a)
@@ -122,15 +134,26 @@ describe('verified study time', () => {
     // Player A studies lesson L1; player B (another tab) starts lesson L2 and takes the slot.
     const a = run(text, [{ at: 0, start: true }, { at: 15 }])
     expect(a.progress.verifiedSeconds).toBe(15)
-    const takeover = applyHeartbeat(text, freshProgress(), a.slot, { lessonId: 'L2', playerId: 'P2', seq: 0, start: true, engaged: true }, T0 + 16_000)
+    const takeover = applyHeartbeat(
+      text,
+      freshProgress(),
+      a.slot,
+      { lessonId: 'L2', playerId: 'P2', seq: 0, start: true, engaged: true },
+      T0 + 16_000,
+    )
     expect(takeover).toMatchObject({ kind: 'credited', seconds: 0, slot: { playerId: 'P2', lessonId: 'L2' } })
     const slotNow = takeover.kind === 'credited' ? takeover.slot : null
     // A's next heartbeat on L1 earns nothing and says it was taken over.
-    expect(applyHeartbeat(text, a.progress, slotNow, { lessonId: 'L1', playerId: 'P1', seq: 2, engaged: true }, T0 + 30_000)).toEqual({ kind: 'taken_over', slot: slotNow })
+    expect(applyHeartbeat(text, a.progress, slotNow, { lessonId: 'L1', playerId: 'P1', seq: 2, engaged: true }, T0 + 30_000)).toEqual({
+      kind: 'taken_over',
+      slot: slotNow,
+    })
   })
 
   test('a forged heartbeat from a page that never started earns nothing', () => {
-    expect(applyHeartbeat(text, freshProgress(), null, { lessonId: 'L1', playerId: 'X', seq: 99, engaged: true }, T0)).toMatchObject({ kind: 'taken_over' })
+    expect(applyHeartbeat(text, freshProgress(), null, { lessonId: 'L1', playerId: 'X', seq: 99, engaged: true }, T0)).toMatchObject({
+      kind: 'taken_over',
+    })
   })
 
   test('done at 95% of the required time', () => {
@@ -160,7 +183,14 @@ describe('attention checks (防挂机)', () => {
     const outcomes: Outcome[] = []
     let seq = progress.lastSeq + 1
     for (const b of beats) {
-      const o = applyHeartbeat(rule, progress, slot, { lessonId: 'L1', playerId: 'P1', seq: seq++, engaged: true, ...b }, T0 + b.at * 1000, half)
+      const o = applyHeartbeat(
+        rule,
+        progress,
+        slot,
+        { lessonId: 'L1', playerId: 'P1', seq: seq++, engaged: true, ...b },
+        T0 + b.at * 1000,
+        half,
+      )
       outcomes.push(o)
       if (o.kind === 'credited' || o.kind === 'seek_refused') {
         progress = o.progress
@@ -183,9 +213,19 @@ describe('attention checks (防挂机)', () => {
   test('a reload does not skip a pending check, and a confirm with none pending changes nothing', () => {
     const pending = runWith(long, [{ at: 0, start: true }, ...steady(0, 960)]).progress
     expect(pending.checkPending).toBe(true)
-    const reloaded = applyHeartbeat(long, pending, { playerId: 'P1', lessonId: 'L1' }, { lessonId: 'L1', playerId: 'P2', seq: 0, start: true, engaged: true }, T0 + 1_000_000, half)
+    const reloaded = applyHeartbeat(
+      long,
+      pending,
+      { playerId: 'P1', lessonId: 'L1' },
+      { lessonId: 'L1', playerId: 'P2', seq: 0, start: true, engaged: true },
+      T0 + 1_000_000,
+      half,
+    )
     expect(reloaded).toMatchObject({ kind: 'credited', check: true, progress: { checkPending: true, verifiedSeconds: 900 } })
-    const early = runWith(long, [{ at: 0, start: true }, { at: 30, confirm: true }]).progress
+    const early = runWith(long, [
+      { at: 0, start: true },
+      { at: 30, confirm: true },
+    ]).progress
     expect(early).toMatchObject({ verifiedSeconds: 30, checkPending: false, checkAtSeconds: 900 })
   })
 

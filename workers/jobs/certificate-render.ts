@@ -1,6 +1,7 @@
-import type { DB } from '#db/schema.ts'
 import { renderCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
-import { JOBS, type JobPayload } from './contract.ts'
+import type { DB } from '#db/schema.ts'
+
+import { type JobPayload, JOBS } from './contract.ts'
 
 /** certificate.render on the `pdf` queue; its schema, options and key are in contract.ts. */
 export const job = JOBS['certificate.render']

@@ -1,5 +1,5 @@
-import { z } from 'zod'
 import type { JobsOptions } from 'bullmq'
+import { z } from 'zod'
 
 /**
  * The queue contract shared by producers (`enqueue` in app/lib/queue.server.ts, the outbox relay)

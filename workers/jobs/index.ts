@@ -1,7 +1,9 @@
 import { UnrecoverableError } from 'bullmq'
+
 import type { DB } from '#db/schema.ts'
-import { isJobName, JOBS, type JobName, type JobPayload } from './contract.ts'
+
 import * as certificateRender from './certificate-render.ts'
+import { isJobName, type JobName, type JobPayload, JOBS } from './contract.ts'
 import * as noticeWelcome from './notice-welcome.ts'
 
 /**

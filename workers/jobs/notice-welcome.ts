@@ -1,6 +1,7 @@
-import type { DB } from '#db/schema.ts'
 import { sendWelcomeNotice } from '#app/domain/identity/notices.server.ts'
-import { JOBS, type JobPayload } from './contract.ts'
+import type { DB } from '#db/schema.ts'
+
+import { type JobPayload, JOBS } from './contract.ts'
 
 /** notice.welcome on the `notices` queue; its schema, options and key are in contract.ts. */
 export const job = JOBS['notice.welcome']

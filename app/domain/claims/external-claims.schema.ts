@@ -1,10 +1,14 @@
 import { z } from 'zod'
+
 import { isIsoDate } from './external-claims.ts'
 
 /** Input schemas for external claims. Messages are catalog keys (app/lib/i18n.ts). */
 const required = () => z.string({ required_error: 'err.required' }).trim().min(1, 'err.required')
 const category = z.enum(['professional', 'public'], { errorMap: () => ({ message: 'err.choice' }) })
-const id = z.string({ required_error: 'err.required' }).regex(/^[1-9]\d{0,17}$/, 'err.choice').transform(Number)
+const id = z
+  .string({ required_error: 'err.required' })
+  .regex(/^[1-9]\d{0,17}$/, 'err.choice')
+  .transform(Number)
 
 export const ClaimFieldsSchema = z.object({
   activity: required().regex(/^[a-z_]+$/, 'err.choice'),

@@ -1,18 +1,29 @@
 import { createHash } from 'node:crypto'
-import type { DB } from '#db/schema.ts'
-import { decryptPii } from '#app/lib/crypto.server.ts'
-import { audit } from '#app/domain/identity/audit.server.ts'
-import type { FieldErrors } from '#app/domain/identity/accounts.schema.ts'
+
 import { governingPolicy } from '#app/domain/credit-api/credit-check.ts'
+import { ceYearOf, credit } from '#app/domain/hours/ledger.server.ts'
+import type { FieldErrors } from '#app/domain/identity/accounts.schema.ts'
+import { audit } from '#app/domain/identity/audit.server.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
+import type { Policy } from '#app/domain/policy/policy.server.ts'
 import { normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
-import type { ClaimFields } from './external-claims.schema.ts'
-import { chinaToday, claimedHours, cleanFilename, evidenceProblem, occurredOnProblem, sniffEvidenceType, type ClaimStatus, type ConversionRule } from './external-claims.ts'
-import { inScope, isProvinceScope, type HrActor } from '#app/domain/shared/scope.ts'
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
-import { ceYearOf, credit } from '#app/domain/hours/ledger.server.ts'
-import type { Policy } from '#app/domain/policy/policy.server.ts'
+import { type HrActor, inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
+import { decryptPii } from '#app/lib/crypto.server.ts'
+import type { DB } from '#db/schema.ts'
+
+import type { ClaimFields } from './external-claims.schema.ts'
+import {
+  chinaToday,
+  claimedHours,
+  type ClaimStatus,
+  cleanFilename,
+  type ConversionRule,
+  evidenceProblem,
+  occurredOnProblem,
+  sniffEvidenceType,
+} from './external-claims.ts'
 
 /**
  * External hours (平台外学习): a person reports an activity done elsewhere with an evidence file;
@@ -46,7 +57,13 @@ export type SubmitResult = Result<{ claimId: number; claimedHours: string; ceYea
  * first (file size and magic bytes, activity of that year's conversion table, date rules); any
  * problem comes back as field errors and nothing is written.
  */
-export async function submitClaim(db: DB, personId: number, input: ClaimFields, file: EvidenceUpload | null, now = new Date()): Promise<SubmitResult> {
+export async function submitClaim(
+  db: DB,
+  personId: number,
+  input: ClaimFields,
+  file: EvidenceUpload | null,
+  now = new Date(),
+): Promise<SubmitResult> {
   const errors: FieldErrors = {}
   const fileProblem = evidenceProblem(file?.bytes ?? null)
   if (fileProblem) errors.evidence = fileProblem
@@ -90,7 +107,14 @@ export async function submitClaim(db: DB, personId: number, input: ClaimFields, 
       .executeTakeFirstOrThrow()
     await trx
       .insertInto('evidence_files')
-      .values({ claim_id: claim.id, filename: cleanFilename(file.filename, contentType), content_type: contentType, size: file.bytes.length, sha256, bytes: file.bytes })
+      .values({
+        claim_id: claim.id,
+        filename: cleanFilename(file.filename, contentType),
+        content_type: contentType,
+        size: file.bytes.length,
+        sha256,
+        bytes: file.bytes,
+      })
       .execute()
     return claim.id
   })
@@ -137,7 +161,12 @@ export async function listOwnClaims(db: DB, personId: number) {
       .execute(),
     cachedPolicies(db),
   ])
-  return rows.map((r) => ({ ...r, units: normalizeHours(r.units), claimed_hours: normalizeHours(r.claimed_hours), activityInfo: activityOf(policies, r.ce_year, r.activity) }))
+  return rows.map((r) => ({
+    ...r,
+    units: normalizeHours(r.units),
+    claimed_hours: normalizeHours(r.claimed_hours),
+    activityInfo: activityOf(policies, r.ce_year, r.activity),
+  }))
 }
 
 /** Claims of people in an HR officer's scope, with the person's masked ID number. */
@@ -172,7 +201,15 @@ export async function getEvidenceForHr(db: DB, claimId: number, scopeRegion: str
     .selectFrom('evidence_files')
     .innerJoin('external_claims', 'external_claims.id', 'evidence_files.claim_id')
     .innerJoin('people', 'people.id', 'external_claims.person_id')
-    .select(['evidence_files.id', 'evidence_files.filename', 'evidence_files.content_type', 'evidence_files.size', 'evidence_files.sha256', 'evidence_files.bytes', 'people.region_code'])
+    .select([
+      'evidence_files.id',
+      'evidence_files.filename',
+      'evidence_files.content_type',
+      'evidence_files.size',
+      'evidence_files.sha256',
+      'evidence_files.bytes',
+      'people.region_code',
+    ])
     .where('evidence_files.claim_id', '=', claimId)
     .orderBy('evidence_files.id')
     .executeTakeFirst()
@@ -180,7 +217,10 @@ export async function getEvidenceForHr(db: DB, claimId: number, scopeRegion: str
   return row
 }
 
-export type DecideResult = Result<{ status: 'approved' | 'rejected'; entryId: number | null; already: boolean }, 'not_found' | 'already_decided' | 'own_claim' | 'reason_required'>
+export type DecideResult = Result<
+  { status: 'approved' | 'rejected'; entryId: number | null; already: boolean },
+  'not_found' | 'already_decided' | 'own_claim' | 'reason_required'
+>
 
 /**
  * Approves or rejects a pending claim. Approval, in ONE transaction: the claim row is locked,
@@ -188,7 +228,11 @@ export type DecideResult = Result<{ status: 'approved' | 'rejected'; entryId: nu
  * an audit row written. Approving an approved claim again changes nothing. A claim outside the
  * officer's scope is "not found".
  */
-export async function decideClaim(db: DB, actor: HrActor, input: { claimId: number; decision: 'approve' | 'reject'; reason?: string }): Promise<DecideResult> {
+export async function decideClaim(
+  db: DB,
+  actor: HrActor,
+  input: { claimId: number; decision: 'approve' | 'reject'; reason?: string },
+): Promise<DecideResult> {
   const reason = input.reason?.trim() ?? ''
   if (input.decision === 'reject' && !reason) return { ok: false, code: 'reason_required' }
   return db.transaction().execute(async (trx): Promise<DecideResult> => {
@@ -215,7 +259,8 @@ export async function decideClaim(db: DB, actor: HrActor, input: { claimId: numb
     if (!claim || !inScope(actor.scopeRegion, claim.region_code)) return { ok: false, code: 'not_found' }
     if (claim.person_id === actor.personId) return { ok: false, code: 'own_claim' }
     if (claim.status !== 'pending') {
-      if (input.decision === 'approve' && claim.status === 'approved') return { ok: true, status: 'approved', entryId: claim.ledger_entry_id, already: true }
+      if (input.decision === 'approve' && claim.status === 'approved')
+        return { ok: true, status: 'approved', entryId: claim.ledger_entry_id, already: true }
       return { ok: false, code: 'already_decided' }
     }
     const decidedAt = new Date()
@@ -249,7 +294,13 @@ export async function decideClaim(db: DB, actor: HrActor, input: { claimId: numb
     })
     await trx
       .updateTable('external_claims')
-      .set({ status: 'approved', decided_by: actor.accountId, decided_at: decidedAt, decision_reason: reason || null, ledger_entry_id: entry.id })
+      .set({
+        status: 'approved',
+        decided_by: actor.accountId,
+        decided_at: decidedAt,
+        decision_reason: reason || null,
+        ledger_entry_id: entry.id,
+      })
       .where('id', '=', claim.id)
       .execute()
     await audit(trx, {

@@ -1,5 +1,5 @@
+import { fromCents, type Hours, toCents } from '#app/domain/shared/decimal.ts'
 import type { Category, ClaimStatus, EvidenceContentType } from '#db/schema.ts'
-import { fromCents, toCents, type Hours } from '#app/domain/shared/decimal.ts'
 
 /**
  * External hours (平台外学习) as pure rules: what an evidence file may be, how a claim converts to

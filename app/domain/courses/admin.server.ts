@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
-import type { CourseCategory, DB } from '#db/schema.ts'
+
 import { audit } from '#app/domain/identity/audit.server.ts'
 import { normalizeHours } from '#app/domain/shared/decimal.ts'
+import type { CourseCategory, DB } from '#db/schema.ts'
 
 /**
  * What admins do with courses: publish or unpublish (hidden from the catalog and closed to new
@@ -38,8 +39,12 @@ export async function courseFigures(db: DB): Promise<CourseFigures[]> {
                      from enrollments e join lesson_progress p on p.enrollment_id = e.id
                      join lessons l on l.course_id = e.course_id and l.id = p.lesson_id
                     where e.course_id = c.id)`.as('verified_ms'),
-      sql<string>`(select count(*) from quiz_attempts a join enrollments e on e.id = a.enrollment_id where e.course_id = c.id and a.submitted_at is not null)`.as('sittings'),
-      sql<string>`(select count(*) from quiz_attempts a join enrollments e on e.id = a.enrollment_id where e.course_id = c.id and a.passed)`.as('passed'),
+      sql<string>`(select count(*) from quiz_attempts a join enrollments e on e.id = a.enrollment_id where e.course_id = c.id and a.submitted_at is not null)`.as(
+        'sittings',
+      ),
+      sql<string>`(select count(*) from quiz_attempts a join enrollments e on e.id = a.enrollment_id where e.course_id = c.id and a.passed)`.as(
+        'passed',
+      ),
     ])
     .orderBy('c.published', 'desc')
     .orderBy('c.category', 'desc')
@@ -69,7 +74,13 @@ export async function courseFigures(db: DB): Promise<CourseFigures[]> {
 
 /** Publishes or unpublishes a course, audited. Returns false if the course does not exist. */
 export async function setPublished(trx: DB, courseId: string, published: boolean, actorAccountId: number): Promise<boolean> {
-  const r = await trx.updateTable('courses').set({ published }).where('id', '=', courseId).where('published', '=', !published).returning('id').executeTakeFirst()
+  const r = await trx
+    .updateTable('courses')
+    .set({ published })
+    .where('id', '=', courseId)
+    .where('published', '=', !published)
+    .returning('id')
+    .executeTakeFirst()
   if (!r) return (await trx.selectFrom('courses').select('id').where('id', '=', courseId).executeTakeFirst()) !== undefined
   await audit(trx, { actorAccountId, action: published ? 'course.publish' : 'course.unpublish', targetType: 'course', targetId: courseId })
   return true

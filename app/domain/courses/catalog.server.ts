@@ -1,7 +1,8 @@
-import type { CourseCategory, LessonKind, DB } from '#db/schema.ts'
 import { normalizeHours } from '#app/domain/shared/decimal.ts'
+import type { CourseCategory, DB, LessonKind } from '#db/schema.ts'
+
+import { type Quiz, SERIES_CODES, SLUG } from './content-sync.server.ts'
 import type { CatalogQuery } from './courses.schema.ts'
-import { SERIES_CODES, SLUG, type Quiz } from './content-sync.server.ts'
 
 /** The course catalog (课程目录) as learners browse it: published courses, their outlines and filters. */
 
@@ -29,7 +30,12 @@ export async function listCourses(db: DB, query: CatalogQuery): Promise<CatalogI
     .select(['c.id', 'c.title', 'c.category', 'c.series', 'c.hours', 'c.summary', 'c.listed_on', 'c.total_seconds'])
     .select((eb) => [
       eb.selectFrom('lessons as l').whereRef('l.course_id', '=', 'c.id').select(eb.fn.countAll<number>().as('n')).as('lesson_count'),
-      eb.selectFrom('lessons as l').whereRef('l.course_id', '=', 'c.id').where('l.kind', '=', 'video').select(eb.fn.countAll<number>().as('n')).as('video_count'),
+      eb
+        .selectFrom('lessons as l')
+        .whereRef('l.course_id', '=', 'c.id')
+        .where('l.kind', '=', 'video')
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('video_count'),
     ])
     .where('c.published', '=', true)
   const q = query.q?.trim()
@@ -69,13 +75,22 @@ export type CourseDetail = CatalogItem & {
  * A course with its outline (no lesson bodies, no quiz answers), or null. Unpublished courses only
  * with `includeUnpublished` (learners already enrolled keep access).
  */
-export async function getCourse(db: DB, id: string, opts: { includeUnpublished?: boolean } = {}): Promise<(CourseDetail & { published: boolean }) | null> {
+export async function getCourse(
+  db: DB,
+  id: string,
+  opts: { includeUnpublished?: boolean } = {},
+): Promise<(CourseDetail & { published: boolean }) | null> {
   if (!SLUG.test(id)) return null
   let q = db.selectFrom('courses').selectAll().where('id', '=', id)
   if (!opts.includeUnpublished) q = q.where('published', '=', true)
   const c = await q.executeTakeFirst()
   if (!c) return null
-  const lessons = await db.selectFrom('lessons').select(['id', 'title', 'kind', 'seconds']).where('course_id', '=', id).orderBy('position').execute()
+  const lessons = await db
+    .selectFrom('lessons')
+    .select(['id', 'title', 'kind', 'seconds'])
+    .where('course_id', '=', id)
+    .orderBy('position')
+    .execute()
   const quiz = c.quiz as Quiz
   return {
     id: c.id,
@@ -96,7 +111,14 @@ export async function getCourse(db: DB, id: string, opts: { includeUnpublished?:
 
 /** The title series that have at least one published course, for the catalog's filter. */
 export async function catalogSeries(db: DB): Promise<string[]> {
-  const rows = await db.selectFrom('courses').select('series').distinct().where('published', '=', true).where('series', '<>', 'all').orderBy('series').execute()
+  const rows = await db
+    .selectFrom('courses')
+    .select('series')
+    .distinct()
+    .where('published', '=', true)
+    .where('series', '<>', 'all')
+    .orderBy('series')
+    .execute()
   const order = new Map(SERIES_CODES.map((c, i) => [c, i]))
   return rows.map((r) => r.series).sort((a, b) => (order.get(a) ?? 99) - (order.get(b) ?? 99))
 }

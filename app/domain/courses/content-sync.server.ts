@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
+
 import { sql } from 'kysely'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import type { CourseCategory, LessonKind, DB } from '#db/schema.ts'
+
 import { canonical } from '#app/domain/shared/canonical-json.ts'
 import { isHours, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
-import { DEFAULT_RETRY_MINUTES } from './quiz.ts'
 import { TITLE_SERIES } from '#app/domain/shared/reference.ts'
+import type { CourseCategory, DB, LessonKind } from '#db/schema.ts'
+
+import { DEFAULT_RETRY_MINUTES } from './quiz.ts'
 
 /**
  * Online courses (网络课程) as content: one Markdown file per course in content/courses/, with
@@ -54,7 +57,12 @@ const QuestionSchema = z
   })
   .strict()
   .superRefine((q, ctx) => {
-    if (q.answer >= q.options.length) ctx.addIssue({ code: 'custom', path: ['answer'], message: `is ${q.answer}, but there are only ${q.options.length} options (0–${q.options.length - 1})` })
+    if (q.answer >= q.options.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['answer'],
+        message: `is ${q.answer}, but there are only ${q.options.length} options (0–${q.options.length - 1})`,
+      })
   })
 
 export const FrontMatterSchema = z
@@ -75,15 +83,22 @@ export const FrontMatterSchema = z
       .object({
         passMark: z.number().int().min(0, 'must be 0–100').max(100, 'must be 0–100'),
         /** Minutes a learner waits after a failed sitting before the next one. */
-        retryMinutes: z.number().int('must be whole minutes').min(0, 'must be 0–1440').max(1440, 'must be 0–1440').default(DEFAULT_RETRY_MINUTES),
+        retryMinutes: z
+          .number()
+          .int('must be whole minutes')
+          .min(0, 'must be 0–1440')
+          .max(1440, 'must be 0–1440')
+          .default(DEFAULT_RETRY_MINUTES),
         questions: z.array(QuestionSchema).min(5, 'needs at least 5 questions'),
       })
       .strict(),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.category === 'public' && c.series !== 'all') ctx.addIssue({ code: 'custom', path: ['series'], message: 'a general-subject (public) course has series "all"' })
-    if (c.category === 'professional' && c.series === 'all') ctx.addIssue({ code: 'custom', path: ['series'], message: 'a professional course names its title series' })
+    if (c.category === 'public' && c.series !== 'all')
+      ctx.addIssue({ code: 'custom', path: ['series'], message: 'a general-subject (public) course has series "all"' })
+    if (c.category === 'professional' && c.series === 'all')
+      ctx.addIssue({ code: 'custom', path: ['series'], message: 'a professional course names its title series' })
   })
 
 export type Lesson = {
@@ -189,7 +204,8 @@ export function parseCourseFile(file: string, src: string, opts: LoadOptions): C
   const lessons: Lesson[] = c.lessons.map((l, i) => {
     const sectionBody = sections.get(l.id) || null
     if (l.kind === 'text' && !sectionBody) fail(`lessons.${i}`, `text lesson "${l.id}" has no "## lesson: ${l.id}" section in the body`)
-    if (l.video && !existsSync(path.join(opts.videoDir, l.video))) fail(`lessons.${i}.video`, `file ${l.video} not found in ${opts.videoDir}`)
+    if (l.video && !existsSync(path.join(opts.videoDir, l.video)))
+      fail(`lessons.${i}.video`, `file ${l.video} not found in ${opts.videoDir}`)
     return { id: l.id, title: l.title, kind: l.kind, seconds: Math.round(l.minutes * 60), video: l.video ?? null, body: sectionBody }
   })
 
@@ -199,7 +215,10 @@ export function parseCourseFile(file: string, src: string, opts: LoadOptions): C
   // hours × 100 × minutesPerHour × 60 ≤ totalSeconds × 100.
   if (toCents(hours) * opts.minutesPerHour * 60 > totalSeconds * 100) {
     const needed = Math.ceil((toCents(hours) * opts.minutesPerHour * 60) / 100 / 60)
-    fail('hours', `${hours} hours need at least ${needed} minutes of lessons (1 hour = ${opts.minutesPerHour} minutes), but the lessons add up to ${Math.round((totalSeconds / 60) * 10) / 10}`)
+    fail(
+      'hours',
+      `${hours} hours need at least ${needed} minutes of lessons (1 hour = ${opts.minutesPerHour} minutes), but the lessons add up to ${Math.round((totalSeconds / 60) * 10) / 10}`,
+    )
   }
 
   const course: Omit<Course, 'contentHash'> = {
@@ -285,7 +304,18 @@ export async function syncCourses(db: DB, courses: Course[]): Promise<SyncResult
         .execute()
       await trx
         .insertInto('lessons')
-        .values(c.lessons.map((l, position) => ({ course_id: c.id, id: l.id, position, title: l.title, kind: l.kind, seconds: l.seconds, video: l.video, body: l.body })))
+        .values(
+          c.lessons.map((l, position) => ({
+            course_id: c.id,
+            id: l.id,
+            position,
+            title: l.title,
+            kind: l.kind,
+            seconds: l.seconds,
+            video: l.video,
+            body: l.body,
+          })),
+        )
         .onConflict((oc) =>
           oc.columns(['course_id', 'id']).doUpdateSet((eb) => ({
             position: eb.ref('excluded.position'),

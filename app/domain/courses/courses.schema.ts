@@ -1,4 +1,5 @@
 import { z } from 'zod'
+
 import { isHours } from '#app/domain/shared/decimal.ts'
 
 export const SORTS = ['newest', 'hours', 'title'] as const
@@ -50,7 +51,12 @@ export function parseCatalogQuery(params: URLSearchParams): CatalogQuery {
  * Which answers are missing or invalid is judged by `readAnswers` against the attempt's layout.
  */
 export const QuizSubmitSchema = z
-  .object({ attemptId: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number) })
+  .object({
+    attemptId: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/)
+      .transform(Number),
+  })
   .catchall(z.unknown())
   .transform(({ attemptId, ...rest }) => ({
     attemptId,

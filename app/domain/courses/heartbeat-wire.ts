@@ -4,7 +4,15 @@
  * 404 and 409 (taken over by another page).
  */
 export type HeartbeatAnswer =
-  | { status: 'credited'; creditedSeconds: number; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean; check: boolean }
+  | {
+      status: 'credited'
+      creditedSeconds: number
+      verifiedSeconds: number
+      requiredSeconds: number
+      furthestSeconds: number
+      done: boolean
+      check: boolean
+    }
   | { status: 'seek_refused'; resumeAt: number }
   | { status: 'taken_over' }
   | { status: 'replayed' }

@@ -1,7 +1,9 @@
 import { sql } from 'kysely'
-import type { DB } from '#db/schema.ts'
+
 import { sessionPersonQuery } from '#app/domain/identity/sessions.server.ts'
-import { applyHeartbeat, type ActiveSlot, type Heartbeat, type LessonRule, type Progress } from './study-time.ts'
+import type { DB } from '#db/schema.ts'
+
+import { type ActiveSlot, applyHeartbeat, type Heartbeat, type LessonRule, type Progress } from './study-time.ts'
 
 /**
  * The heartbeat on the server: turns what a lesson page reports into verified time using the
@@ -18,7 +20,15 @@ import { applyHeartbeat, type ActiveSlot, type Heartbeat, type LessonRule, type 
 export type HeartbeatInput = Heartbeat & { courseId: string }
 
 export type HeartbeatResult =
-  | { kind: 'credited'; creditedSeconds: number; verifiedSeconds: number; requiredSeconds: number; furthestSeconds: number; done: boolean; check: boolean }
+  | {
+      kind: 'credited'
+      creditedSeconds: number
+      verifiedSeconds: number
+      requiredSeconds: number
+      furthestSeconds: number
+      done: boolean
+      check: boolean
+    }
   | { kind: 'seek_refused'; resumeAt: number }
   | { kind: 'taken_over' }
   | { kind: 'replayed' }
@@ -55,7 +65,12 @@ type HeartbeatState = {
   now_ms: string
 }
 
-export async function recordHeartbeat(db: DB, learner: number | Learner, input: HeartbeatInput, opts: { nowMs?: number } = {}): Promise<HeartbeatResult> {
+export async function recordHeartbeat(
+  db: DB,
+  learner: number | Learner,
+  input: HeartbeatInput,
+  opts: { nowMs?: number } = {},
+): Promise<HeartbeatResult> {
   const who: Learner = typeof learner === 'number' ? { personId: learner } : learner
   const person = 'personId' in who ? sql`${who.personId}` : sql`(${sessionPersonQuery(db, who.sessionToken)})`
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -86,13 +101,7 @@ export async function recordHeartbeat(db: DB, learner: number | Learner, input: 
       checkPending: state.check_pending ?? false,
     }
     const rule: LessonRule = { kind: state.kind, requiredSeconds: state.seconds, mediaSeconds: state.seconds }
-    const outcome = applyHeartbeat(
-      rule,
-      progress,
-      slot,
-      { ...input, lessonId: slotKey(state.enrollment_id, input.lessonId) },
-      nowMs,
-    )
+    const outcome = applyHeartbeat(rule, progress, slot, { ...input, lessonId: slotKey(state.enrollment_id, input.lessonId) }, nowMs)
     if (outcome.kind === 'taken_over' || outcome.kind === 'replayed') return { kind: outcome.kind }
 
     const p = outcome.progress
@@ -172,6 +181,11 @@ async function whyNoState(db: DB, who: Learner, courseId: string): Promise<Heart
     if (!row) return { kind: 'signed_out' }
     personId = row.person_id
   }
-  const enrolled = await db.selectFrom('enrollments').select('id').where('person_id', '=', personId).where('course_id', '=', courseId).executeTakeFirst()
+  const enrolled = await db
+    .selectFrom('enrollments')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('course_id', '=', courseId)
+    .executeTakeFirst()
   return { kind: enrolled ? 'unknown_lesson' : 'not_enrolled' }
 }

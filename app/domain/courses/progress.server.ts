@@ -1,6 +1,7 @@
-import type { DB } from '#db/schema.ts'
 import { normalizeHours } from '#app/domain/shared/decimal.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
+import type { DB } from '#db/schema.ts'
+
 import type { Quiz } from './content-sync.server.ts'
 import { retryAt } from './quiz.ts'
 
@@ -10,7 +11,11 @@ import { retryAt } from './quiz.ts'
  * (heartbeats.server.ts).
  */
 
-export async function enroll(db: DB, personId: number, courseId: string): Promise<Result<{ enrollmentId: number; created: boolean }, 'not_found'>> {
+export async function enroll(
+  db: DB,
+  personId: number,
+  courseId: string,
+): Promise<Result<{ enrollmentId: number; created: boolean }, 'not_found'>> {
   const course = await db.selectFrom('courses').select('id').where('id', '=', courseId).where('published', '=', true).executeTakeFirst()
   if (!course) return err('not_found')
   const inserted = await db
@@ -20,7 +25,12 @@ export async function enroll(db: DB, personId: number, courseId: string): Promis
     .returning('id')
     .executeTakeFirst()
   if (inserted) return ok({ enrollmentId: inserted.id, created: true })
-  const existing = await db.selectFrom('enrollments').select('id').where('person_id', '=', personId).where('course_id', '=', courseId).executeTakeFirstOrThrow()
+  const existing = await db
+    .selectFrom('enrollments')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('course_id', '=', courseId)
+    .executeTakeFirstOrThrow()
   return ok({ enrollmentId: existing.id, created: false })
 }
 
@@ -135,11 +145,23 @@ export async function lessonForPlayer(db: DB, personId: number, courseId: string
   if (!progress) return null
   const index = progress.lessons.findIndex((l) => l.id === lessonId)
   if (index < 0) return null
-  const lesson = await db.selectFrom('lessons').select(['id', 'title', 'kind', 'seconds', 'video', 'body']).where('course_id', '=', courseId).where('id', '=', lessonId).executeTakeFirstOrThrow()
+  const lesson = await db
+    .selectFrom('lessons')
+    .select(['id', 'title', 'kind', 'seconds', 'video', 'body'])
+    .where('course_id', '=', courseId)
+    .where('id', '=', lessonId)
+    .executeTakeFirstOrThrow()
   return {
     courseId,
     courseTitle: progress.courseTitle,
-    lesson: { id: lesson.id, title: lesson.title, kind: lesson.kind, requiredSeconds: lesson.seconds, video: lesson.video, body: lesson.body },
+    lesson: {
+      id: lesson.id,
+      title: lesson.title,
+      kind: lesson.kind,
+      requiredSeconds: lesson.seconds,
+      video: lesson.video,
+      body: lesson.body,
+    },
     progress: progress.lessons[index]!,
     position: index + 1,
     count: progress.lessons.length,
@@ -148,7 +170,15 @@ export async function lessonForPlayer(db: DB, personId: number, courseId: string
   }
 }
 
-export type MyCourse = { courseId: string; title: string; hours: string; lessons: number; lessonsDone: number; completedAt: string | null; nextLessonId: string | null }
+export type MyCourse = {
+  courseId: string
+  title: string
+  hours: string
+  lessons: number
+  lessonsDone: number
+  completedAt: string | null
+  nextLessonId: string | null
+}
 
 /** The courses a person is enrolled in, unfinished first, with progress and where to go on. */
 export async function myCourses(db: DB, personId: number): Promise<MyCourse[]> {

@@ -1,9 +1,11 @@
 import { sql } from 'kysely'
-import type { QuizLayout, DB } from '#db/schema.ts'
-import type { Quiz } from './content-sync.server.ts'
-import { normalizeHours } from '#app/domain/shared/decimal.ts'
+
 import { credit } from '#app/domain/hours/ledger.server.ts'
-import { grade, makeLayout, readAnswers, retryAt, type Grade } from './quiz.ts'
+import { normalizeHours } from '#app/domain/shared/decimal.ts'
+import type { DB, QuizLayout } from '#db/schema.ts'
+
+import type { Quiz } from './content-sync.server.ts'
+import { type Grade, grade, makeLayout, readAnswers, retryAt } from './quiz.ts'
 
 /**
  * The quiz on the server, and course completion (结业). A sitting is opened once every lesson is
@@ -27,7 +29,14 @@ export type OpenQuizResult =
   | { kind: 'cooling_down'; retryAt: Date }
   | { kind: 'passed' }
 
-type EnrollmentRow = { id: number; completed_at: Date | null; quiz: Quiz; category: 'public' | 'professional'; hours: string; title: string }
+type EnrollmentRow = {
+  id: number
+  completed_at: Date | null
+  quiz: Quiz
+  category: 'public' | 'professional'
+  hours: string
+  title: string
+}
 
 async function lockEnrollment(trx: DB, personId: number, courseId: string): Promise<EnrollmentRow | undefined> {
   return trx
@@ -66,7 +75,15 @@ function sittingOf(attemptId: number, layout: QuizLayout, quiz: Quiz): QuizSitti
     passMark: quiz.passMark,
     questions: layout.flatMap((l) => {
       const q = byId.get(l.id)
-      return q ? [{ id: q.id, text: q.text, options: l.options.filter((i) => i < q.options.length).map((i) => ({ value: i, text: q.options[i]! })) }] : []
+      return q
+        ? [
+            {
+              id: q.id,
+              text: q.text,
+              options: l.options.filter((i) => i < q.options.length).map((i) => ({ value: i, text: q.options[i]! })),
+            },
+          ]
+        : []
     }),
   }
 }
@@ -79,7 +96,12 @@ export async function openQuiz(db: DB, personId: number, courseId: string, opts:
     if (e.completed_at) return { kind: 'passed' }
     const { lessonsLeft } = await lessonTotals(trx, e.id, courseId)
     if (lessonsLeft > 0) return { kind: 'locked', lessonsLeft }
-    const open = await trx.selectFrom('quiz_attempts').select(['id', 'layout']).where('enrollment_id', '=', e.id).where('submitted_at', 'is', null).executeTakeFirst()
+    const open = await trx
+      .selectFrom('quiz_attempts')
+      .select(['id', 'layout'])
+      .where('enrollment_id', '=', e.id)
+      .where('submitted_at', 'is', null)
+      .executeTakeFirst()
     if (open) return { kind: 'open', sitting: sittingOf(open.id, open.layout, e.quiz) }
     const last = await trx
       .selectFrom('quiz_attempts')
@@ -103,7 +125,14 @@ export async function openQuiz(db: DB, personId: number, courseId: string, opts:
 }
 
 export type SubmitResult =
-  | { kind: 'graded'; grade: Grade; passMark: number; completed: null | { hours: string; ceYear: number; ledgerEntryId: number }; retryAt: Date | null; repeated: boolean }
+  | {
+      kind: 'graded'
+      grade: Grade
+      passMark: number
+      completed: null | { hours: string; ceYear: number; ledgerEntryId: number }
+      retryAt: Date | null
+      repeated: boolean
+    }
   | { kind: 'incomplete'; missing: string[] }
   | { kind: 'not_found' }
   | { kind: 'locked'; lessonsLeft: number }
@@ -121,7 +150,12 @@ export async function submitQuiz(
     // The enrolment row lock serialises every submit (and opening) for this person and course.
     const e = await lockEnrollment(trx, personId, courseId)
     if (!e) return { kind: 'not_found' }
-    const attempt = await trx.selectFrom('quiz_attempts').selectAll().where('id', '=', attemptId).where('enrollment_id', '=', e.id).executeTakeFirst()
+    const attempt = await trx
+      .selectFrom('quiz_attempts')
+      .selectAll()
+      .where('id', '=', attemptId)
+      .where('enrollment_id', '=', e.id)
+      .executeTakeFirst()
     if (!attempt) return { kind: 'not_found' }
     if (attempt.submitted_at) {
       const entry = e.completed_at ? await completionOf(trx, e.id) : null
@@ -146,7 +180,15 @@ export async function submitQuiz(
       .set({ submitted_at: now, answers: JSON.stringify(read.answers), correct: g.correct, score: g.score, passed: g.passed })
       .where('id', '=', attempt.id)
       .execute()
-    if (!g.passed) return { kind: 'graded', grade: g, passMark: attempt.pass_mark, completed: null, retryAt: retryAt(now, e.quiz.retryMinutes), repeated: false }
+    if (!g.passed)
+      return {
+        kind: 'graded',
+        grade: g,
+        passMark: attempt.pass_mark,
+        completed: null,
+        retryAt: retryAt(now, e.quiz.retryMinutes),
+        repeated: false,
+      }
 
     const { entry } = await credit(trx, {
       personId,
@@ -166,8 +208,20 @@ export async function submitQuiz(
       idempotencyKey: `online-course:enrollment:${e.id}`,
       occurredAt: now,
     })
-    await trx.updateTable('enrollments').set({ completed_at: now, ledger_entry_id: entry.id }).where('id', '=', e.id).where('completed_at', 'is', null).execute()
-    return { kind: 'graded', grade: g, passMark: attempt.pass_mark, completed: { hours: entry.hours, ceYear: entry.ceYear, ledgerEntryId: entry.id }, retryAt: null, repeated: false }
+    await trx
+      .updateTable('enrollments')
+      .set({ completed_at: now, ledger_entry_id: entry.id })
+      .where('id', '=', e.id)
+      .where('completed_at', 'is', null)
+      .execute()
+    return {
+      kind: 'graded',
+      grade: g,
+      passMark: attempt.pass_mark,
+      completed: { hours: entry.hours, ceYear: entry.ceYear, ledgerEntryId: entry.id },
+      retryAt: null,
+      repeated: false,
+    }
   })
 }
 

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto'
+
 import type { QuizLayout } from '#db/schema.ts'
 
 /**
@@ -29,9 +30,13 @@ export function shuffled<T>(items: readonly T[], random: (maxExclusive: number) 
 }
 
 export function makeLayout(quiz: QuizKey, random?: (maxExclusive: number) => number): QuizLayout {
-  return shuffled(quiz.questions, random).map((q) =>
-    ({ id: q.id, options: shuffled(q.options.map((_, i) => i), random) }),
-  )
+  return shuffled(quiz.questions, random).map((q) => ({
+    id: q.id,
+    options: shuffled(
+      q.options.map((_, i) => i),
+      random,
+    ),
+  }))
 }
 
 export type AnswerProblem = { missing: string[] }
@@ -40,7 +45,10 @@ export type AnswerProblem = { missing: string[] }
  * Reads the submitted answers (question id → original option index) for a layout: every question
  * of the sitting must be answered with one of its options; anything else is ignored.
  */
-export function readAnswers(layout: QuizLayout, raw: Record<string, unknown>): { ok: true; answers: Record<string, number> } | { ok: false; problem: AnswerProblem } {
+export function readAnswers(
+  layout: QuizLayout,
+  raw: Record<string, unknown>,
+): { ok: true; answers: Record<string, number> } | { ok: false; problem: AnswerProblem } {
   const answers: Record<string, number> = {}
   const missing: string[] = []
   for (const q of layout) {

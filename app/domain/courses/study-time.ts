@@ -67,7 +67,15 @@ export type Outcome =
   | { kind: 'seek_refused'; resumeAt: number; progress: Progress; slot: ActiveSlot }
 
 export function freshProgress(): Progress {
-  return { verifiedSeconds: 0, furthestSeconds: 0, positionSeconds: 0, lastAcceptedAt: null, lastSeq: -1, checkAtSeconds: null, checkPending: false }
+  return {
+    verifiedSeconds: 0,
+    furthestSeconds: 0,
+    positionSeconds: 0,
+    lastAcceptedAt: null,
+    lastSeq: -1,
+    checkAtSeconds: null,
+    checkPending: false,
+  }
 }
 
 /** The verified seconds at which a lesson of this required time is done (not rounded up: 11.4 s of 12). */
@@ -79,7 +87,14 @@ export function isDone(rule: LessonRule, p: Progress): boolean {
   return p.verifiedSeconds >= doneAtSeconds(rule.requiredSeconds)
 }
 
-export function applyHeartbeat(rule: LessonRule, progress: Progress, slot: ActiveSlot, hb: Heartbeat, nowMs: number, random: () => number = Math.random): Outcome {
+export function applyHeartbeat(
+  rule: LessonRule,
+  progress: Progress,
+  slot: ActiveSlot,
+  hb: Heartbeat,
+  nowMs: number,
+  random: () => number = Math.random,
+): Outcome {
   const own = slot !== null && slot.playerId === hb.playerId && slot.lessonId === hb.lessonId
   if (!own && !hb.start) return { kind: 'taken_over', slot }
   if (own && hb.seq <= progress.lastSeq) return { kind: 'replayed' }
@@ -90,7 +105,9 @@ export function applyHeartbeat(rule: LessonRule, progress: Progress, slot: Activ
   const elapsed = since === null ? 0 : Math.max(0, Math.min(MAX_GAP_SECONDS, (nowMs - since) / 1000))
   // A confirmation ends a pending check; the time spent before it is not owed.
   const confirmed = progress.checkPending && hb.confirm === true
-  const base: Progress = confirmed ? { ...progress, checkPending: false, checkAtSeconds: scheduleCheck(progress.verifiedSeconds, random) } : progress
+  const base: Progress = confirmed
+    ? { ...progress, checkPending: false, checkAtSeconds: scheduleCheck(progress.verifiedSeconds, random) }
+    : progress
   const engaged = hb.engaged && !base.checkPending && !confirmed
 
   if (rule.kind === 'video') {
@@ -127,7 +144,14 @@ export function applyHeartbeat(rule: LessonRule, progress: Progress, slot: Activ
 }
 
 function credited(rule: LessonRule, before: Progress, next: Progress, slot: ActiveSlot): Outcome {
-  return { kind: 'credited', seconds: next.verifiedSeconds - before.verifiedSeconds, progress: next, slot, done: isDone(rule, next), check: next.checkPending }
+  return {
+    kind: 'credited',
+    seconds: next.verifiedSeconds - before.verifiedSeconds,
+    progress: next,
+    slot,
+    done: isDone(rule, next),
+    check: next.checkPending,
+  }
 }
 
 function scheduleCheck(fromSeconds: number, random: () => number): number {

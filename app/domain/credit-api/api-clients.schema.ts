@@ -5,7 +5,10 @@ import { z } from 'zod'
  * translated where they are shown. The scope is checked against the known scopes by
  * `createApiClient`.
  */
-const id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)
+const id = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/)
+  .transform(Number)
 
 export const ApiClientActionSchema = z.discriminatedUnion('intent', [
   z.object({

@@ -1,9 +1,9 @@
-import type { DB } from '#db/schema.ts'
-import { randomToken, sha256 } from '#app/lib/crypto.server.ts'
-import { singleton } from '#app/lib/singleton.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
 import { HR_SCOPE_CODES } from '#app/domain/shared/reference.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
+import { randomToken, sha256 } from '#app/lib/crypto.server.ts'
+import { singleton } from '#app/lib/singleton.server.ts'
+import type { DB } from '#db/schema.ts'
 
 /**
  * API clients (the title-application system and the like): bearer keys stored as SHA-256,
@@ -32,7 +32,13 @@ export async function createApiClient(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await audit(db, { actorAccountId: input.actorAccountId, action: 'api_client.create', targetType: 'api_client', targetId: row.id, detail: { name, scopeRegion: input.scopeRegion } })
+  await audit(db, {
+    actorAccountId: input.actorAccountId,
+    action: 'api_client.create',
+    targetType: 'api_client',
+    targetId: row.id,
+    detail: { name, scopeRegion: input.scopeRegion },
+  })
   return ok({ id: row.id, key })
 }
 
@@ -41,7 +47,12 @@ export async function createApiClient(
  * clears the cache again after the commit (a check in between may have re-cached the key).
  */
 export async function revokeApiClient(db: DB, id: number, actorAccountId: number | null): Promise<boolean> {
-  const res = await db.updateTable('api_clients').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
+  const res = await db
+    .updateTable('api_clients')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
   const done = Number(res.numUpdatedRows) > 0
   clearApiKeyCache()
   if (done) await audit(db, { actorAccountId, action: 'api_client.revoke', targetType: 'api_client', targetId: id })

@@ -1,4 +1,4 @@
-import { fromCents, toCents, type Hours } from '#app/domain/shared/decimal.ts'
+import { fromCents, type Hours, toCents } from '#app/domain/shared/decimal.ts'
 
 /**
  * The credit-hours check (学时核验) as a pure function: given a person's counted totals per CE
@@ -41,7 +41,11 @@ export type Evaluation = { eligible: boolean; policyVersion: string; years: Year
 
 export function yearsToCheck(applicationYear: number, currentTitleYear: number | null, rules: PolicyForCheck['titleCheck']): number[] {
   if (applicationYear < rules.firstApplicationYear) return []
-  const from = Math.max(applicationYear - rules.lookBackYears, rules.firstCheckedYear, currentTitleYear === null ? -Infinity : currentTitleYear + 1)
+  const from = Math.max(
+    applicationYear - rules.lookBackYears,
+    rules.firstCheckedYear,
+    currentTitleYear === null ? -Infinity : currentTitleYear + 1,
+  )
   const years: number[] = []
   for (let y = from; y <= applicationYear - 1; y++) years.push(y)
   return years
@@ -62,9 +66,17 @@ export function evaluateYear(year: number, policy: PolicyForCheck, counted: Coun
   const prof = toCents(counted?.professional ?? '0')
   const pubRaw = toCents(counted?.public ?? '0')
   const pub = policy.caps.publicCounted === null ? pubRaw : Math.min(pubRaw, toCents(policy.caps.publicCounted))
-  const req = { total: toCents(policy.requirement.total), professional: toCents(policy.requirement.professional), public: toCents(policy.requirement.public) }
+  const req = {
+    total: toCents(policy.requirement.total),
+    professional: toCents(policy.requirement.professional),
+    public: toCents(policy.requirement.public),
+  }
   const total = prof + pub
-  const short = { total: Math.max(0, req.total - total), professional: Math.max(0, req.professional - prof), public: Math.max(0, req.public - pub) }
+  const short = {
+    total: Math.max(0, req.total - total),
+    professional: Math.max(0, req.professional - prof),
+    public: Math.max(0, req.public - pub),
+  }
   return {
     year,
     policyVersion: policy.version,

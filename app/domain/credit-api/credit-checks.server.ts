@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
+
 import type { Insertable } from 'kysely'
-import type { Category, CreditChecksTable, DB } from '#db/schema.ts'
-import { coalescing, coalescingPer } from '#app/lib/coalesce.server.ts'
-import { singleton } from '#app/lib/singleton.server.ts'
-import { lookupHash } from '#app/lib/crypto.server.ts'
-import { evaluateCheck, governingPolicy, type Counted, type Evaluation, type PolicyForCheck } from './credit-check.ts'
-import { normalizeHours } from '#app/domain/shared/decimal.ts'
-import { maskIdNumber, parseIdNumber, type IdNumberProblem } from '#app/domain/shared/id-number.ts'
+import { sql } from 'kysely'
+
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
+import { normalizeHours } from '#app/domain/shared/decimal.ts'
+import { type IdNumberProblem, maskIdNumber, parseIdNumber } from '#app/domain/shared/id-number.ts'
+import { type Err, err, type Ok, ok } from '#app/domain/shared/result.ts'
 import { inScope } from '#app/domain/shared/scope.ts'
-import { err, ok, type Err, type Ok } from '#app/domain/shared/result.ts'
+import { coalescing, coalescingPer } from '#app/lib/coalesce.server.ts'
+import { lookupHash } from '#app/lib/crypto.server.ts'
+import { singleton } from '#app/lib/singleton.server.ts'
+import type { Category, CreditChecksTable, DB } from '#db/schema.ts'
+
+import { type Counted, evaluateCheck, type Evaluation, governingPolicy, type PolicyForCheck } from './credit-check.ts'
 
 /**
  * The credit-hours check service: finds the person by the keyed hash of their ID number, reads
@@ -22,8 +25,8 @@ import { err, ok, type Err, type Ok } from '#app/domain/shared/result.ts'
  * record is the answer exactly as given, so a later change of wording never rewrites a proof.
  */
 
-export { MAX_BATCH, MIN_APPLICATION_YEAR, maxApplicationYear } from './credit-checks.constants.ts'
-import { MIN_APPLICATION_YEAR, maxApplicationYear } from './credit-checks.constants.ts'
+export { MAX_BATCH, maxApplicationYear, MIN_APPLICATION_YEAR } from './credit-checks.constants.ts'
+import { maxApplicationYear, MIN_APPLICATION_YEAR } from './credit-checks.constants.ts'
 
 export type CheckRequest = { idNumber: string; applicationYear: number; currentTitleYear?: number | null; titleLevel?: string | null }
 
@@ -66,7 +69,12 @@ function newCheckId(): string {
  * by hash, one insert of all answers; concurrent calls share both (see coalescing). Each item
  * is an answer or an item error, in request order.
  */
-export async function runChecks<A extends StoredAnswer>(db: DB, requester: Requester, requests: CheckRequest[], present: (answer: CheckAnswer) => A): Promise<CheckResult<A>[]> {
+export async function runChecks<A extends StoredAnswer>(
+  db: DB,
+  requester: Requester,
+  requests: CheckRequest[],
+  present: (answer: CheckAnswer) => A,
+): Promise<CheckResult<A>[]> {
   const max = maxApplicationYear()
   type Parsed = { kind: 'error'; error: ItemError } | { kind: 'ok'; id: string; hash: Buffer; req: CheckRequest }
   const parsed = requests.map((r): Parsed => {
@@ -181,7 +189,15 @@ function countedByYear(rows: PersonTotalsRow[]): Map<number, Counted> {
   return perYear
 }
 
-type PersonTotalsRow = { id: number; id_number_hash: Buffer; region_code: string | null; title_year: number | null; ce_year: number | null; category: Category | null; counted_hours: string | null }
+type PersonTotalsRow = {
+  id: number
+  id_number_hash: Buffer
+  region_code: string | null
+  title_year: number | null
+  ce_year: number | null
+  category: Category | null
+  counted_hours: string | null
+}
 
 /**
  * The people with these ID hashes and all their yearly totals, one indexed query (a fixed SQL text,
@@ -209,8 +225,16 @@ const readPeople = singleton('coalesce:check-people', () =>
 )
 
 /** A stored answer, for the client that asked it (or HR/admin with `scopeRegion`). */
-export async function getCheck(db: DB, checkId: string, owner: { apiClientId: number } | { scopeRegion: string }): Promise<StoredAnswer | null> {
-  let q = db.selectFrom('credit_checks').leftJoin('people', 'people.id', 'credit_checks.person_id').select(['credit_checks.answer', 'people.region_code']).where('credit_checks.id', '=', checkId)
+export async function getCheck(
+  db: DB,
+  checkId: string,
+  owner: { apiClientId: number } | { scopeRegion: string },
+): Promise<StoredAnswer | null> {
+  let q = db
+    .selectFrom('credit_checks')
+    .leftJoin('people', 'people.id', 'credit_checks.person_id')
+    .select(['credit_checks.answer', 'people.region_code'])
+    .where('credit_checks.id', '=', checkId)
   if ('apiClientId' in owner) q = q.where('credit_checks.api_client_id', '=', owner.apiClientId)
   const row = await q.executeTakeFirst()
   if (!row) return null
@@ -219,5 +243,9 @@ export async function getCheck(db: DB, checkId: string, owner: { apiClientId: nu
 }
 
 export async function touchApiClient(db: DB, id: number) {
-  await db.updateTable('api_clients').set({ last_used_at: sql`now()` }).where('id', '=', id).execute()
+  await db
+    .updateTable('api_clients')
+    .set({ last_used_at: sql`now()` })
+    .where('id', '=', id)
+    .execute()
 }

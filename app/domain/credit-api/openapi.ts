@@ -1,7 +1,12 @@
 import { MAX_BATCH, MIN_APPLICATION_YEAR } from './credit-checks.constants.ts'
 
 /** OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. One source for the docs page too. */
-const hours = { type: 'string', pattern: '^-?\\d+(\\.\\d{1,2})?$', description: 'Exact decimal hours, e.g. "90" or "12.5"', examples: ['90'] }
+const hours = {
+  type: 'string',
+  pattern: '^-?\\d+(\\.\\d{1,2})?$',
+  description: 'Exact decimal hours, e.g. "90" or "12.5"',
+  examples: ['90'],
+}
 const triple = {
   type: 'object',
   required: ['total', 'professional', 'public'],
@@ -26,7 +31,10 @@ export function openApiDocument(serverUrl: string) {
           summary: 'Check one applicant',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CheckRequest' } } } },
           responses: {
-            '200': { description: 'The answer (also for an unknown person: eligible=false, found=false)', content: { 'application/json': { schema: { $ref: '#/components/schemas/CheckAnswer' } } } },
+            '200': {
+              description: 'The answer (also for an unknown person: eligible=false, found=false)',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/CheckAnswer' } } },
+            },
             '400': { $ref: '#/components/responses/BadRequest' },
             '401': { $ref: '#/components/responses/Unauthorized' },
             '403': { $ref: '#/components/responses/Forbidden' },
@@ -43,7 +51,14 @@ export function openApiDocument(serverUrl: string) {
             required: true,
             content: {
               'application/json': {
-                schema: { type: 'object', required: ['applicants'], additionalProperties: false, properties: { applicants: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { $ref: '#/components/schemas/CheckRequest' } } } },
+                schema: {
+                  type: 'object',
+                  required: ['applicants'],
+                  additionalProperties: false,
+                  properties: {
+                    applicants: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { $ref: '#/components/schemas/CheckRequest' } },
+                  },
+                },
               },
             },
           },
@@ -60,11 +75,25 @@ export function openApiDocument(serverUrl: string) {
                         type: 'array',
                         items: {
                           oneOf: [
-                            { allOf: [{ $ref: '#/components/schemas/CheckAnswer' }, { type: 'object', required: ['index', 'ok'], properties: { index: { type: 'integer' }, ok: { const: true } } }] },
+                            {
+                              allOf: [
+                                { $ref: '#/components/schemas/CheckAnswer' },
+                                {
+                                  type: 'object',
+                                  required: ['index', 'ok'],
+                                  properties: { index: { type: 'integer' }, ok: { const: true } },
+                                },
+                              ],
+                            },
                             {
                               type: 'object',
                               required: ['index', 'ok', 'status', 'error'],
-                              properties: { index: { type: 'integer' }, ok: { const: false }, status: { type: 'integer' }, error: { $ref: '#/components/schemas/ErrorBody' } },
+                              properties: {
+                                index: { type: 'integer' },
+                                ok: { const: false },
+                                status: { type: 'integer' },
+                                error: { $ref: '#/components/schemas/ErrorBody' },
+                              },
                             },
                           ],
                         },
@@ -86,7 +115,10 @@ export function openApiDocument(serverUrl: string) {
           summary: 'Fetch a stored answer (the caller’s proof)',
           parameters: [{ name: 'checkId', in: 'path', required: true, schema: { type: 'string', pattern: '^chk_[A-Za-z0-9_-]+$' } }],
           responses: {
-            '200': { description: 'The stored answer, exactly as first given', content: { 'application/json': { schema: { $ref: '#/components/schemas/CheckAnswer' } } } },
+            '200': {
+              description: 'The stored answer, exactly as first given',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/CheckAnswer' } } },
+            },
             '401': { $ref: '#/components/responses/Unauthorized' },
             '404': { $ref: '#/components/responses/NotFound' },
             '429': { $ref: '#/components/responses/RateLimited' },
@@ -95,32 +127,68 @@ export function openApiDocument(serverUrl: string) {
       },
     },
     components: {
-      securitySchemes: { bearerKey: { type: 'http', scheme: 'bearer', description: 'An API key issued by a provincial administrator (xs_…)' } },
+      securitySchemes: {
+        bearerKey: { type: 'http', scheme: 'bearer', description: 'An API key issued by a provincial administrator (xs_…)' },
+      },
       schemas: {
         CheckRequest: {
           type: 'object',
           required: ['idNumber', 'applicationYear'],
           additionalProperties: false,
           properties: {
-            idNumber: { type: 'string', description: 'Resident ID number (18 characters, GB 11643); lower-case x accepted', examples: ['11010519491231002X'] },
-            applicationYear: { type: 'integer', minimum: MIN_APPLICATION_YEAR, description: 'Year of the title application; up to next year', examples: [2026] },
-            currentTitleYear: { type: ['integer', 'null'], description: 'Year the current title was obtained; defaults to what the person registered' },
+            idNumber: {
+              type: 'string',
+              description: 'Resident ID number (18 characters, GB 11643); lower-case x accepted',
+              examples: ['11010519491231002X'],
+            },
+            applicationYear: {
+              type: 'integer',
+              minimum: MIN_APPLICATION_YEAR,
+              description: 'Year of the title application; up to next year',
+              examples: [2026],
+            },
+            currentTitleYear: {
+              type: ['integer', 'null'],
+              description: 'Year the current title was obtained; defaults to what the person registered',
+            },
             titleLevel: { type: ['string', 'null'], description: 'Level applied for (recorded with the answer)' },
           },
         },
         YearResult: {
           type: 'object',
           required: ['year', 'policyVersion', 'required', 'earned', 'met', 'shortfall'],
-          properties: { year: { type: 'integer' }, policyVersion: { type: 'string' }, required: triple, earned: triple, met: { type: 'boolean' }, shortfall: triple },
+          properties: {
+            year: { type: 'integer' },
+            policyVersion: { type: 'string' },
+            required: triple,
+            earned: triple,
+            met: { type: 'boolean' },
+            shortfall: triple,
+          },
         },
         Reason: {
           type: 'object',
           required: ['code', 'message'],
-          properties: { code: { type: 'string', enum: ['not_subject', 'no_years_to_check', 'year_not_met', 'no_policy', 'not_found'] }, year: { type: 'integer' }, message: { type: 'string' } },
+          properties: {
+            code: { type: 'string', enum: ['not_subject', 'no_years_to_check', 'year_not_met', 'no_policy', 'not_found'] },
+            year: { type: 'integer' },
+            message: { type: 'string' },
+          },
         },
         CheckAnswer: {
           type: 'object',
-          required: ['checkId', 'found', 'idNumberMasked', 'applicationYear', 'currentTitleYear', 'eligible', 'years', 'reasons', 'policyVersion', 'checkedAt'],
+          required: [
+            'checkId',
+            'found',
+            'idNumberMasked',
+            'applicationYear',
+            'currentTitleYear',
+            'eligible',
+            'years',
+            'reasons',
+            'policyVersion',
+            'checkedAt',
+          ],
           properties: {
             checkId: { type: 'string', examples: ['chk_3nq2Xb0cZr1x8kLm'] },
             found: { type: 'boolean', description: 'Whether the platform knows this person' },
@@ -143,11 +211,26 @@ export function openApiDocument(serverUrl: string) {
         Error: { type: 'object', required: ['error'], properties: { error: { $ref: '#/components/schemas/ErrorBody' } } },
       },
       responses: {
-        BadRequest: { description: 'Invalid body or ID number (details say which field and why: format, date or check character)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        Unauthorized: { description: 'Missing or invalid API key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        Forbidden: { description: 'The person is outside the key’s region', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        NotFound: { description: 'No such check for this key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        Unprocessable: { description: 'applicationYear out of range', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        BadRequest: {
+          description: 'Invalid body or ID number (details say which field and why: format, date or check character)',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        Unauthorized: {
+          description: 'Missing or invalid API key',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        Forbidden: {
+          description: 'The person is outside the key’s region',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        NotFound: {
+          description: 'No such check for this key',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        Unprocessable: {
+          description: 'applicationYear out of range',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
         RateLimited: {
           description: 'Too many requests for this key; wait Retry-After seconds',
           headers: { 'Retry-After': { schema: { type: 'integer' } } },

@@ -1,10 +1,14 @@
 import { z } from 'zod'
+
 import { idNumberField } from '#app/domain/identity/accounts.schema.ts'
 import { isHours, toCents } from '#app/domain/shared/decimal.ts'
 
 /** Input schemas for HR's ledger tools. Messages are catalog keys (app/lib/i18n.ts). */
 const required = () => z.string({ required_error: 'err.required' }).trim().min(1, 'err.required')
-const id = z.string({ required_error: 'err.required' }).regex(/^[1-9]\d{0,17}$/, 'err.choice').transform(Number)
+const id = z
+  .string({ required_error: 'err.required' })
+  .regex(/^[1-9]\d{0,17}$/, 'err.choice')
+  .transform(Number)
 
 export const PersonSearchSchema = z.discriminatedUnion(
   'intent',
@@ -26,7 +30,10 @@ export const AdjustmentSchema = z.object({
   intent: z.literal('adjust'),
   category: z.enum(['professional', 'public'], { errorMap: () => ({ message: 'err.choice' }) }),
   hours: adjustmentHours,
-  year: z.string({ required_error: 'err.required' }).regex(/^\d{4}$/, 'err.adjust.year').transform(Number),
+  year: z
+    .string({ required_error: 'err.required' })
+    .regex(/^\d{4}$/, 'err.adjust.year')
+    .transform(Number),
   reason: required().max(500, 'err.tooLong'),
   // One random value per rendered form (from the loader): a double submit is one entry.
   nonce: z.string({ required_error: 'err.form' }).regex(/^[A-Za-z0-9_-]{16,64}$/, 'err.form'),
@@ -41,4 +48,6 @@ export const ReverseSchema = z.object({
 export type ReverseInput = z.infer<typeof ReverseSchema>
 
 /** The person page's two forms: an adjustment, or the reversal of one entry. */
-export const PersonLedgerActionSchema = z.discriminatedUnion('intent', [AdjustmentSchema, ReverseSchema], { errorMap: () => ({ message: 'err.choice' }) })
+export const PersonLedgerActionSchema = z.discriminatedUnion('intent', [AdjustmentSchema, ReverseSchema], {
+  errorMap: () => ({ message: 'err.choice' }),
+})

@@ -1,11 +1,12 @@
-import type { Category, DB } from '#db/schema.ts'
-import { decryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
-import { inScope, isProvinceScope, type HrActor } from '#app/domain/shared/scope.ts'
 import { maskIdNumber, type ParsedIdNumber } from '#app/domain/shared/id-number.ts'
-import { err, ok, type Err, type Result } from '#app/domain/shared/result.ts'
-import { ceYearOf, credit, LedgerError, reverse, type Entry } from './ledger.server.ts'
+import { type Err, err, ok, type Result } from '#app/domain/shared/result.ts'
+import { type HrActor, inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
+import { decryptPii, lookupHash } from '#app/lib/crypto.server.ts'
+import type { Category, DB } from '#db/schema.ts'
+
+import { ceYearOf, credit, type Entry, LedgerError, reverse } from './ledger.server.ts'
 
 /**
  * HR's ledger tools: find a person in the officer's scope (exact ID number through its keyed
@@ -27,26 +28,66 @@ export async function searchPeople(db: DB, actor: HrActor, search: PersonSearch)
   let q = db
     .selectFrom('people')
     .leftJoin('accounts', 'accounts.person_id', 'people.id')
-    .select(['people.id', 'people.name', 'people.employer', 'people.region_code', 'people.title_level', 'people.id_number_enc', 'accounts.id as account_id'])
-  q = search.mode === 'id' ? q.where('people.id_number_hash', '=', lookupHash(search.idNumber.value)) : q.where('people.name', '=', search.name).where('people.employer', 'ilike', `%${likeEscape(search.employer)}%`)
+    .select([
+      'people.id',
+      'people.name',
+      'people.employer',
+      'people.region_code',
+      'people.title_level',
+      'people.id_number_enc',
+      'accounts.id as account_id',
+    ])
+  q =
+    search.mode === 'id'
+      ? q.where('people.id_number_hash', '=', lookupHash(search.idNumber.value))
+      : q.where('people.name', '=', search.name).where('people.employer', 'ilike', `%${likeEscape(search.employer)}%`)
   if (!isProvinceScope(actor.scopeRegion)) q = q.where('people.region_code', '=', actor.scopeRegion)
-  const rows = await q.orderBy('people.name').orderBy('people.id').limit(SEARCH_LIMIT + 1).execute()
+  const rows = await q
+    .orderBy('people.name')
+    .orderBy('people.id')
+    .limit(SEARCH_LIMIT + 1)
+    .execute()
   await audit(db, {
     actorAccountId: actor.accountId,
     action: 'hr.people.search',
     targetType: 'person',
     detail:
       search.mode === 'id'
-        ? { mode: 'id', idNumber: maskIdNumber(search.idNumber.value), scope: actor.scopeRegion, results: Math.min(rows.length, SEARCH_LIMIT) }
-        : { mode: 'name', name: search.name, employer: search.employer, scope: actor.scopeRegion, results: Math.min(rows.length, SEARCH_LIMIT) },
+        ? {
+            mode: 'id',
+            idNumber: maskIdNumber(search.idNumber.value),
+            scope: actor.scopeRegion,
+            results: Math.min(rows.length, SEARCH_LIMIT),
+          }
+        : {
+            mode: 'name',
+            name: search.name,
+            employer: search.employer,
+            scope: actor.scopeRegion,
+            results: Math.min(rows.length, SEARCH_LIMIT),
+          },
   })
   return {
     truncated: rows.length > SEARCH_LIMIT,
-    people: rows.slice(0, SEARCH_LIMIT).map(({ id_number_enc, account_id, ...r }) => ({ ...r, registered: account_id !== null, idNumberMasked: maskIdNumber(decryptPii(id_number_enc)) })),
+    people: rows.slice(0, SEARCH_LIMIT).map(({ id_number_enc, account_id, ...r }) => ({
+      ...r,
+      registered: account_id !== null,
+      idNumberMasked: maskIdNumber(decryptPii(id_number_enc)),
+    })),
   }
 }
 
-export type HrPerson = { id: number; name: string; idNumberMasked: string; employer: string | null; region_code: string | null; title_series: string | null; title_level: string | null; title_year: number | null; self: boolean }
+export type HrPerson = {
+  id: number
+  name: string
+  idNumberMasked: string
+  employer: string | null
+  region_code: string | null
+  title_series: string | null
+  title_level: string | null
+  title_year: number | null
+  self: boolean
+}
 export type PersonAccess = Result<{ person: HrPerson }, 'not_found' | 'forbidden'>
 
 /** A person as HR sees them: not found, outside the officer's scope, or their masked details. */
@@ -139,7 +180,11 @@ class Refused extends Error {
  * Reverses one of the person's entries with a reason (a new negating entry) and audits it, in one
  * transaction. Reversing the same entry twice is refused and writes nothing.
  */
-export async function reverseForHr(db: DB, actor: HrActor, input: { personId: number; entryId: number; reason: string }): Promise<ReverseResult> {
+export async function reverseForHr(
+  db: DB,
+  actor: HrActor,
+  input: { personId: number; entryId: number; reason: string },
+): Promise<ReverseResult> {
   const reason = input.reason.trim()
   try {
     const reversal = await db.transaction().execute(async (trx) => {
@@ -151,7 +196,14 @@ export async function reverseForHr(db: DB, actor: HrActor, input: { personId: nu
         action: 'hours.reverse',
         targetType: 'person',
         targetId: input.personId,
-        detail: { entryId: input.entryId, reversalId: entry.id, ceYear: entry.ceYear, category: entry.category, hours: entry.hours, reason },
+        detail: {
+          entryId: input.entryId,
+          reversalId: entry.id,
+          ceYear: entry.ceYear,
+          category: entry.category,
+          hours: entry.hours,
+          reason,
+        },
       })
       return entry
     })

@@ -1,6 +1,4 @@
 import { sql, type Transaction } from 'kysely'
-import type { Category, Database, SourceKind, DB } from '#db/schema.ts'
-import { fromCents, isHours, normalizeHours, toCents, type Hours } from '#app/domain/shared/decimal.ts'
 
 /**
  * The hours ledger (学时记录): the one module that writes hour_entries and hour_totals.
@@ -13,8 +11,9 @@ import { fromCents, isHours, normalizeHours, toCents, type Hours } from '#app/do
  * - Totals per person × year × category change in the same statement sequence, under the row
  *   lock of the upsert, so concurrent credits add up exactly.
  */
-
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+import { fromCents, type Hours, isHours, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
+import type { Category, Database, DB, SourceKind } from '#db/schema.ts'
 export { ceYearOf }
 
 export type CreditInput = {
@@ -86,9 +85,28 @@ function toEntry(r: {
   }
 }
 
-const ENTRY_COLUMNS = ['id', 'person_id', 'ce_year', 'category', 'hours', 'source_kind', 'source_ref', 'counted', 'not_counted_reason', 'reverses_id', 'occurred_at'] as const
+const ENTRY_COLUMNS = [
+  'id',
+  'person_id',
+  'ce_year',
+  'category',
+  'hours',
+  'source_kind',
+  'source_ref',
+  'counted',
+  'not_counted_reason',
+  'reverses_id',
+  'occurred_at',
+] as const
 
-async function addToTotals(trx: Transaction<Database>, personId: number, ceYear: number, category: Category, recorded: Hours, counted: Hours) {
+async function addToTotals(
+  trx: Transaction<Database>,
+  personId: number,
+  ceYear: number,
+  category: Category,
+  recorded: Hours,
+  counted: Hours,
+) {
   await trx
     .insertInto('hour_totals')
     .values({ person_id: personId, ce_year: ceYear, category, recorded_hours: recorded, counted_hours: counted })
@@ -106,7 +124,8 @@ async function addToTotals(trx: Transaction<Database>, personId: number, ceYear:
  * (false: the same event was credited before, nothing changed).
  */
 export async function credit(trx: Transaction<Database>, input: CreditInput): Promise<{ entry: Entry; created: boolean }> {
-  if (!isHours(input.hours) || toCents(input.hours) <= 0) throw new LedgerError('invalid_hours', `hours must be a positive decimal with at most 2 places, got ${input.hours}`)
+  if (!isHours(input.hours) || toCents(input.hours) <= 0)
+    throw new LedgerError('invalid_hours', `hours must be a positive decimal with at most 2 places, got ${input.hours}`)
   const counted = !input.notCountedReason
   const ceYear = input.ceYear ?? ceYearOf(input.occurredAt)
   const inserted = await trx
@@ -130,7 +149,11 @@ export async function credit(trx: Transaction<Database>, input: CreditInput): Pr
     .returning(ENTRY_COLUMNS)
     .executeTakeFirst()
   if (!inserted) {
-    const first = await trx.selectFrom('hour_entries').select(ENTRY_COLUMNS).where('idempotency_key', '=', input.idempotencyKey).executeTakeFirstOrThrow()
+    const first = await trx
+      .selectFrom('hour_entries')
+      .select(ENTRY_COLUMNS)
+      .where('idempotency_key', '=', input.idempotencyKey)
+      .executeTakeFirstOrThrow()
     return { entry: toEntry(first), created: false }
   }
   await addToTotals(trx, input.personId, ceYear, input.category, inserted.hours, counted ? inserted.hours : '0')
@@ -142,7 +165,10 @@ export async function credit(trx: Transaction<Database>, input: CreditInput): Pr
  * year and category. An entry is reversed at most once; a reversal is never itself reversed
  * (credit the hours again instead).
  */
-export async function reverse(trx: Transaction<Database>, input: { entryId: number; reason: string; actorAccountId: number | null; personId?: number }): Promise<Entry> {
+export async function reverse(
+  trx: Transaction<Database>,
+  input: { entryId: number; reason: string; actorAccountId: number | null; personId?: number },
+): Promise<Entry> {
   if (!input.reason.trim()) throw new LedgerError('reason_required', 'a reversal needs a reason')
   let q = trx.selectFrom('hour_entries').select(ENTRY_COLUMNS).where('id', '=', input.entryId)
   if (input.personId !== undefined) q = q.where('person_id', '=', input.personId)

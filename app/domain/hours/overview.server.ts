@@ -1,7 +1,8 @@
-import type { DB } from '#db/schema.ts'
-import { evaluateCheck, evaluateYear, governingPolicy, type Counted, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
+import { type Counted, evaluateCheck, evaluateYear, governingPolicy, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
+import type { DB } from '#db/schema.ts'
+
 import { ceYearOf, entriesForYear, totalsByYear, type YearTotals } from './ledger.server.ts'
 
 /**
@@ -26,7 +27,9 @@ export async function hoursOverview(db: DB, personId: number, year: number, now 
   }
   const policy = policies.get(year)
   const recorded = totals.get(year) ?? null
-  const selected = policy ? { ...evaluateYear(year, policy as PolicyForCheck, counted.get(year)), recorded, notCounted: notCountedHours(recorded) } : null
+  const selected = policy
+    ? { ...evaluateYear(year, policy as PolicyForCheck, counted.get(year)), recorded, notCounted: notCountedHours(recorded) }
+    : null
   const nextApplication = evaluateCheck({
     applicationYear: currentYear + 1,
     currentTitleYear: person.title_year,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+
 import { parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
 import { HR_SCOPE_CODES, REGION_CODES, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 
@@ -8,16 +9,14 @@ import { HR_SCOPE_CODES, REGION_CODES, TITLE_LEVELS, TITLE_SERIES } from '#app/d
  */
 const required = (key = 'err.required') => z.string({ required_error: key }).trim().min(1, key)
 
-export const idNumberField = z
-  .string({ required_error: 'err.required' })
-  .transform((v, ctx) => {
-    const r = parseIdNumber(v)
-    if (!r.ok) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: r.problem === 'empty' ? 'err.required' : `err.idNumber.${r.problem}` })
-      return z.NEVER
-    }
-    return r.id
-  })
+export const idNumberField = z.string({ required_error: 'err.required' }).transform((v, ctx) => {
+  const r = parseIdNumber(v)
+  if (!r.ok) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: r.problem === 'empty' ? 'err.required' : `err.idNumber.${r.problem}` })
+    return z.NEVER
+  }
+  return r.id
+})
 
 export const mobileField = z.string({ required_error: 'err.required' }).transform((v, ctx) => {
   if (v.trim() === '') {
@@ -39,8 +38,7 @@ export const passwordField = z
   .max(128, 'err.password.long')
   .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), 'err.password.weak')
 
-const oneOf = (codes: readonly string[]) =>
-  required().refine((v) => codes.includes(v), 'err.choice')
+const oneOf = (codes: readonly string[]) => required().refine((v) => codes.includes(v), 'err.choice')
 
 const personFields = {
   name: required()
@@ -116,7 +114,13 @@ export type StaffInput = z.infer<typeof StaffSchema>
 export const StaffActionSchema = z
   .discriminatedUnion('intent', [
     staffFields.extend({ intent: z.literal('create') }),
-    z.object({ intent: z.enum(['revoke', 'disable', 'enable']), accountId: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number) }),
+    z.object({
+      intent: z.enum(['revoke', 'disable', 'enable']),
+      accountId: z
+        .string()
+        .regex(/^[1-9]\d{0,15}$/)
+        .transform(Number),
+    }),
   ])
   .superRefine((v, ctx) => {
     if (v.intent === 'create') staffBinding(v, ctx)

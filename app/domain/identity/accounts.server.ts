@@ -1,13 +1,15 @@
 import { hash, verify } from '@node-rs/argon2'
 import type { Transaction } from 'kysely'
-import type { Database, Role, DB } from '#db/schema.ts'
-import { decryptPii, encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
-import { enqueue } from '#app/lib/queue.server.ts'
-import { audit } from './audit.server.ts'
+
 import type { ParsedIdNumber } from '#app/domain/shared/id-number.ts'
 import { maskIdNumber, parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
+import { decryptPii, encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
+import { enqueue } from '#app/lib/queue.server.ts'
+import type { Database, DB, Role } from '#db/schema.ts'
+
 import type { FieldErrors, RegistrationInput, StaffInput } from './accounts.schema.ts'
+import { audit } from './audit.server.ts'
 
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
@@ -31,7 +33,14 @@ function isUniqueViolation(e: unknown, constraint?: string): boolean {
 async function upsertPerson(
   trx: Transaction<Database>,
   id: ParsedIdNumber,
-  fields: { name: string; employer?: string | null; region_code?: string | null; title_series?: string | null; title_level?: string | null; title_year?: number | null },
+  fields: {
+    name: string
+    employer?: string | null
+    region_code?: string | null
+    title_series?: string | null
+    title_level?: string | null
+    title_year?: number | null
+  },
 ): Promise<number> {
   const idHash = lookupHash(id.value)
   const existing = await trx.selectFrom('people').select('id').where('id_number_hash', '=', idHash).forUpdate().executeTakeFirst()
@@ -81,7 +90,8 @@ export async function registerLearner(db: DB, input: RegistrationInput): Promise
       return ok({ accountId: account.id })
     })
   } catch (e) {
-    if (e instanceof DuplicateError) return err(e.field === 'phone' ? 'phone_taken' : 'id_number_taken', { errors: { [e.field]: `err.${e.field}.taken` } })
+    if (e instanceof DuplicateError)
+      return err(e.field === 'phone' ? 'phone_taken' : 'id_number_taken', { errors: { [e.field]: `err.${e.field}.taken` } })
     if (isUniqueViolation(e, 'accounts_phone_key')) return err('phone_taken', { errors: { phone: 'err.phone.taken' } })
     if (isUniqueViolation(e)) return err('id_number_taken', { errors: { idNumber: 'err.idNumber.taken' } })
     throw e
@@ -99,7 +109,10 @@ export type LoginResult = Result<{ accountId: number }, 'invalid_credentials'>
 /** Log in with a resident ID number or a mobile number. Unknown login and wrong password look alike. */
 export async function authenticate(db: DB, login: string, password: string): Promise<LoginResult> {
   const mobile = parseMobile(login)
-  let query = db.selectFrom('accounts').innerJoin('people', 'people.id', 'accounts.person_id').select(['accounts.id', 'accounts.password_hash', 'accounts.disabled_at'])
+  let query = db
+    .selectFrom('accounts')
+    .innerJoin('people', 'people.id', 'accounts.person_id')
+    .select(['accounts.id', 'accounts.password_hash', 'accounts.disabled_at'])
   if (mobile) {
     query = query.where('accounts.phone', '=', mobile)
   } else {
@@ -149,7 +162,14 @@ export async function createStaffAccount(db: DB, actorAccountId: number | null, 
       const personId = await upsertPerson(trx, input.idNumber, { name: input.name })
       const account = await trx
         .insertInto('accounts')
-        .values({ person_id: personId, phone: input.phone, password_hash: passwordHash, role: input.role, base_id: baseId, scope_region: scopeRegion })
+        .values({
+          person_id: personId,
+          phone: input.phone,
+          password_hash: passwordHash,
+          role: input.role,
+          base_id: baseId,
+          scope_region: scopeRegion,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
       await audit(trx, {
@@ -172,7 +192,16 @@ export async function listStaff(db: DB) {
     .selectFrom('accounts')
     .innerJoin('people', 'people.id', 'accounts.person_id')
     .leftJoin('bases', 'bases.id', 'accounts.base_id')
-    .select(['accounts.id', 'accounts.role', 'accounts.scope_region', 'accounts.disabled_at', 'accounts.created_at', 'people.name', 'people.id_number_enc', 'bases.name as base_name'])
+    .select([
+      'accounts.id',
+      'accounts.role',
+      'accounts.scope_region',
+      'accounts.disabled_at',
+      'accounts.created_at',
+      'people.name',
+      'people.id_number_enc',
+      'bases.name as base_name',
+    ])
     .where('accounts.role', '<>', 'learner')
     .orderBy('accounts.id')
     .execute()
@@ -234,8 +263,18 @@ export async function setAccountDisabled(trx: DB, accountId: number, disabled: b
   const row = await trx.selectFrom('accounts').select(['id', 'disabled_at']).where('id', '=', accountId).forUpdate().executeTakeFirst()
   if (!row) return err('not_found')
   if (Boolean(row.disabled_at) === disabled) return ok({ changed: false })
-  await trx.updateTable('accounts').set({ disabled_at: disabled ? new Date() : null }).where('id', '=', accountId).execute()
-  if (disabled) await trx.updateTable('sessions').set({ revoked_at: new Date() }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute()
+  await trx
+    .updateTable('accounts')
+    .set({ disabled_at: disabled ? new Date() : null })
+    .where('id', '=', accountId)
+    .execute()
+  if (disabled)
+    await trx
+      .updateTable('sessions')
+      .set({ revoked_at: new Date() })
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .execute()
   await audit(trx, { actorAccountId, action: disabled ? 'account.disable' : 'account.enable', targetType: 'account', targetId: accountId })
   return ok({ changed: true })
 }

@@ -1,5 +1,6 @@
-import type { Role, DB } from '#db/schema.ts'
 import { randomToken, sha256 } from '#app/lib/crypto.server.ts'
+import type { DB, Role } from '#db/schema.ts'
+
 import { audit } from './audit.server.ts'
 
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000
@@ -19,7 +20,12 @@ export async function createSession(db: DB, accountId: number, userAgent: string
   const token = randomToken()
   await db
     .insertInto('sessions')
-    .values({ id: sha256(token), account_id: accountId, expires_at: new Date(Date.now() + SESSION_TTL_MS), user_agent: userAgent?.slice(0, 300) ?? null })
+    .values({
+      id: sha256(token),
+      account_id: accountId,
+      expires_at: new Date(Date.now() + SESSION_TTL_MS),
+      user_agent: userAgent?.slice(0, 300) ?? null,
+    })
     .execute()
   return token
 }
@@ -60,7 +66,13 @@ export function sessionPersonQuery(db: DB, token: string) {
 }
 
 export async function revokeSession(db: DB, sessionId: Buffer, accountId: number): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', sessionId)
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .execute()
 }
 
 export async function listActiveSessions(db: DB, accountId: number) {
@@ -75,13 +87,23 @@ export async function listActiveSessions(db: DB, accountId: number) {
 }
 
 /** "Sign out everywhere else" for oneself, or every session of an account by an admin (audited). */
-export async function revokeAllSessions(db: DB, accountId: number, opts: { except?: Buffer; actorAccountId?: number } = {}): Promise<number> {
+export async function revokeAllSessions(
+  db: DB,
+  accountId: number,
+  opts: { except?: Buffer; actorAccountId?: number } = {},
+): Promise<number> {
   let q = db.updateTable('sessions').set({ revoked_at: new Date() }).where('account_id', '=', accountId).where('revoked_at', 'is', null)
   if (opts.except) q = q.where('id', '<>', opts.except)
   const res = await q.executeTakeFirst()
   const n = Number(res.numUpdatedRows)
   if (opts.actorAccountId !== undefined && opts.actorAccountId !== accountId) {
-    await audit(db, { actorAccountId: opts.actorAccountId, action: 'account.revoke_sessions', targetType: 'account', targetId: accountId, detail: { revoked: n } })
+    await audit(db, {
+      actorAccountId: opts.actorAccountId,
+      action: 'account.revoke_sessions',
+      targetType: 'account',
+      targetId: accountId,
+      detail: { revoked: n },
+    })
   }
   return n
 }

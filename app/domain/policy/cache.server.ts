@@ -1,5 +1,6 @@
-import type { DB } from '#db/schema.ts'
 import { singleton } from '#app/lib/singleton.server.ts'
+import type { DB } from '#db/schema.ts'
+
 import { policiesInForce, type Policy } from './policy.server.ts'
 
 /**

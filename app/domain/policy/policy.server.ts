@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+
 import { z } from 'zod'
-import type { DB } from '#db/schema.ts'
-import { isHours } from '#app/domain/shared/decimal.ts'
+
 import { canonical } from '#app/domain/shared/canonical-json.ts'
+import { isHours } from '#app/domain/shared/decimal.ts'
+import type { DB } from '#db/schema.ts'
 
 /**
  * Yearly policy (政策参数) as data: authored in content/policies/<year>.json, validated on load,
@@ -23,7 +25,13 @@ export const PolicySchema = z.object({
     trainingHoursPerHalfDay: hours,
     external: z.record(
       z.string().regex(/^[a-z_]+$/),
-      z.object({ zh: z.string().min(1), en: z.string().min(1), unit: z.enum(['day', 'half_day', 'hour']), hoursPerUnit: hours, maxHours: hours }),
+      z.object({
+        zh: z.string().min(1),
+        en: z.string().min(1),
+        unit: z.enum(['day', 'half_day', 'hour']),
+        hoursPerUnit: hours,
+        maxHours: hours,
+      }),
     ),
   }),
   carryOver: z.boolean(),
@@ -42,7 +50,9 @@ export class PolicyFileError extends Error {}
 
 /** Reads and validates every policy file; a bad file is refused naming the file and field. */
 export function loadPolicyFiles(dir: string): Policy[] {
-  const files = readdirSync(dir).filter((f) => /^\d{4}\.json$/.test(f)).sort()
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{4}\.json$/.test(f))
+    .sort()
   return files.map((f) => {
     const file = path.join(dir, f)
     let json: unknown
@@ -72,14 +82,22 @@ export function loadPolicyFiles(dir: string): Policy[] {
 export async function syncPolicies(db: DB, policies: Policy[]): Promise<string[]> {
   const added: string[] = []
   for (const p of policies) {
-    const existing = await db.selectFrom('policies').select('body').where('year', '=', p.year).where('version', '=', p.version).executeTakeFirst()
+    const existing = await db
+      .selectFrom('policies')
+      .select('body')
+      .where('year', '=', p.year)
+      .where('version', '=', p.version)
+      .executeTakeFirst()
     if (existing) {
       if (canonical(PolicySchema.parse(existing.body)) !== canonical(p)) {
         throw new PolicyFileError(`Policy ${p.version} was changed after it was loaded; publish it as a new version instead.`)
       }
       continue
     }
-    await db.insertInto('policies').values({ year: p.year, version: p.version, body: JSON.stringify(p) }).execute()
+    await db
+      .insertInto('policies')
+      .values({ year: p.year, version: p.version, body: JSON.stringify(p) })
+      .execute()
     added.push(p.version)
   }
   return added
@@ -87,12 +105,18 @@ export async function syncPolicies(db: DB, policies: Policy[]): Promise<string[]
 
 /** Every year's version in force with when it was loaded and how many versions the year has had. */
 export async function policyOverview(db: DB) {
-  const rows = await db.selectFrom('policies').select(['year', 'version', 'body', 'loaded_at']).orderBy('year', 'desc').orderBy('loaded_at', 'desc').execute()
+  const rows = await db
+    .selectFrom('policies')
+    .select(['year', 'version', 'body', 'loaded_at'])
+    .orderBy('year', 'desc')
+    .orderBy('loaded_at', 'desc')
+    .execute()
   const out: { year: number; version: string; loadedAt: string; versions: number; policy: Policy }[] = []
   for (const r of rows) {
     const seen = out.find((o) => o.year === r.year)
     if (seen) seen.versions += 1
-    else out.push({ year: r.year, version: r.version, loadedAt: r.loaded_at.toISOString(), versions: 1, policy: PolicySchema.parse(r.body) })
+    else
+      out.push({ year: r.year, version: r.version, loadedAt: r.loaded_at.toISOString(), versions: 1, policy: PolicySchema.parse(r.body) })
   }
   return out
 }

@@ -35,5 +35,6 @@ export default {
   'account.none': '—',
 
   'notice.welcome.title': 'Welcome to Xueshi',
-  'notice.welcome.body': '{name}, your real-name registration is complete. Each year you need the required continuing-education hours; “My hours” shows each year’s requirement, what you have earned and what is still missing.',
+  'notice.welcome.body':
+    '{name}, your real-name registration is complete. Each year you need the required continuing-education hours; “My hours” shows each year’s requirement, what you have earned and what is still missing.',
 } satisfies Record<keyof typeof zh, string>

@@ -27,7 +27,8 @@ export default {
   'admin.audit.target': 'Target',
   'admin.audit.detail': 'Summary',
   'admin.policy.title': 'Yearly policy',
-  'admin.policy.lead': 'Each year’s continuing-education policy (hours required, conversion rates, title-check rules) is published as data in content/policies and loaded by version; a loaded version never changes, a change is a new version. These are the versions in force.',
+  'admin.policy.lead':
+    'Each year’s continuing-education policy (hours required, conversion rates, title-check rules) is published as data in content/policies and loaded by version; a loaded version never changes, a change is a new version. These are the versions in force.',
   'admin.policy.version': 'Version',
   'admin.policy.loadedAt': 'Loaded',
   'admin.policy.requirement': 'Hours required',
@@ -39,12 +40,14 @@ export default {
   'admin.policy.training': 'In-person training',
   'admin.policy.trainingValue': '{day} hours a day, {half} a half day',
   'admin.policy.titleCheck': 'Title-application check',
-  'admin.policy.titleCheckValue': 'applications from {firstApplication} are checked; look back at most {lookBack} years; never before {firstChecked}',
+  'admin.policy.titleCheckValue':
+    'applications from {firstApplication} are checked; look back at most {lookBack} years; never before {firstChecked}',
   'admin.policy.carryOver': 'Carry-over',
   'admin.policy.noCarryOver': 'None: hours count in the year earned',
   'admin.policy.history': 'Versions',
   'admin.api.title': 'API keys',
-  'admin.api.lead': 'Issue credit-hours check API keys to integrators such as the title-application system. A key is shown once, when it is created; the platform keeps only its digest.',
+  'admin.api.lead':
+    'Issue credit-hours check API keys to integrators such as the title-application system. A key is shown once, when it is created; the platform keeps only its digest.',
   'admin.api.create': 'Issue a new key',
   'admin.api.name': 'Integrator name',
   'admin.api.scope': 'Scope',
@@ -67,7 +70,8 @@ export default {
   'admin.stat.staff': 'Staff accounts',
   'admin.stat.bases': 'Training bases',
   'admin.courses.title': 'Courses',
-  'admin.courses.lead': 'Publish or withdraw courses and see how each is studied. A withdrawn course leaves the catalog and takes no new enrolments; learners already enrolled can finish. Course content is kept in the files of content/courses.',
+  'admin.courses.lead':
+    'Publish or withdraw courses and see how each is studied. A withdrawn course leaves the catalog and takes no new enrolments; learners already enrolled can finish. Course content is kept in the files of content/courses.',
   'admin.courses.course': 'Course',
   'admin.courses.enrolled': 'Enrolled',
   'admin.courses.completed': 'Completed',

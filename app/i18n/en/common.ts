@@ -22,7 +22,8 @@ export default {
   'role.base_staff': 'Training-base staff',
   'role.hr': 'HR officer',
   'role.admin': 'Provincial administrator',
-  'footer.basis': 'Built under the Continuing Education Regulations for Professionals (MOHRSS Order No. 25) and Jilin HRSS Notice [2022] No. 38',
+  'footer.basis':
+    'Built under the Continuing Education Regulations for Professionals (MOHRSS Order No. 25) and Jilin HRSS Notice [2022] No. 38',
   'footer.privacy': 'ID numbers are stored encrypted and shown only masked',
   'nav.hours': 'My hours',
   'nav.admin.policy': 'Yearly policy',
@@ -41,7 +42,8 @@ export default {
   'error.403.title': 'Not allowed',
   'error.403.body': 'Your account may not open this page.',
   'error.503.title': 'Service temporarily unavailable',
-  'error.503.body': 'The platform cannot reach its database right now. Please reload in a moment; your saved hours and records are not lost.',
+  'error.503.body':
+    'The platform cannot reach its database right now. Please reload in a moment; your saved hours and records are not lost.',
   'error.generic.title': 'Something went wrong',
   'error.generic.body': 'The server could not handle the request. Please try again later.',
   'error.backHome': 'Back to the home page',

@@ -2,7 +2,8 @@ import type zh from '../zh/courses.ts'
 
 export default {
   'courses.title': 'Online courses',
-  'courses.lead': 'General-subject courses and professional courses for each title series. Hours follow verified study time (1 hour = {minutes} minutes) and count in the year once every lesson is done and the final quiz is passed.',
+  'courses.lead':
+    'General-subject courses and professional courses for each title series. Hours follow verified study time (1 hour = {minutes} minutes) and count in the year once every lesson is done and the final quiz is passed.',
   'courses.filters': 'Find a course',
   'courses.q': 'Keywords',
   'courses.q.hint': 'Searches course titles and summaries, such as “民法典” or “糖尿病”',
@@ -41,7 +42,8 @@ export default {
   'course.seconds': '{seconds} s',
   'course.quiz': 'Final quiz',
   'course.quiz.body': '{count} questions; pass with {passMark}% correct. The quiz opens once every lesson is done.',
-  'course.rule': 'Each lesson needs {percent}% of its required time: videos cannot skip ahead of what you have watched, time stops while the page is hidden, and only one lesson counts at a time.',
+  'course.rule':
+    'Each lesson needs {percent}% of its required time: videos cannot skip ahead of what you have watched, time stops while the page is hidden, and only one lesson counts at a time.',
   'course.enroll': 'Enrol',
   'course.signInToEnroll': 'Sign in to enrol',
   'courses.mine': 'My courses',
@@ -70,7 +72,8 @@ export default {
   'player.status.idle': 'Paused: no activity for a while. Move the mouse, scroll or press a key to go on',
   'player.status.hidden': 'Paused: the page is in the background',
   'player.status.check': 'Paused: please confirm you are still studying',
-  'player.check.body': 'Study check: to keep hours honest, the platform asks now and then whether you are still studying. Counting resumes once you confirm.',
+  'player.check.body':
+    'Study check: to keep hours honest, the platform asks now and then whether you are still studying. Counting resumes once you confirm.',
   'player.check.confirm': 'I am studying, go on',
   'player.status.takenOver': 'Stopped: study continued on another page',
   'player.status.signedOut': 'Stopped: you are signed out',
@@ -78,7 +81,8 @@ export default {
   'player.status.done': 'Lesson done',
   'player.seekRefused': 'You cannot skip ahead past what you have watched; back to the furthest point.',
   'player.normalSpeed': 'Videos play at normal speed only.',
-  'player.takenOver.body': 'You opened a lesson on another page or device. Only one lesson counts at a time, so this page stopped counting.',
+  'player.takenOver.body':
+    'You opened a lesson on another page or device. Only one lesson counts at a time, so this page stopped counting.',
   'player.takenOver.resume': 'Continue on this page',
   'player.signIn': 'You are signed out. Sign in again to go on.',
   'player.nav': 'Lessons',
@@ -86,7 +90,8 @@ export default {
   'player.next': 'Next lesson',
   'player.toQuiz': 'Go to the final quiz',
   'quiz.title': 'Final quiz',
-  'quiz.lead': '{count} questions; {passMark}% correct passes and earns {hours} hours. Questions and options come in a new order each time.',
+  'quiz.lead':
+    '{count} questions; {passMark}% correct passes and earns {hours} hours. Questions and options come in a new order each time.',
   'quiz.submit': 'Submit',
   'quiz.answerThis': 'Choose an answer',
   'quiz.incomplete': '{count} questions are not answered yet. Answer them all, then submit.',

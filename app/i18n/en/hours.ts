@@ -48,7 +48,8 @@ export default {
 
   'cert.title': 'Hours certificates',
   'cert.link': 'Get an hours certificate',
-  'cert.lead': 'Choose a year to create its hours certificate (PDF). It states your hours and how you earned them, with a verification code and QR code that anyone can check online without logging in.',
+  'cert.lead':
+    'Choose a year to create its hours certificate (PDF). It states your hours and how you earned them, with a verification code and QR code that anyone can check online without logging in.',
   'cert.year': 'Year',
   'cert.request': 'Create certificate',
   'cert.requesting': 'Submitting…',
@@ -80,7 +81,8 @@ export default {
   'cert.countedTotal': 'Counted total',
   'hours.external.link': 'Attended a conference, further study or training elsewhere? Report outside hours',
   'external.title': 'Report outside hours',
-  'external.lead': 'Academic conferences, further study, training courses, lectures and the like attended outside this platform count by the year’s conversion table. Upload evidence; the HR office of your region reviews it and the hours count once approved. Only activities in this year or last year can be reported.',
+  'external.lead':
+    'Academic conferences, further study, training courses, lectures and the like attended outside this platform count by the year’s conversion table. Upload evidence; the HR office of your region reviews it and the hours count once approved. Only activities in this year or last year can be reported.',
   'external.table': 'Conversion table for {year}',
   'external.col.activity': 'Activity',
   'external.col.unit': 'Unit',
@@ -98,7 +100,8 @@ export default {
   'external.field.title.hint': 'The full name of the conference, study programme or course',
   'external.field.category': 'Category',
   'external.field.units': 'Units',
-  'external.field.units.hint': 'In the activity’s unit (days, half days or hours), at most one decimal place; the hours are computed from the conversion table',
+  'external.field.units.hint':
+    'In the activity’s unit (days, half days or hours), at most one decimal place; the hours are computed from the conversion table',
   'external.field.date': 'Date of the activity',
   'external.field.date.hint': 'In {previous} or {year}, and not after today',
   'external.field.evidence': 'Evidence',

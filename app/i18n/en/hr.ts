@@ -7,7 +7,8 @@ export default {
   'hr.link.claims': 'Review outside hours: conferences, further study, training and their evidence, reported by people in your region.',
   'hr.link.people': 'Find a person in your region, see their hours by year, add an adjustment or reverse an entry.',
   'hrClaims.title': 'Outside hours review',
-  'hrClaims.lead': 'Scope: {region}. Approving credits the converted hours to the person’s year; rejecting needs a reason, which the person sees.',
+  'hrClaims.lead':
+    'Scope: {region}. Approving credits the converted hours to the person’s year; rejecting needs a reason, which the person sees.',
   'hrClaims.filter': 'Filter by review status',
   'hrClaims.none': 'No reports with this status.',
   'hrClaims.col.person': 'Person',
@@ -40,7 +41,8 @@ export default {
   'hrPerson.reverseSubmit': 'Reverse entry',
   'hrPerson.reversed': 'Reversed. The entry stays on record, marked as reversed.',
   'hrPerson.adjust': 'Adjust hours',
-  'hrPerson.adjust.lead': 'Add hours for this person (for example study recorded off the platform). The adjustment counts in the chosen year; the person sees the reason, and it is recorded in the audit log.',
+  'hrPerson.adjust.lead':
+    'Add hours for this person (for example study recorded off the platform). The adjustment counts in the chosen year; the person sees the reason, and it is recorded in the audit log.',
   'hrPerson.hours.hint': 'Above 0, at most two decimal places, such as 6 or 1.5',
   'hrPerson.adjustSubmit': 'Add hours',
   'hrPerson.adjusted': 'Adjustment recorded.',

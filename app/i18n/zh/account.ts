@@ -34,5 +34,6 @@ export default {
   'account.none': '—',
 
   'notice.welcome.title': '欢迎使用学时平台',
-  'notice.welcome.body': '{name}，您已完成实名注册。每年须完成规定的继续教育学时，在“我的学时”可随时查看每年的要求、已取得的学时和还差多少。',
+  'notice.welcome.body':
+    '{name}，您已完成实名注册。每年须完成规定的继续教育学时，在“我的学时”可随时查看每年的要求、已取得的学时和还差多少。',
 }

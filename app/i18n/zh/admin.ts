@@ -26,7 +26,8 @@ export default {
   'admin.audit.target': '对象',
   'admin.audit.detail': '摘要',
   'admin.policy.title': '年度政策',
-  'admin.policy.lead': '各年度继续教育政策（学时要求、折算标准、职称申报核验规则）以数据形式发布于 content/policies，按版本载入；已载入的版本不可修改，修改须发布新版本。以下为各年度现行版本。',
+  'admin.policy.lead':
+    '各年度继续教育政策（学时要求、折算标准、职称申报核验规则）以数据形式发布于 content/policies，按版本载入；已载入的版本不可修改，修改须发布新版本。以下为各年度现行版本。',
   'admin.policy.version': '版本',
   'admin.policy.loadedAt': '载入时间',
   'admin.policy.requirement': '学时要求',
@@ -66,7 +67,8 @@ export default {
   'admin.stat.staff': '工作人员账户',
   'admin.stat.bases': '继续教育基地',
   'admin.courses.title': '课程管理',
-  'admin.courses.lead': '上架或下架课程，查看每门课程的学习情况。下架的课程不在目录中显示、不接受新报名，已报名学员可以继续学完。课程内容由 content/courses 中的文件维护。',
+  'admin.courses.lead':
+    '上架或下架课程，查看每门课程的学习情况。下架的课程不在目录中显示、不接受新报名，已报名学员可以继续学完。课程内容由 content/courses 中的文件维护。',
   'admin.courses.course': '课程',
   'admin.courses.enrolled': '报名人数',
   'admin.courses.completed': '完成人数',

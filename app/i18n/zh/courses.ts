@@ -1,7 +1,8 @@
 /** Course catalog, course page, lesson player, quiz (and course labels the admin pages reuse). */
 export default {
   'courses.title': '网络课程',
-  'courses.lead': '公需科目和各职称系列的专业科目课程。学时按实际学习时长核定：1 学时 = {minutes} 分钟，学完全部课时并通过结业测验后计入当年学时。',
+  'courses.lead':
+    '公需科目和各职称系列的专业科目课程。学时按实际学习时长核定：1 学时 = {minutes} 分钟，学完全部课时并通过结业测验后计入当年学时。',
   'courses.filters': '查找课程',
   'courses.q': '关键词',
   'courses.q.hint': '在课程名称和简介中查找，如“民法典”“糖尿病”',

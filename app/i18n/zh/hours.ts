@@ -79,7 +79,8 @@ export default {
   'cert.countedTotal': '计入合计',
   'hours.external.link': '在平台外参加了学术会议、进修或培训？报告平台外学时',
   'external.title': '报告平台外学时',
-  'external.lead': '在本平台以外参加的学术会议、进修、培训班、讲座等，可按年度政策的折算标准申报学时，并上传证明材料。所在地区人社部门审核通过后计入学时。只能报告本年度和上一年度的活动。',
+  'external.lead':
+    '在本平台以外参加的学术会议、进修、培训班、讲座等，可按年度政策的折算标准申报学时，并上传证明材料。所在地区人社部门审核通过后计入学时。只能报告本年度和上一年度的活动。',
   'external.table': '{year}年度折算标准',
   'external.col.activity': '活动类型',
   'external.col.unit': '计量单位',

@@ -1,12 +1,14 @@
 /** Public pages: home, the developers page (check API), certificate verification. */
 export default {
   'home.title': '吉林省专业技术人员继续教育平台',
-  'home.lead': '专业技术人员在线学习、报名高级研修班，随时查看每年每类学时；继续教育基地申报资格、报送培训；人社部门核查学时、评估基地。自2023年起，继续教育学时是职称申报的必要条件。',
+  'home.lead':
+    '专业技术人员在线学习、报名高级研修班，随时查看每年每类学时；继续教育基地申报资格、报送培训；人社部门核查学时、评估基地。自2023年起，继续教育学时是职称申报的必要条件。',
   'home.cta.register': '实名注册',
   'home.cta.login': '登录',
   'home.cta.account': '进入我的账户',
   'home.for.learner.title': '专业技术人员',
-  'home.for.learner.body': '每年须完成不少于{total}学时，其中专业科目不少于{professional}学时。在线课程按实际学习时长计入学时，学时证明可供任何人核验。',
+  'home.for.learner.body':
+    '每年须完成不少于{total}学时，其中专业科目不少于{professional}学时。在线课程按实际学习时长计入学时，学时证明可供任何人核验。',
   'home.for.base.title': '继续教育基地',
   'home.for.base.body': '申请认定为省级继续教育基地，报送已实施培训及参训人员名单，承办高级研修班，查看年度评估结果。',
   'home.for.hr.title': '人社部门',
@@ -14,18 +16,22 @@ export default {
   'home.for.api.title': '职称申报系统',
   'home.for.api.body': '通过学时核验接口，在受理职称申报前确认申报人继续教育学时是否达标。',
   'home.rules.title': '学时要求',
-  'home.rules.body': '每年累计不少于{total}学时；专业科目一般不少于{professional}学时，公需科目不少于{public}学时；学时计入当年，不跨年结转。',
+  'home.rules.body':
+    '每年累计不少于{total}学时；专业科目一般不少于{professional}学时，公需科目不少于{public}学时；学时计入当年，不跨年结转。',
   'dev.title': '学时核验接口说明',
-  'dev.lead': '职称申报系统在受理申报前调用本接口，确认申报人继续教育学时是否达标。每次核验的结果都会保存，可凭 checkId 随时调取，作为受理依据。',
+  'dev.lead':
+    '职称申报系统在受理申报前调用本接口，确认申报人继续教育学时是否达标。每次核验的结果都会保存，可凭 checkId 随时调取，作为受理依据。',
   'dev.auth.title': '认证',
-  'dev.auth.body': '每个请求须携带省级管理员签发的 API 密钥：Authorization: Bearer xs_…。密钥限定核验范围（某一市州或全省），并按密钥限流；超限返回 429 与 Retry-After。',
+  'dev.auth.body':
+    '每个请求须携带省级管理员签发的 API 密钥：Authorization: Bearer xs_…。密钥限定核验范围（某一市州或全省），并按密钥限流；超限返回 429 与 Retry-After。',
   'dev.single.title': '核验单个申报人',
   'dev.batch.title': '批量核验（每次最多 1000 人）',
   'dev.get.title': '调取已保存的核验结果',
   'dev.errors.title': '错误',
   'dev.errors.body': '所有错误使用同一结构：{ "error": { "code", "message", "details" } }。',
   'dev.rules.title': '核验规则',
-  'dev.rules.body': '申报年度为 Y 时，从取得现职称的次年起至 Y−1 年，每个继续教育年度均须达标（最多回溯 5 年，且不早于政策规定的首个核验年度）；2023 年以前的申报不核验。每年要求及其版本见各年度政策，答复中的 policyVersion 标明所依据的版本。',
+  'dev.rules.body':
+    '申报年度为 Y 时，从取得现职称的次年起至 Y−1 年，每个继续教育年度均须达标（最多回溯 5 年，且不早于政策规定的首个核验年度）；2023 年以前的申报不核验。每年要求及其版本见各年度政策，答复中的 policyVersion 标明所依据的版本。',
   'dev.openapi': 'OpenAPI 3.1 描述文件',
   'dev.status': '状态码',
   'dev.meaning': '含义',

@@ -1,15 +1,16 @@
 import { parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+
+import { requireUser } from '#app/auth/auth.server.ts'
+import { Notice } from '#app/components/form.tsx'
 import { getOwnProfile } from '#app/domain/identity/accounts.server.ts'
 import { listNotices } from '#app/domain/identity/notices.server.ts'
-import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { listActiveSessions, revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
-import { requireUser } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
-import { Notice } from '#app/components/form.tsx'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('account.title')
 
@@ -23,7 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ])
   return {
     profile,
-    notices: notices.map((n) => ({ id: n.id, kind: n.kind, params: n.params as Record<string, string>, createdAt: n.created_at.toISOString() })),
+    notices: notices.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      params: n.params as Record<string, string>,
+      createdAt: n.created_at.toISOString(),
+    })),
     sessions: sessions.map((s) => ({
       key: s.id.toString('hex').slice(0, 12),
       current: s.id.equals(user.sessionId),
@@ -47,11 +53,30 @@ export async function action({ request }: ActionFunctionArgs) {
 /** "Chrome · Linux" rather than a raw user-agent string. */
 function deviceName(ua: string | null): string | null {
   if (!ua) return null
-  const browser = /Edg\//.test(ua) ? 'Edge' : /MicroMessenger/.test(ua) ? 'WeChat' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : null
-  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : null
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /MicroMessenger/.test(ua)
+      ? 'WeChat'
+      : /Firefox\//.test(ua)
+        ? 'Firefox'
+        : /Chrome\//.test(ua)
+          ? 'Chrome'
+          : /Safari\//.test(ua)
+            ? 'Safari'
+            : null
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : null
   return browser || os ? [browser, os].filter(Boolean).join(' · ') : ua.slice(0, 40)
 }
-
 
 export default function AccountPage() {
   const { profile, notices, sessions } = useLoaderData<typeof loader>()

@@ -1,17 +1,18 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import type { z } from 'zod'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import type { z } from 'zod'
+
+import { getUser, homeFor, safeRedirect, sessionCookie } from '#app/auth/auth.server.ts'
+import { FormAlert, TextField, useErrorText } from '#app/components/form.tsx'
 import { LoginSchema } from '#app/domain/identity/accounts.schema.ts'
 import { authenticate } from '#app/domain/identity/accounts.server.ts'
 import { createSession, findSessionUser } from '#app/domain/identity/sessions.server.ts'
-import { getUser, homeFor, safeRedirect, sessionCookie } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
 import { pageTitle, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
 import { blockedFor, clearFailures, LOGIN_LIMITS, recordFailure } from '#app/lib/rate-limit.server.ts'
-import { FormAlert, TextField, useErrorText } from '#app/components/form.tsx'
 
 export const meta = pageTitle('login.title')
 
@@ -56,7 +57,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await findSessionUser(db, token)
   const fallback = user ? homeFor(user.role) : '/account'
   const redirectTo = formData.get('redirectTo')
-  const to = safeRedirect(new URL(request.url).searchParams.get('redirectTo') ?? (typeof redirectTo === 'string' ? redirectTo : undefined), fallback)
+  const to = safeRedirect(
+    new URL(request.url).searchParams.get('redirectTo') ?? (typeof redirectTo === 'string' ? redirectTo : undefined),
+    fallback,
+  )
   return redirect(to, { headers: { 'Set-Cookie': sessionCookie(request, token) } })
 }
 
@@ -71,7 +75,9 @@ export default function Login() {
   return (
     <section className="form-page narrow" aria-labelledby="login-title">
       <h1 id="login-title">{t('login.title')}</h1>
-      {formError ? <FormAlert>{lockedMinutes !== undefined ? t('err.login.locked', { minutes: lockedMinutes }) : formError}</FormAlert> : null}
+      {formError ? (
+        <FormAlert>{lockedMinutes !== undefined ? t('err.login.locked', { minutes: lockedMinutes }) : formError}</FormAlert>
+      ) : null}
       <Form method="post" className="stack" {...getFormProps(form)}>
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
         <TextField meta={fields.login} label={t('field.login')} required autoComplete="username" />

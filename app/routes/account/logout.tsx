@@ -1,6 +1,7 @@
-import { redirect, type ActionFunctionArgs } from '@remix-run/node'
-import { revokeSession } from '#app/domain/identity/sessions.server.ts'
+import { type ActionFunctionArgs, redirect } from '@remix-run/node'
+
 import { clearSessionCookie, getUser } from '#app/auth/auth.server.ts'
+import { revokeSession } from '#app/domain/identity/sessions.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 export async function action({ request }: ActionFunctionArgs) {

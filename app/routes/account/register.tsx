@@ -1,17 +1,18 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
+
+import { getUser, homeFor, sessionCookie } from '#app/auth/auth.server.ts'
+import { FormAlert, SelectField, TextField } from '#app/components/form.tsx'
 import { RegistrationSchema } from '#app/domain/identity/accounts.schema.ts'
 import { registerLearner } from '#app/domain/identity/accounts.server.ts'
-import { REGIONS, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { createSession } from '#app/domain/identity/sessions.server.ts'
-import { getUser, homeFor, sessionCookie } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { REGIONS, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 import { fieldErrorList } from '#app/lib/http.server.ts'
-import { FormAlert, SelectField, TextField } from '#app/components/form.tsx'
 
 export const meta = pageTitle('register.title')
 
@@ -29,7 +30,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: HIDDEN }) }, { status: 400 })
   const db = getDb()
   const result = await registerLearner(db, submission.value)
-  if (!result.ok) return data({ result: submission.reply({ hideFields: HIDDEN, fieldErrors: fieldErrorList(result.errors) }) }, { status: 400 })
+  if (!result.ok)
+    return data({ result: submission.reply({ hideFields: HIDDEN, fieldErrors: fieldErrorList(result.errors) }) }, { status: 400 })
   const token = await createSession(db, result.accountId, request.headers.get('User-Agent'))
   return redirect('/account', { headers: { 'Set-Cookie': sessionCookie(request, token) } })
 }
@@ -50,21 +52,67 @@ export default function Register() {
         <fieldset>
           <legend>{t('register.section.identity')}</legend>
           <TextField meta={fields.name} label={t('field.name')} required autoComplete="name" />
-          <TextField meta={fields.idNumber} label={t('field.idNumber')} hint={t('field.idNumber.hint')} required autoComplete="off" maxLength={18} />
-          <TextField meta={fields.phone} type="tel" inputMode="tel" label={t('field.phone')} hint={t('field.phone.hint')} required autoComplete="tel" />
+          <TextField
+            meta={fields.idNumber}
+            label={t('field.idNumber')}
+            hint={t('field.idNumber.hint')}
+            required
+            autoComplete="off"
+            maxLength={18}
+          />
+          <TextField
+            meta={fields.phone}
+            type="tel"
+            inputMode="tel"
+            label={t('field.phone')}
+            hint={t('field.phone.hint')}
+            required
+            autoComplete="tel"
+          />
         </fieldset>
         <fieldset>
           <legend>{t('register.section.work')}</legend>
           <TextField meta={fields.employer} label={t('field.employer')} required autoComplete="organization" />
           <SelectField meta={fields.region} label={t('field.region')} required placeholder={t('field.choose')} options={opts(REGIONS)} />
-          <SelectField meta={fields.titleSeries} label={t('field.titleSeries')} required placeholder={t('field.choose')} options={opts(TITLE_SERIES)} />
-          <SelectField meta={fields.titleLevel} label={t('field.titleLevel')} required placeholder={t('field.choose')} options={opts(TITLE_LEVELS)} />
-          <TextField meta={fields.titleYear} inputMode="numeric" label={t('field.titleYear')} hint={t('field.titleYear.hint')} maxLength={4} />
+          <SelectField
+            meta={fields.titleSeries}
+            label={t('field.titleSeries')}
+            required
+            placeholder={t('field.choose')}
+            options={opts(TITLE_SERIES)}
+          />
+          <SelectField
+            meta={fields.titleLevel}
+            label={t('field.titleLevel')}
+            required
+            placeholder={t('field.choose')}
+            options={opts(TITLE_LEVELS)}
+          />
+          <TextField
+            meta={fields.titleYear}
+            inputMode="numeric"
+            label={t('field.titleYear')}
+            hint={t('field.titleYear.hint')}
+            maxLength={4}
+          />
         </fieldset>
         <fieldset>
           <legend>{t('register.section.password')}</legend>
-          <TextField meta={fields.password} type="password" label={t('field.password')} hint={t('field.password.hint')} required autoComplete="new-password" />
-          <TextField meta={fields.passwordConfirm} type="password" label={t('field.passwordConfirm')} required autoComplete="new-password" />
+          <TextField
+            meta={fields.password}
+            type="password"
+            label={t('field.password')}
+            hint={t('field.password.hint')}
+            required
+            autoComplete="new-password"
+          />
+          <TextField
+            meta={fields.passwordConfirm}
+            type="password"
+            label={t('field.passwordConfirm')}
+            required
+            autoComplete="new-password"
+          />
         </fieldset>
         <button type="submit" className="button" disabled={busy}>
           {t('register.submit')}

@@ -1,15 +1,16 @@
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
+
+import { requireRole } from '#app/auth/auth.server.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
 import { ApiClientActionSchema } from '#app/domain/credit-api/api-clients.schema.ts'
 import { clearApiKeyCache, createApiClient, listApiClients, revokeApiClient } from '#app/domain/credit-api/api-clients.server.ts'
-import { PROVINCE, REGIONS, regionName } from '#app/domain/shared/reference.ts'
-import { requireRole } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { PROVINCE, regionName, REGIONS } from '#app/domain/shared/reference.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
-import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('admin.api.title')
 
@@ -45,13 +46,27 @@ export async function action({ request }: ActionFunctionArgs) {
     clearApiKeyCache()
     return { intent: 'revoke', ok } satisfies ActionData
   }
-  if (submission.status !== 'success' || submission.value.intent !== 'create') return data<ActionData>({ intent: 'create', ok: false, result: submission.reply() }, { status: 400 })
+  if (submission.status !== 'success' || submission.value.intent !== 'create')
+    return data<ActionData>({ intent: 'create', ok: false, result: submission.reply() }, { status: 400 })
   const input = submission.value
   const result = await db.transaction().execute((trx) =>
-    createApiClient(trx, { name: input.name, scopeRegion: input.scopeRegion, rateLimitPerMinute: input.rateLimit, actorAccountId: admin.accountId }),
+    createApiClient(trx, {
+      name: input.name,
+      scopeRegion: input.scopeRegion,
+      rateLimitPerMinute: input.rateLimit,
+      actorAccountId: admin.accountId,
+    }),
   )
-  if (result.ok) return { intent: 'create', ok: true, key: result.key, name: input.name, result: submission.reply({ resetForm: true }) } satisfies ActionData
-  const fieldErrors: Record<string, string[]> = result.code === 'invalid_name' ? { name: ['admin.api.err.name'] } : { scopeRegion: ['err.choice'] }
+  if (result.ok)
+    return {
+      intent: 'create',
+      ok: true,
+      key: result.key,
+      name: input.name,
+      result: submission.reply({ resetForm: true }),
+    } satisfies ActionData
+  const fieldErrors: Record<string, string[]> =
+    result.code === 'invalid_name' ? { name: ['admin.api.err.name'] } : { scopeRegion: ['err.choice'] }
   return data<ActionData>({ intent: 'create', ok: false, result: submission.reply({ fieldErrors }) }, { status: 400 })
 }
 
@@ -108,7 +123,13 @@ export default function AdminApiClients() {
                   <td>{regionName(c.scope_region, lang)}</td>
                   <td>{c.rate_limit_per_minute}</td>
                   <td>{c.last_used_at ? formatDate(lang, c.last_used_at, 'dateTime') : t('admin.api.never')}</td>
-                  <td>{c.revoked_at ? <span className="badge badge-revoked">{t('admin.api.inactive')}</span> : <span className="badge badge-designated">{t('admin.api.active')}</span>}</td>
+                  <td>
+                    {c.revoked_at ? (
+                      <span className="badge badge-revoked">{t('admin.api.inactive')}</span>
+                    ) : (
+                      <span className="badge badge-designated">{t('admin.api.active')}</span>
+                    )}
+                  </td>
                   <td>
                     {c.revoked_at ? null : (
                       <Form method="post">

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
-import { listAudit } from '#app/domain/identity/audit.server.ts'
+
 import { requireRole } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { listAudit } from '#app/domain/identity/audit.server.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('admin.audit.title')
 

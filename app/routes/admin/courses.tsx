@@ -2,11 +2,12 @@ import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
-import { courseFigures, setPublished } from '#app/domain/courses/admin.server.ts'
+
 import { requireRole } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
-import { formatStudyTime, pageTitle, useT } from '#app/i18n/index.ts'
 import { Notice } from '#app/components/form.tsx'
+import { courseFigures, setPublished } from '#app/domain/courses/admin.server.ts'
+import { formatStudyTime, pageTitle, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('admin.courses.title')
 
@@ -45,7 +46,9 @@ export default function AdminCourses() {
     <>
       <h1>{t('admin.courses.title')}</h1>
       <p className="lead">{t('admin.courses.lead')}</p>
-      {changed && done ? <Notice>{t(done.published ? 'admin.courses.published' : 'admin.courses.unpublished', { title: changed.title })}</Notice> : null}
+      {changed && done ? (
+        <Notice>{t(done.published ? 'admin.courses.published' : 'admin.courses.unpublished', { title: changed.title })}</Notice>
+      ) : null}
       <div className="table-wrap">
         <table>
           <thead>
@@ -77,12 +80,28 @@ export default function AdminCourses() {
                 <td>
                   {formatStudyTime(c.averageVerifiedSeconds, t)} / {formatStudyTime(c.requiredSeconds, t)}
                 </td>
-                <td>{c.quizPassRate === null ? t('admin.courses.noSittings') : t('admin.courses.rate', { rate: c.quizPassRate, passed: c.quizPassed, sittings: c.quizSittings })}</td>
-                <td>{c.published ? <span className="badge badge-designated">{t('admin.courses.live')}</span> : <span className="badge badge-revoked">{t('admin.courses.hidden')}</span>}</td>
+                <td>
+                  {c.quizPassRate === null
+                    ? t('admin.courses.noSittings')
+                    : t('admin.courses.rate', { rate: c.quizPassRate, passed: c.quizPassed, sittings: c.quizSittings })}
+                </td>
+                <td>
+                  {c.published ? (
+                    <span className="badge badge-designated">{t('admin.courses.live')}</span>
+                  ) : (
+                    <span className="badge badge-revoked">{t('admin.courses.hidden')}</span>
+                  )}
+                </td>
                 <td>
                   <Form method="post">
                     <input type="hidden" name="courseId" value={c.id} />
-                    <button type="submit" name="intent" value={c.published ? 'unpublish' : 'publish'} className="link-button" disabled={busy}>
+                    <button
+                      type="submit"
+                      name="intent"
+                      value={c.published ? 'unpublish' : 'publish'}
+                      className="link-button"
+                      disabled={busy}
+                    >
                       {c.published ? t('admin.courses.unpublish') : t('admin.courses.publish')}
                     </button>
                   </Form>

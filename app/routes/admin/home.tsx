@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { adminOverview } from '#app/domain/identity/stats.server.ts'
+
 import { requireRole } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { adminOverview } from '#app/domain/identity/stats.server.ts'
 import { pageTitle, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('admin.title')
 

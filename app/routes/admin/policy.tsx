@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
-import { policyOverview } from '#app/domain/policy/policy.server.ts'
+
 import { requireRole } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { policyOverview } from '#app/domain/policy/policy.server.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('admin.policy.title')
 
@@ -43,7 +44,9 @@ export default function AdminPolicy() {
               </div>
               <div>
                 <dt>{t('admin.policy.training')}</dt>
-                <dd>{t('admin.policy.trainingValue', { day: p.conversion.trainingHoursPerDay, half: p.conversion.trainingHoursPerHalfDay })}</dd>
+                <dd>
+                  {t('admin.policy.trainingValue', { day: p.conversion.trainingHoursPerDay, half: p.conversion.trainingHoursPerHalfDay })}
+                </dd>
               </div>
               <div>
                 <dt>{t('admin.policy.titleCheck')}</dt>

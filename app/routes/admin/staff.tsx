@@ -1,18 +1,19 @@
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useState } from 'react'
 import type { z } from 'zod'
+
+import { requireRole } from '#app/auth/auth.server.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
 import { STAFF_ROLES, StaffActionSchema } from '#app/domain/identity/accounts.schema.ts'
 import { createStaffAccount, listBases, listStaff, setAccountDisabled } from '#app/domain/identity/accounts.server.ts'
-import { PROVINCE, REGIONS, regionName } from '#app/domain/shared/reference.ts'
 import { revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
-import { requireRole } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { PROVINCE, regionName, REGIONS } from '#app/domain/shared/reference.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 import { fieldErrorList } from '#app/lib/http.server.ts'
-import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
 
 export const meta = pageTitle('admin.staff.title')
 
@@ -56,10 +57,15 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!r.ok) return data<ActionData>({ intent, ok: false, error: 'self' }, { status: 400 })
     return { intent, ok: true } satisfies ActionData
   }
-  if (submission.status !== 'success' || submission.value.intent !== 'create') return data<ActionData>({ intent: 'create', ok: false, result: submission.reply({ hideFields: HIDDEN }) }, { status: 400 })
+  if (submission.status !== 'success' || submission.value.intent !== 'create')
+    return data<ActionData>({ intent: 'create', ok: false, result: submission.reply({ hideFields: HIDDEN }) }, { status: 400 })
   const { intent: _create, ...input } = submission.value
   const result = await createStaffAccount(db, admin.accountId, input)
-  if (!result.ok) return data<ActionData>({ intent: 'create', ok: false, result: submission.reply({ hideFields: HIDDEN, fieldErrors: fieldErrorList(result.errors) }) }, { status: 400 })
+  if (!result.ok)
+    return data<ActionData>(
+      { intent: 'create', ok: false, result: submission.reply({ hideFields: HIDDEN, fieldErrors: fieldErrorList(result.errors) }) },
+      { status: 400 },
+    )
   return { intent: 'create', ok: true, result: submission.reply({ resetForm: true }) } satisfies ActionData
 }
 
@@ -80,8 +86,12 @@ export default function AdminStaff() {
       <h1>{t('admin.staff.title')}</h1>
       {actionData?.intent === 'create' && actionData.ok ? <Notice>{t('admin.staff.created')}</Notice> : null}
       {actionData?.intent === 'revoke' ? <Notice>{t('admin.staff.revoked', { count: actionData.revoked })}</Notice> : null}
-      {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && actionData.ok ? <Notice>{t(`admin.staff.${actionData.intent}d`)}</Notice> : null}
-      {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && !actionData.ok ? <FormAlert>{t('admin.staff.err.self')}</FormAlert> : null}
+      {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && actionData.ok ? (
+        <Notice>{t(`admin.staff.${actionData.intent}d`)}</Notice>
+      ) : null}
+      {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && !actionData.ok ? (
+        <FormAlert>{t('admin.staff.err.self')}</FormAlert>
+      ) : null}
       {staff.length === 0 ? (
         <p className="muted">{t('admin.staff.none')}</p>
       ) : (
@@ -104,7 +114,13 @@ export default function AdminStaff() {
                   <td className="mono">{s.idNumberMasked}</td>
                   <td>{t(`role.${s.role}`)}</td>
                   <td>{s.base_name ?? (s.scope_region ? regionName(s.scope_region, lang) : '—')}</td>
-                  <td>{s.disabled_at ? <span className="badge badge-revoked">{t('admin.staff.disabledBadge')}</span> : <span className="badge badge-designated">{t('admin.staff.activeBadge')}</span>}</td>
+                  <td>
+                    {s.disabled_at ? (
+                      <span className="badge badge-revoked">{t('admin.staff.disabledBadge')}</span>
+                    ) : (
+                      <span className="badge badge-designated">{t('admin.staff.activeBadge')}</span>
+                    )}
+                  </td>
                   <td>
                     <Form method="post" className="inline-actions">
                       <input type="hidden" name="accountId" value={s.id} />
@@ -113,7 +129,13 @@ export default function AdminStaff() {
                           {t('admin.staff.revoke')}
                         </button>
                       )}{' '}
-                      <button type="submit" name="intent" value={s.disabled_at ? 'enable' : 'disable'} className="link-button" disabled={busy}>
+                      <button
+                        type="submit"
+                        name="intent"
+                        value={s.disabled_at ? 'enable' : 'disable'}
+                        className="link-button"
+                        disabled={busy}
+                      >
                         {s.disabled_at ? t('admin.staff.enable') : t('admin.staff.disable')}
                       </button>
                     </Form>
@@ -127,9 +149,21 @@ export default function AdminStaff() {
       <section className="panel form-page" aria-labelledby="create-title">
         <h2 id="create-title">{t('admin.staff.create')}</h2>
         {form.status === 'error' ? <FormAlert>{t('err.form')}</FormAlert> : null}
-        <Form method="post" className="stack" key={actionData?.intent === 'create' && actionData.ok ? 'done' : 'form'} {...getFormProps(form)}>
+        <Form
+          method="post"
+          className="stack"
+          key={actionData?.intent === 'create' && actionData.ok ? 'done' : 'form'}
+          {...getFormProps(form)}
+        >
           <TextField meta={fields.name} label={t('field.name')} required />
-          <TextField meta={fields.idNumber} label={t('field.idNumber')} hint={t('field.idNumber.hint')} required maxLength={18} autoComplete="off" />
+          <TextField
+            meta={fields.idNumber}
+            label={t('field.idNumber')}
+            hint={t('field.idNumber.hint')}
+            required
+            maxLength={18}
+            autoComplete="off"
+          />
           <TextField meta={fields.phone} type="tel" label={t('field.phone')} required />
           <SelectField
             meta={fields.role}
@@ -142,7 +176,13 @@ export default function AdminStaff() {
           />
           {role === 'base_staff' || fields.baseId.errors ? (
             bases.length ? (
-              <SelectField meta={fields.baseId} label={t('field.base')} required placeholder={t('field.choose')} options={bases.map((b) => ({ value: String(b.id), label: b.name }))} />
+              <SelectField
+                meta={fields.baseId}
+                label={t('field.base')}
+                required
+                placeholder={t('field.choose')}
+                options={bases.map((b) => ({ value: String(b.id), label: b.name }))}
+              />
             ) : (
               <p className="muted">{t('admin.staff.noBases')}</p>
             )
@@ -156,7 +196,14 @@ export default function AdminStaff() {
               options={[PROVINCE, ...REGIONS].map((r) => ({ value: r.code, label: r[lang] }))}
             />
           ) : null}
-          <TextField meta={fields.password} type="password" label={t('field.password')} hint={t('field.password.hint')} required autoComplete="new-password" />
+          <TextField
+            meta={fields.password}
+            type="password"
+            label={t('field.password')}
+            hint={t('field.password.hint')}
+            required
+            autoComplete="new-password"
+          />
           <button type="submit" name="intent" value="create" className="button" disabled={busy}>
             {t('admin.staff.submit')}
           </button>

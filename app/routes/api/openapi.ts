@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { openApi } from '#app/http/credit-checks.server.ts'
+
 import { handleFetch } from '#app/http/api.server.ts'
+import { openApi } from '#app/http/credit-checks.server.ts'
 
 /** GET /api/v1/openapi.json: the API described as OpenAPI 3.1 (public). */
 export const loader = ({ request }: LoaderFunctionArgs) => handleFetch(openApi, request)

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
+
+import { getUser } from '#app/auth/auth.server.ts'
+import { seriesLabel } from '#app/components/course-labels.ts'
 import { catalogSeries, listCourses } from '#app/domain/courses/catalog.server.ts'
 import { parseCatalogQuery, SORTS } from '#app/domain/courses/courses.schema.ts'
-import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
-import { seriesLabel } from '#app/components/course-labels.ts'
-import { currentRules } from '#app/domain/hours/overview.server.ts'
 import { myCourses } from '#app/domain/courses/progress.server.ts'
-import { getUser } from '#app/auth/auth.server.ts'
+import { currentRules } from '#app/domain/hours/overview.server.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('courses.title')
 
@@ -15,7 +16,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseCatalogQuery(new URL(request.url).searchParams)
   const db = getDb()
   const user = await getUser(request)
-  const [courses, series, rules, mine] = await Promise.all([listCourses(db, query), catalogSeries(db), currentRules(db), user ? myCourses(db, user.personId) : []])
+  const [courses, series, rules, mine] = await Promise.all([
+    listCourses(db, query),
+    catalogSeries(db),
+    currentRules(db),
+    user ? myCourses(db, user.personId) : [],
+  ])
   // The sort orders come with the data, so the page does not ship the schema module for a constant.
   return { query, courses, series, minutesPerHour: rules?.minutesPerHour ?? null, mine, sorts: SORTS }
 }
@@ -38,10 +44,15 @@ export default function CoursesCatalog() {
               <li key={c.courseId}>
                 <Link to={`/courses/${c.courseId}`}>{c.title}</Link>{' '}
                 <span className="muted small">
-                  {c.completedAt ? t('courses.mine.done', { hours: c.hours }) : t('course.progress', { done: c.lessonsDone, count: c.lessons })}
+                  {c.completedAt
+                    ? t('courses.mine.done', { hours: c.hours })
+                    : t('course.progress', { done: c.lessonsDone, count: c.lessons })}
                 </span>{' '}
                 {c.completedAt ? null : (
-                  <Link className="small" to={c.nextLessonId ? `/courses/${c.courseId}/lessons/${c.nextLessonId}` : `/courses/${c.courseId}/quiz`}>
+                  <Link
+                    className="small"
+                    to={c.nextLessonId ? `/courses/${c.courseId}/lessons/${c.nextLessonId}` : `/courses/${c.courseId}/quiz`}
+                  >
                     {c.nextLessonId ? t('course.continue') : t('course.takeQuiz')}
                   </Link>
                 )}
@@ -120,13 +131,16 @@ export default function CoursesCatalog() {
                   <Link to={`/courses/${c.id}`}>{c.title}</Link>
                 </h3>
                 <p className="course-tags">
-                  <span className={`badge ${c.category === 'public' ? 'badge-public' : 'badge-designated'}`}>{t(`courses.category.${c.category}`)}</span>{' '}
+                  <span className={`badge ${c.category === 'public' ? 'badge-public' : 'badge-designated'}`}>
+                    {t(`courses.category.${c.category}`)}
+                  </span>{' '}
                   <span className="badge">{seriesLabel(c.series, lang, t('courses.series.all'))}</span>{' '}
                   {c.videoCount ? <span className="badge">{t('courses.video')}</span> : null}
                 </p>
                 <p className="course-summary">{c.summary}</p>
                 <p className="course-meta">
-                  <strong>{t('courses.hours', { hours: c.hours })}</strong> · {t('courses.meta', { lessons: c.lessonCount, minutes: c.minutes })}
+                  <strong>{t('courses.hours', { hours: c.hours })}</strong> ·{' '}
+                  {t('courses.meta', { lessons: c.lessonCount, minutes: c.minutes })}
                 </p>
               </li>
             ))}

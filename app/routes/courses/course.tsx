@@ -1,13 +1,14 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
+
+import { getUser, requireUser } from '#app/auth/auth.server.ts'
+import { seriesLabel } from '#app/components/course-labels.ts'
 import { getCourse } from '#app/domain/courses/catalog.server.ts'
 import { courseProgress, enroll } from '#app/domain/courses/progress.server.ts'
-import { getUser, requireUser } from '#app/auth/auth.server.ts'
+import { DONE_RATIO } from '#app/domain/courses/study-time.ts'
+import { formatDate, formatStudyTime, type Lang, metaT, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { notFound } from '#app/lib/http.server.ts'
-import { formatDate, formatStudyTime, metaT, useLang, useT, type Lang } from '#app/i18n/index.ts'
-import { seriesLabel } from '#app/components/course-labels.ts'
-import { DONE_RATIO } from '#app/domain/courses/study-time.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const t = metaT(matches)
@@ -84,7 +85,8 @@ export default function CoursePage() {
           {p ? (
             <div data-testid="course-progress">
               <p>
-                {t('course.progress', { done: p.lessonsDone, count: p.lessons.length })} · {t('course.verifiedTotal', { time: formatStudyTime(p.verifiedSeconds, t) })}
+                {t('course.progress', { done: p.lessonsDone, count: p.lessons.length })} ·{' '}
+                {t('course.verifiedTotal', { time: formatStudyTime(p.verifiedSeconds, t) })}
               </p>
               {p.completedAt ? null : next ? (
                 <Link className="button" to={`/courses/${c.id}/lessons/${next.id}`}>
@@ -124,11 +126,16 @@ export default function CoursePage() {
                   ) : (
                     <span className="outline-title">{l.title}</span>
                   )}{' '}
-                  <span className="badge">{t(`course.lesson.${l.kind}`)}</span> <span className="muted small">{formatStudyTime(l.seconds, t)}</span>
+                  <span className="badge">{t(`course.lesson.${l.kind}`)}</span>{' '}
+                  <span className="muted small">{formatStudyTime(l.seconds, t)}</span>
                   {lp ? (
                     <span className={`small lesson-state${lp.done ? ' lesson-done' : ''}`}>
                       {' '}
-                      {lp.done ? t('course.lessonDone') : lp.verifiedSeconds > 0 ? t('course.lessonPartial', { time: formatStudyTime(lp.verifiedSeconds, t) }) : null}
+                      {lp.done
+                        ? t('course.lessonDone')
+                        : lp.verifiedSeconds > 0
+                          ? t('course.lessonPartial', { time: formatStudyTime(lp.verifiedSeconds, t) })
+                          : null}
                     </span>
                   ) : null}
                 </li>
@@ -144,7 +151,11 @@ export default function CoursePage() {
   )
 }
 
-function quizLine(q: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['progress']>['quiz'], t: ReturnType<typeof useT>, lang: Lang): string {
+function quizLine(
+  q: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['progress']>['quiz'],
+  t: ReturnType<typeof useT>,
+  lang: Lang,
+): string {
   switch (q.state) {
     case 'locked':
       return t('course.quiz.locked')

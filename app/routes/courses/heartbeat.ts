@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+
 import { handleFetch } from '#app/http/api.server.ts'
 import { heartbeat } from '#app/http/heartbeat.server.ts'
 

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { lessonForPlayer } from '#app/domain/courses/progress.server.ts'
+
 import { requireUser } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
-import { notFound } from '#app/lib/http.server.ts'
-import { formatStudyTime, metaT, useT } from '#app/i18n/index.ts'
 import { LessonPlayer } from '#app/components/lesson-player.tsx'
 import { LessonText } from '#app/components/lesson-text.tsx'
+import { lessonForPlayer } from '#app/domain/courses/progress.server.ts'
+import { formatStudyTime, metaT, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
+import { notFound } from '#app/lib/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   return [{ title: `${data?.lesson.title ?? ''} · ${data?.courseTitle ?? ''} · ${metaT(matches)('app.name')}` }]

@@ -1,15 +1,16 @@
-import { useForm, getFormProps, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { getCourse } from '#app/domain/courses/catalog.server.ts'
-import { openQuiz, submitQuiz } from '#app/domain/courses/quiz.server.ts'
+
 import { requireUser } from '#app/auth/auth.server.ts'
+import { FormAlert } from '#app/components/form.tsx'
+import { getCourse } from '#app/domain/courses/catalog.server.ts'
+import { QuizSubmitSchema } from '#app/domain/courses/courses.schema.ts'
+import { openQuiz, submitQuiz } from '#app/domain/courses/quiz.server.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { notFound } from '#app/lib/http.server.ts'
-import { QuizSubmitSchema } from '#app/domain/courses/courses.schema.ts'
-import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
-import { FormAlert } from '#app/components/form.tsx'
 
 export const meta = pageTitle('quiz.title')
 
@@ -20,11 +21,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!course) notFound()
   const quiz = await openQuiz(db, user.personId, course.id)
   if (quiz.kind === 'not_enrolled') notFound()
-  return { course: { id: course.id, title: course.title, hours: course.hours }, quiz: quiz.kind === 'cooling_down' ? { kind: quiz.kind, retryAt: quiz.retryAt.toISOString() } : quiz }
+  return {
+    course: { id: course.id, title: course.title, hours: course.hours },
+    quiz: quiz.kind === 'cooling_down' ? { kind: quiz.kind, retryAt: quiz.retryAt.toISOString() } : quiz,
+  }
 }
 
 type ActionData =
-  | { kind: 'graded'; passed: boolean; score: number; correct: number; total: number; passMark: number; hours: string | null; ceYear: number | null; retryAt: string | null }
+  | {
+      kind: 'graded'
+      passed: boolean
+      score: number
+      correct: number
+      total: number
+      passMark: number
+      hours: string | null
+      ceYear: number | null
+      retryAt: string | null
+    }
   | { kind: 'incomplete'; result: SubmissionResult }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -55,7 +69,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function QuizPage() {
   const { course, quiz } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
-  const [form, fields] = useForm<Record<string, string>>({ id: 'quiz', lastResult: actionData?.kind === 'incomplete' ? actionData.result : undefined })
+  const [form, fields] = useForm<Record<string, string>>({
+    id: 'quiz',
+    lastResult: actionData?.kind === 'incomplete' ? actionData.result : undefined,
+  })
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const lang = useLang()
@@ -80,7 +97,14 @@ export default function QuizPage() {
           </div>
         ) : (
           <div className="alert alert-error" role="alert" data-testid="quiz-result">
-            <p>{t('quiz.failed', { score: actionData.score, correct: actionData.correct, total: actionData.total, passMark: actionData.passMark })}</p>
+            <p>
+              {t('quiz.failed', {
+                score: actionData.score,
+                correct: actionData.correct,
+                total: actionData.total,
+                passMark: actionData.passMark,
+              })}
+            </p>
             {actionData.retryAt ? <p>{t('quiz.retryAt', { time: time(actionData.retryAt) })}</p> : null}
           </div>
         )}
@@ -129,7 +153,8 @@ export default function QuizPage() {
                   {unanswered ? <p className="field-error">{t('quiz.answerThis')}</p> : null}
                   {q.options.map((o) => (
                     <label key={o.value} className="quiz-option">
-                      <input type="radio" name={`q:${q.id}`} value={o.value} defaultChecked={answer?.initialValue === String(o.value)} /> {o.text}
+                      <input type="radio" name={`q:${q.id}`} value={o.value} defaultChecked={answer?.initialValue === String(o.value)} />{' '}
+                      {o.text}
                     </label>
                   ))}
                 </fieldset>

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+
+import { requireUser } from '#app/auth/auth.server.ts'
 import { formatCode } from '#app/domain/hours/certificates/certificate.ts'
 import { getPdf } from '#app/domain/hours/certificates/certificates.server.ts'
-import { requireUser } from '#app/auth/auth.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { notFound } from '#app/lib/http.server.ts'
 

@@ -1,17 +1,18 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
 import { useEffect } from 'react'
 import { z } from 'zod'
+
+import { requireUser } from '#app/auth/auth.server.ts'
+import { FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
 import { formatCode, verifyPath } from '#app/domain/hours/certificates/certificate.ts'
 import { certificateYears, listCertificates, requestCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
 import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
-import { requireUser } from '#app/auth/auth.server.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
-import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
-import { FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
 
 export const meta = pageTitle('cert.title')
 

@@ -1,18 +1,19 @@
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
-import { EVIDENCE_ACCEPT, evidenceProblem, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
+
+import { requireUser } from '#app/auth/auth.server.ts'
+import { categoryLabel, categoryOptions } from '#app/components/category.ts'
+import { FileField, FormAlert, Notice, SelectField, TextField, useErrorText } from '#app/components/form.tsx'
 import { ClaimFieldsSchema } from '#app/domain/claims/external-claims.schema.ts'
 import { currentConversion, listOwnClaims, submitClaim } from '#app/domain/claims/external-claims.server.ts'
-import { requireUser } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
+import { EVIDENCE_ACCEPT, evidenceProblem, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 import { fieldErrorList } from '#app/lib/http.server.ts'
 import { readUpload } from '#app/lib/upload.server.ts'
-import { FileField, FormAlert, Notice, SelectField, TextField, useErrorText } from '#app/components/form.tsx'
-import { categoryLabel, categoryOptions } from '#app/components/category.ts'
 
 // URL /hours/external; the trailing underscore keeps it out of the /hours page's layout.
 export const meta = pageTitle('external.title')
@@ -48,7 +49,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const upload = await readUpload(request, { fileField: 'evidence', maxFileBytes: MAX_EVIDENCE_BYTES })
   if (!upload.ok) {
     // Nothing usable was read, so there is no submission to reply to: only what went wrong.
-    const error: Record<string, string[]> = upload.problem === 'too_large' && upload.field === 'evidence' ? { evidence: ['err.evidence.tooLarge'] } : { '': ['err.upload'] }
+    const error: Record<string, string[]> =
+      upload.problem === 'too_large' && upload.field === 'evidence' ? { evidence: ['err.evidence.tooLarge'] } : { '': ['err.upload'] }
     return data<ActionData>({ ok: false, result: { status: 'error', error } }, { status: upload.problem === 'too_large' ? 413 : 400 })
   }
   // The text fields are parsed like any form; the file was read under its limits above and is
@@ -56,10 +58,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(new URLSearchParams(upload.fields), { schema: ClaimFieldsSchema, disableAutoCoercion: true })
   if (submission.status !== 'success') {
     const fileProblem = evidenceProblem(upload.file?.bytes ?? null)
-    return data<ActionData>({ ok: false, result: submission.reply(fileProblem ? { fieldErrors: { evidence: [fileProblem] } } : {}) }, { status: 400 })
+    return data<ActionData>(
+      { ok: false, result: submission.reply(fileProblem ? { fieldErrors: { evidence: [fileProblem] } } : {}) },
+      { status: 400 },
+    )
   }
   const result = await submitClaim(getDb(), user.personId, submission.value, upload.file)
-  if (!result.ok) return data<ActionData>({ ok: false, result: submission.reply({ fieldErrors: fieldErrorList(result.errors) }) }, { status: 400 })
+  if (!result.ok)
+    return data<ActionData>({ ok: false, result: submission.reply({ fieldErrors: fieldErrorList(result.errors) }) }, { status: 400 })
   return { ok: true, claimedHours: result.claimedHours, result: submission.reply({ resetForm: true }) } satisfies ActionData
 }
 
@@ -73,7 +79,8 @@ export default function ExternalHours() {
   const lang = useLang()
   const [form, fields] = useForm<z.input<typeof ClaimFieldsSchema> & { evidence: File }>({ id: 'claim', lastResult: actionData?.result })
   const formError = useErrorText(form.errors)
-  const rule = (o: (typeof conversion.options)[number]) => t('external.rule', { unit: t(`external.unit.${o.unit}`), per: o.hoursPerUnit, max: o.maxHours })
+  const rule = (o: (typeof conversion.options)[number]) =>
+    t('external.rule', { unit: t(`external.unit.${o.unit}`), per: o.hoursPerUnit, max: o.maxHours })
   return (
     <>
       <p className="small">
@@ -117,7 +124,13 @@ export default function ExternalHours() {
       <section className="panel form-page" aria-labelledby="form-title">
         <h2 id="form-title">{t('external.form')}</h2>
         {form.status === 'error' ? <FormAlert>{formError ?? t('err.form')}</FormAlert> : null}
-        <Form method="post" encType="multipart/form-data" className="stack" key={actionData?.ok ? `done-${claims[0]?.id ?? 0}` : 'form'} {...getFormProps(form)}>
+        <Form
+          method="post"
+          encType="multipart/form-data"
+          className="stack"
+          key={actionData?.ok ? `done-${claims[0]?.id ?? 0}` : 'form'}
+          {...getFormProps(form)}
+        >
           <SelectField
             meta={fields.activity}
             label={t('external.field.activity')}
@@ -126,10 +139,35 @@ export default function ExternalHours() {
             options={conversion.options.map((o) => ({ value: o.key, label: `${o[lang]}（${rule(o)}）` }))}
           />
           <TextField meta={fields.title} label={t('external.field.title')} hint={t('external.field.title.hint')} required maxLength={200} />
-          <SelectField meta={fields.category} label={t('external.field.category')} required placeholder={t('field.choose')} options={categoryOptions(t)} />
-          <TextField meta={fields.units} label={t('external.field.units')} hint={t('external.field.units.hint')} required inputMode="text" maxLength={5} />
-          <TextField meta={fields.occurredOn} type="date" label={t('external.field.date')} hint={t('external.field.date.hint', { year: conversion.year, previous: conversion.year - 1 })} required />
-          <FileField meta={fields.evidence} label={t('external.field.evidence')} hint={t('external.field.evidence.hint', { mb: maxMb })} required accept={EVIDENCE_ACCEPT} />
+          <SelectField
+            meta={fields.category}
+            label={t('external.field.category')}
+            required
+            placeholder={t('field.choose')}
+            options={categoryOptions(t)}
+          />
+          <TextField
+            meta={fields.units}
+            label={t('external.field.units')}
+            hint={t('external.field.units.hint')}
+            required
+            inputMode="text"
+            maxLength={5}
+          />
+          <TextField
+            meta={fields.occurredOn}
+            type="date"
+            label={t('external.field.date')}
+            hint={t('external.field.date.hint', { year: conversion.year, previous: conversion.year - 1 })}
+            required
+          />
+          <FileField
+            meta={fields.evidence}
+            label={t('external.field.evidence')}
+            hint={t('external.field.evidence.hint', { mb: maxMb })}
+            required
+            accept={EVIDENCE_ACCEPT}
+          />
           <button type="submit" className="button" disabled={busy}>
             {t('external.submit')}
           </button>
@@ -174,7 +212,9 @@ export default function ExternalHours() {
                     <td className="num">{c.claimedHours}</td>
                     <td className="wrap">
                       <span className={`badge ${STATUS_BADGE[c.status]}`}>{t(`external.status.${c.status}`)}</span>
-                      {c.reason && c.status === 'rejected' ? <div className="small">{t('external.rejectedBecause', { reason: c.reason })}</div> : null}
+                      {c.reason && c.status === 'rejected' ? (
+                        <div className="small">{t('external.rejectedBecause', { reason: c.reason })}</div>
+                      ) : null}
                     </td>
                   </tr>
                 ))}

@@ -1,14 +1,15 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
-import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
+
 import { requireUser } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
-import { pageTitle, useT } from '#app/i18n/index.ts'
 import { HoursChart } from '#app/components/hours-chart.tsx'
 import { LedgerTable } from '#app/components/ledger-table.tsx'
-import { YearPicker } from '#app/components/year-picker.tsx'
 import { MetBadge } from '#app/components/met-badge.tsx'
+import { YearPicker } from '#app/components/year-picker.tsx'
+import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
+import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
+import { pageTitle, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('hours.title')
 
@@ -33,7 +34,14 @@ function Meter({ label, earned, required, met }: { label: string; earned: string
         <span>{label}</span>
         <strong>{t('hours.of', { earned, required })}</strong>
       </div>
-      <div className="meter-bar" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={Number(required)} aria-valuenow={Number(earned)}>
+      <div
+        className="meter-bar"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={Number(required)}
+        aria-valuenow={Number(earned)}
+      >
         <span className={met ? 'ok' : 'short'} style={{ width: `${pct}%` }} />
       </div>
     </div>
@@ -57,13 +65,17 @@ export default function HoursPage() {
       <div className="grid-2">
         <section className="panel" aria-labelledby="year-title">
           <h2 id="year-title">
-            {t('hours.yearLabel', { year: d.year })}{' '}
-            {s ? <MetBadge met={s.met} /> : null}
+            {t('hours.yearLabel', { year: d.year })} {s ? <MetBadge met={s.met} /> : null}
           </h2>
           {s ? (
             <>
               <Meter label={t('hours.total')} earned={s.earned.total} required={s.required.total} met={s.shortfall.total === '0'} />
-              <Meter label={t('hours.professional')} earned={s.earned.professional} required={s.required.professional} met={s.shortfall.professional === '0'} />
+              <Meter
+                label={t('hours.professional')}
+                earned={s.earned.professional}
+                required={s.required.professional}
+                met={s.shortfall.professional === '0'}
+              />
               <Meter label={t('hours.public')} earned={s.earned.public} required={s.required.public} met={s.shortfall.public === '0'} />
               <p>{s.met ? t('hours.allMet') : t('hours.missing', s.shortfall)}</p>
               {s.notCounted !== '0' ? <p className="muted">{t('hours.recordedNotCounted', { hours: s.notCounted })}</p> : null}
@@ -89,12 +101,17 @@ export default function HoursPage() {
               </ul>
             </>
           )}
-          {next.years.length ? <p className="muted small">{t('hours.next.checked', { years: next.years.map((y) => y.year).join('、') })}</p> : null}
+          {next.years.length ? (
+            <p className="muted small">{t('hours.next.checked', { years: next.years.map((y) => y.year).join('、') })}</p>
+          ) : null}
         </section>
       </div>
       <section className="panel" aria-labelledby="years-title">
         <h2 id="years-title">{t('hours.years')}</h2>
-        <HoursChart years={d.years.map((y) => ({ year: y.year, total: y.earned.total, required: y.required.total, met: y.met }))} label={t('hours.chart')} />
+        <HoursChart
+          years={d.years.map((y) => ({ year: y.year, total: y.earned.total, required: y.required.total, met: y.met }))}
+          label={t('hours.chart')}
+        />
         <div className="table-wrap">
           <table>
             <thead>

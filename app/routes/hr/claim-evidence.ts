@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+
+import { requireHr } from '#app/auth/hr.server.ts'
 import { getEvidenceForHr } from '#app/domain/claims/external-claims.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { requireHr } from '#app/auth/hr.server.ts'
 import { notFound } from '#app/lib/http.server.ts'
 
 /**

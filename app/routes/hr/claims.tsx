@@ -1,17 +1,18 @@
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
-import type { ClaimStatus } from '#app/domain/claims/external-claims.ts'
+
+import { requireHr } from '#app/auth/hr.server.ts'
+import { categoryLabel } from '#app/components/category.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
 import { ClaimDecisionSchema } from '#app/domain/claims/external-claims.schema.ts'
 import { decideClaim, listClaimsForHr } from '#app/domain/claims/external-claims.server.ts'
+import type { ClaimStatus } from '#app/domain/claims/external-claims.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
-import { getDb } from '#app/lib/db.server.ts'
-import { requireHr } from '#app/auth/hr.server.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
-import { ANSWERED_ELSEWHERE, FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
-import { categoryLabel } from '#app/components/category.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('hrClaims.title')
 
@@ -48,7 +49,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { ok: true; claimId: number; status: 'approved' | 'rejected'; already: boolean } | { ok: false; claimId: number | null; result: SubmissionResult }
+type ActionData =
+  | { ok: true; claimId: number; status: 'approved' | 'rejected'; already: boolean }
+  | { ok: false; claimId: number | null; result: SubmissionResult }
 
 export async function action({ request }: ActionFunctionArgs) {
   const hr = await requireHr(request)
@@ -59,11 +62,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: ClaimDecisionSchema, disableAutoCoercion: true })
   if (submission.status !== 'success') return data<ActionData>({ ok: false, claimId, result: submission.reply() }, { status: 400 })
   const input = submission.value
-  const result = await decideClaim(getDb(), hr, { claimId: input.claimId, decision: input.intent, reason: input.intent === 'reject' ? input.reason : undefined })
+  const result = await decideClaim(getDb(), hr, {
+    claimId: input.claimId,
+    decision: input.intent,
+    reason: input.intent === 'reject' ? input.reason : undefined,
+  })
   if (!result.ok) {
     if (result.code === 'not_found') throw new Response('Not Found', { status: 404 })
     if (result.code === 'own_claim') throw new Response('Forbidden', { status: 403 })
-    if (result.code === 'reason_required') return data<ActionData>({ ok: false, claimId, result: submission.reply({ fieldErrors: { reason: ['err.required'] } }) }, { status: 400 })
+    if (result.code === 'reason_required')
+      return data<ActionData>(
+        { ok: false, claimId, result: submission.reply({ fieldErrors: { reason: ['err.required'] } }) },
+        { status: 400 },
+      )
     return data<ActionData>({ ok: false, claimId, result: submission.reply({ formErrors: ['err.claim.decided'] }) }, { status: 409 })
   }
   return { ok: true, claimId: input.claimId, status: result.status, already: result.already } satisfies ActionData
@@ -101,7 +112,17 @@ export default function HrClaims() {
           ),
         )}
       </nav>
-      {actionData?.ok ? <Notice>{t(actionData.status === 'approved' ? (actionData.already ? 'hrClaims.alreadyApproved' : 'hrClaims.approved') : 'hrClaims.rejected')}</Notice> : null}
+      {actionData?.ok ? (
+        <Notice>
+          {t(
+            actionData.status === 'approved'
+              ? actionData.already
+                ? 'hrClaims.alreadyApproved'
+                : 'hrClaims.approved'
+              : 'hrClaims.rejected',
+          )}
+        </Notice>
+      ) : null}
       {formError ? <FormAlert>{formError}</FormAlert> : null}
       {claims.length === 0 ? (
         <p className="muted">{t('hrClaims.none')}</p>
@@ -171,7 +192,11 @@ export default function HrClaims() {
                               {t('hrClaims.approve')}
                             </button>
                           </Form>
-                          <RejectForm claimId={c.id} lastResult={actionData ? (failed?.claimId === c.id ? failed.result : ANSWERED_ELSEWHERE) : undefined} busy={busy} />
+                          <RejectForm
+                            claimId={c.id}
+                            lastResult={actionData ? (failed?.claimId === c.id ? failed.result : ANSWERED_ELSEWHERE) : undefined}
+                            busy={busy}
+                          />
                         </div>
                       ) : (
                         <>

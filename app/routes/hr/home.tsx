@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+
+import { requireRole } from '#app/auth/auth.server.ts'
 import { countPeopleInScope } from '#app/domain/identity/accounts.server.ts'
 import { PROVINCE, regionName } from '#app/domain/shared/reference.ts'
-import { requireRole } from '#app/auth/auth.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('hr.title')
 

@@ -1,15 +1,16 @@
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
+
+import { requireHr } from '#app/auth/hr.server.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, TextField } from '#app/components/form.tsx'
 import { PersonSearchSchema } from '#app/domain/hours/hr-ledger.schema.ts'
 import { searchPeople } from '#app/domain/hours/hr-ledger.server.ts'
 import { nameOf, regionName, TITLE_LEVELS } from '#app/domain/shared/reference.ts'
-import { getDb } from '#app/lib/db.server.ts'
-import { requireHr } from '#app/auth/hr.server.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
-import { ANSWERED_ELSEWHERE, FormAlert, TextField } from '#app/components/form.tsx'
+import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('hrPeople.title')
 
@@ -31,7 +32,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: PersonSearchSchema, disableAutoCoercion: true })
   // The ID number is not echoed back; name and employer are.
   const hideFields = ['idNumber']
-  if (submission.status !== 'success') return data<ActionData>({ ok: false, mode, result: submission.reply({ hideFields }) }, { status: 400 })
+  if (submission.status !== 'success')
+    return data<ActionData>({ ok: false, mode, result: submission.reply({ hideFields }) }, { status: 400 })
   const input = submission.value
   const found = await searchPeople(
     getDb(),
@@ -63,7 +65,14 @@ export default function HrPeople() {
         <section className="panel" aria-labelledby="by-id">
           <h2 id="by-id">{t('hrPeople.byId')}</h2>
           <Form method="post" className="stack" {...getFormProps(idForm)}>
-            <TextField meta={idFields.idNumber} label={t('field.idNumber')} hint={t('field.idNumber.hint')} required maxLength={18} autoComplete="off" />
+            <TextField
+              meta={idFields.idNumber}
+              label={t('field.idNumber')}
+              hint={t('field.idNumber.hint')}
+              required
+              maxLength={18}
+              autoComplete="off"
+            />
             <button type="submit" name="intent" value="search-id" className="button" disabled={busy}>
               {t('hrPeople.search')}
             </button>
@@ -73,7 +82,14 @@ export default function HrPeople() {
           <h2 id="by-name">{t('hrPeople.byName')}</h2>
           <Form method="post" className="stack" {...getFormProps(nameForm)}>
             <TextField meta={nameFields.name} label={t('field.name')} required maxLength={30} autoComplete="off" />
-            <TextField meta={nameFields.employer} label={t('field.employer')} hint={t('hrPeople.employer.hint')} required maxLength={100} autoComplete="off" />
+            <TextField
+              meta={nameFields.employer}
+              label={t('field.employer')}
+              hint={t('hrPeople.employer.hint')}
+              required
+              maxLength={100}
+              autoComplete="off"
+            />
             <button type="submit" name="intent" value="search-name" className="button" disabled={busy}>
               {t('hrPeople.search')}
             </button>

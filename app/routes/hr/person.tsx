@@ -1,24 +1,25 @@
-import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
-import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
-import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
+
+import { requireHr } from '#app/auth/hr.server.ts'
+import { categoryOptions } from '#app/components/category.ts'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField, useErrorText } from '#app/components/form.tsx'
+import { type LedgerRowView, LedgerTable } from '#app/components/ledger-table.tsx'
+import { MetBadge } from '#app/components/met-badge.tsx'
+import { YearPicker } from '#app/components/year-picker.tsx'
 import { PersonLedgerActionSchema } from '#app/domain/hours/hr-ledger.schema.ts'
 import { addAdjustment, isRefusal, personForHr, reverseForHr } from '#app/domain/hours/hr-ledger.server.ts'
-import type { HrActor } from '#app/domain/shared/scope.ts'
 import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
+import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
+import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
+import type { HrActor } from '#app/domain/shared/scope.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { randomToken } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { requireHr } from '#app/auth/hr.server.ts'
-import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
-import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField, useErrorText } from '#app/components/form.tsx'
-import { LedgerTable, type LedgerRowView } from '#app/components/ledger-table.tsx'
-import { YearPicker } from '#app/components/year-picker.tsx'
-import { categoryOptions } from '#app/components/category.ts'
-import { MetBadge } from '#app/components/met-badge.tsx'
 
 // URL /hr/people/:personId; the trailing underscore keeps it out of the search page's layout.
 export const meta = pageTitle('hrPerson.title')
@@ -27,7 +28,8 @@ export const meta = pageTitle('hrPerson.title')
 async function personOr404(hr: HrActor, raw: string | undefined) {
   if (!raw || !/^[1-9]\d{0,17}$/.test(raw)) throw new Response('Not Found', { status: 404 })
   const access = await personForHr(getDb(), hr, Number(raw))
-  if (!access.ok) throw access.code === 'not_found' ? new Response('Not Found', { status: 404 }) : new Response('Forbidden', { status: 403 })
+  if (!access.ok)
+    throw access.code === 'not_found' ? new Response('Not Found', { status: 404 }) : new Response('Forbidden', { status: 403 })
   return access.person
 }
 
@@ -74,7 +76,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // Which row's form to show the errors on.
     const rawId = formData.get('entryId')
     const entryId = typeof rawId === 'string' && /^\d+$/.test(rawId) ? Number(rawId) : null
-    if (submission.status !== 'success' || submission.value.intent !== 'reverse') return data<ActionData>({ intent: 'reverse', ok: false, entryId, result: submission.reply() }, { status: 400 })
+    if (submission.status !== 'success' || submission.value.intent !== 'reverse')
+      return data<ActionData>({ intent: 'reverse', ok: false, entryId, result: submission.reply() }, { status: 400 })
     const { entryId: id, reason } = submission.value
     const result = await reverseForHr(db, hr, { personId: person.id, entryId: id, reason })
     if (result.ok) return { intent: 'reverse', ok: true, entryId: id } satisfies ActionData
@@ -84,11 +87,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data<ActionData>({ intent: 'reverse', ok: false, entryId, result: submission.reply({ formErrors: [key] }) }, { status: 409 })
   }
   // Anything else is the adjustment form's (a missing intent is refused there).
-  if (submission.status !== 'success' || submission.value.intent !== 'adjust') return data<ActionData>({ intent: 'adjust', ok: false, result: submission.reply() }, { status: 400 })
+  if (submission.status !== 'success' || submission.value.intent !== 'adjust')
+    return data<ActionData>({ intent: 'adjust', ok: false, result: submission.reply() }, { status: 400 })
   const result = await addAdjustment(db, hr, { personId: person.id, ...submission.value })
   if (!result.ok) {
     if (result.code !== 'invalid_year') refusal(result.code)
-    return data<ActionData>({ intent: 'adjust', ok: false, result: submission.reply({ fieldErrors: { year: ['err.adjust.year'] } }) }, { status: 400 })
+    return data<ActionData>(
+      { intent: 'adjust', ok: false, result: submission.reply({ fieldErrors: { year: ['err.adjust.year'] } }) },
+      { status: 400 },
+    )
   }
   return { intent: 'adjust', ok: true, created: result.created, result: submission.reply({ resetForm: true }) } satisfies ActionData
 }
@@ -110,7 +117,15 @@ export default function HrPerson() {
   const s = d.selected
   // A render function, not a component: defined per render, a component would remount each time.
   const reverseCell = (e: LedgerRowView) =>
-    e.sourceKind === 'reversal' || e.reversedBy ? '—' : <ReverseForm entryId={e.id} lastResult={actionData ? (reverseFailed?.entryId === e.id ? reverseFailed.result : ANSWERED_ELSEWHERE) : undefined} busy={busy} />
+    e.sourceKind === 'reversal' || e.reversedBy ? (
+      '—'
+    ) : (
+      <ReverseForm
+        entryId={e.id}
+        lastResult={actionData ? (reverseFailed?.entryId === e.id ? reverseFailed.result : ANSWERED_ELSEWHERE) : undefined}
+        busy={busy}
+      />
+    )
 
   return (
     <>
@@ -140,7 +155,8 @@ export default function HrPerson() {
           <div>
             <dt>{t('field.titleLevel')}</dt>
             <dd>
-              {p.title_series ? nameOf(TITLE_SERIES, p.title_series, lang) : '—'} · {p.title_level ? nameOf(TITLE_LEVELS, p.title_level, lang) : '—'}
+              {p.title_series ? nameOf(TITLE_SERIES, p.title_series, lang) : '—'} ·{' '}
+              {p.title_level ? nameOf(TITLE_LEVELS, p.title_level, lang) : '—'}
               {p.title_year ? ` (${p.title_year})` : ''}
             </dd>
           </div>
@@ -148,7 +164,11 @@ export default function HrPerson() {
       </section>
 
       {actionData?.ok ? (
-        <Notice>{actionData.intent === 'adjust' ? t(actionData.created ? 'hrPerson.adjusted' : 'hrPerson.adjustedAlready') : t('hrPerson.reversed')}</Notice>
+        <Notice>
+          {actionData.intent === 'adjust'
+            ? t(actionData.created ? 'hrPerson.adjusted' : 'hrPerson.adjustedAlready')
+            : t('hrPerson.reversed')}
+        </Notice>
       ) : null}
       {reverseError ? <FormAlert>{reverseError}</FormAlert> : null}
 
@@ -156,8 +176,7 @@ export default function HrPerson() {
 
       <section className="panel" aria-labelledby="year-title">
         <h2 id="year-title">
-          {t('hours.yearLabel', { year: d.year })}{' '}
-          {s ? <MetBadge met={s.met} /> : null}
+          {t('hours.yearLabel', { year: d.year })} {s ? <MetBadge met={s.met} /> : null}
         </h2>
         {s ? (
           <>
@@ -194,10 +213,7 @@ export default function HrPerson() {
         <h2 id="records-title">
           {t('hours.records')} · {t('hours.yearLabel', { year: d.year })}
         </h2>
-        <LedgerTable
-          entries={d.entries}
-          actions={p.self ? undefined : { header: t('table.actions'), cell: reverseCell }}
-        />
+        <LedgerTable entries={d.entries} actions={p.self ? undefined : { header: t('table.actions'), cell: reverseCell }} />
       </section>
 
       {p.self ? (
@@ -207,7 +223,12 @@ export default function HrPerson() {
           <h2 id="adjust-title">{t('hrPerson.adjust')}</h2>
           <p className="muted small">{t('hrPerson.adjust.lead')}</p>
           {adjustForm.status === 'error' ? <FormAlert>{t('err.form')}</FormAlert> : null}
-          <Form method="post" className="stack" key={actionData?.intent === 'adjust' && actionData.ok ? d.nonce : 'adjust'} {...getFormProps(adjustForm)}>
+          <Form
+            method="post"
+            className="stack"
+            key={actionData?.intent === 'adjust' && actionData.ok ? d.nonce : 'adjust'}
+            {...getFormProps(adjustForm)}
+          >
             <input type="hidden" name="nonce" value={d.nonce} />
             <SelectField
               meta={adjustFields.year}
@@ -216,8 +237,21 @@ export default function HrPerson() {
               placeholder={t('field.choose')}
               options={d.adjustYears.map((y) => ({ value: String(y), label: t('hours.yearLabel', { year: y }) }))}
             />
-            <SelectField meta={adjustFields.category} label={t('hours.col.category')} required placeholder={t('field.choose')} options={categoryOptions(t)} />
-            <TextField meta={adjustFields.hours} label={t('hours.col.hours')} hint={t('hrPerson.hours.hint')} required maxLength={6} autoComplete="off" />
+            <SelectField
+              meta={adjustFields.category}
+              label={t('hours.col.category')}
+              required
+              placeholder={t('field.choose')}
+              options={categoryOptions(t)}
+            />
+            <TextField
+              meta={adjustFields.hours}
+              label={t('hours.col.hours')}
+              hint={t('hrPerson.hours.hint')}
+              required
+              maxLength={6}
+              autoComplete="off"
+            />
             <TextField meta={adjustFields.reason} label={t('hrPerson.reason')} required maxLength={500} autoComplete="off" />
             <button type="submit" name="intent" value="adjust" className="button" disabled={busy}>
               {t('hrPerson.adjustSubmit')}

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
+
 import { MAX_BATCH } from '#app/domain/credit-api/credit-checks.constants.ts'
 import { pageTitle, useT } from '#app/i18n/index.ts'
 

@@ -1,7 +1,8 @@
 import { Link, useLoaderData, useRouteLoaderData } from '@remix-run/react'
+
 import { currentRules } from '#app/domain/hours/overview.server.ts'
-import { getDb } from '#app/lib/db.server.ts'
 import { useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 /** The requirement stated on the home page comes from the policy in force, not from the text. */
 export async function loader() {

@@ -1,9 +1,10 @@
 import { parseWithZod } from '@conform-to/zod'
-import { redirect, type ActionFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs,redirect } from '@remix-run/node'
 import { z } from 'zod'
+
 import { safeRedirect } from '#app/auth/auth.server.ts'
-import { langCookie } from '#app/i18n/lang.server.ts'
 import { LANGS } from '#app/i18n/index.ts'
+import { langCookie } from '#app/i18n/lang.server.ts'
 
 // An unknown language falls back to Chinese rather than refusing the switch.
 const LangSwitchSchema = z.object({ lang: z.enum(LANGS).catch('zh'), redirectTo: z.string().optional() })

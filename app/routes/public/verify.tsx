@@ -1,10 +1,11 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
+
 import { formatCode, METHODS } from '#app/domain/hours/certificates/certificate.ts'
 import { verifyCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
 import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
-import { getDb } from '#app/lib/db.server.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { getDb } from '#app/lib/db.server.ts'
 
 /**
  * Public: anyone holding a certificate's code sees what it states, without logging in, and

@@ -1,6 +1,7 @@
+import { isRouteErrorResponse } from '@remix-run/react'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { isRouteErrorResponse } from '@remix-run/react'
+
 import { createDb, DatabaseUnavailable } from '#app/lib/db.server.ts'
 
 /**
@@ -24,7 +25,10 @@ describe('a PostgreSQL connection lost while in use', () => {
         await sql`select 1`.execute(trx)
       })
       // One kind of failure for every layer: a page renders it as 503 "temporarily unavailable".
-      const failure = await work.then(() => null, (e: unknown) => e)
+      const failure = await work.then(
+        () => null,
+        (e: unknown) => e,
+      )
       expect(failure).toBeInstanceOf(DatabaseUnavailable)
       expect(isRouteErrorResponse(failure)).toBe(true)
       expect((failure as DatabaseUnavailable).status).toBe(503)
@@ -41,7 +45,10 @@ describe('a PostgreSQL connection lost while in use', () => {
   it('a database that refuses connections fails as DatabaseUnavailable (503), not as a crash', async () => {
     const db = createDb('postgres://postgres@127.0.0.1:1/none', 1)
     try {
-      const failure = await sql`select 1`.execute(db).then(() => null, (e: unknown) => e)
+      const failure = await sql`select 1`.execute(db).then(
+        () => null,
+        (e: unknown) => e,
+      )
       expect(failure).toBeInstanceOf(DatabaseUnavailable)
       expect((failure as DatabaseUnavailable).message).toMatch(/ECONNREFUSED|connect/)
     } finally {

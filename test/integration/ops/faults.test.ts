@@ -6,11 +6,12 @@
  */
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { createApiClient } from '#app/domain/credit-api/api-clients.server.ts'
 import { credit } from '#app/domain/hours/ledger.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { createLearner } from '#test/factories/people.ts'
-import { startPlatform, type Platform } from '#test/setup/platform.ts'
+import { type Platform, startPlatform } from '#test/setup/platform.ts'
 
 type Tally = { ok: number; wrong: number; failed: Record<string, number> }
 const tally = (): Tally => ({ ok: 0, wrong: 0, failed: {} })
@@ -27,10 +28,31 @@ async function seedKnownPerson() {
   const learner = await createLearner(db)
   const person = await db.selectFrom('accounts').select('person_id').where('id', '=', learner.accountId).executeTakeFirstOrThrow()
   await db.transaction().execute(async (trx) => {
-    await credit(trx, { personId: person.person_id, category: 'professional', hours: '61.5', sourceKind: 'external', idempotencyKey: 'fault:p', occurredAt: new Date('2024-05-01T10:00:00+08:00'), ceYear: YEAR })
-    await credit(trx, { personId: person.person_id, category: 'public', hours: '30', sourceKind: 'external', idempotencyKey: 'fault:g', occurredAt: new Date('2024-05-02T10:00:00+08:00'), ceYear: YEAR })
+    await credit(trx, {
+      personId: person.person_id,
+      category: 'professional',
+      hours: '61.5',
+      sourceKind: 'external',
+      idempotencyKey: 'fault:p',
+      occurredAt: new Date('2024-05-01T10:00:00+08:00'),
+      ceYear: YEAR,
+    })
+    await credit(trx, {
+      personId: person.person_id,
+      category: 'public',
+      hours: '30',
+      sourceKind: 'external',
+      idempotencyKey: 'fault:g',
+      occurredAt: new Date('2024-05-02T10:00:00+08:00'),
+      ceYear: YEAR,
+    })
   })
-  const client = await createApiClient(db, { name: 'fault suite', scopeRegion: '220000', rateLimitPerMinute: 1_000_000, actorAccountId: null })
+  const client = await createApiClient(db, {
+    name: 'fault suite',
+    scopeRegion: '220000',
+    rateLimitPerMinute: 1_000_000,
+    actorAccountId: null,
+  })
   if (!client.ok) throw new Error(client.code)
   return { idNumber: learner.idNumber, key: client.key }
 }
@@ -111,12 +133,18 @@ describe('faults', { sequential: true, timeout: 120_000 }, () => {
     await load(t, 8, async () => {
       for (let round = 0; round < 3; round++) {
         await new Promise((r) => setTimeout(r, 700))
-        const { rows } = await sql<{ n: number }>`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid() and application_name <> 'vitest-keep'`.execute(getDb())
+        const { rows } = await sql<{
+          n: number
+        }>`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid() and application_name <> 'vitest-keep'`.execute(
+          getDb(),
+        )
         killed += rows[0]!.n
       }
       await new Promise((r) => setTimeout(r, 1500))
     })
-    report.push(`PostgreSQL backends killed under load: ${killed} killed in 3 rounds; ${t.ok} answered right, ${t.wrong} wrong, failed ${JSON.stringify(t.failed)}`)
+    report.push(
+      `PostgreSQL backends killed under load: ${killed} killed in 3 rounds; ${t.ok} answered right, ${t.wrong} wrong, failed ${JSON.stringify(t.failed)}`,
+    )
     expect(killed).toBeGreaterThan(0)
     expect(t.wrong).toBe(0)
     // The requests whose connection was killed answer 503 (retry later), never 500 or a crash.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { Supervised } from '#app/cli/supervise.ts'
 
 /** `npm start`'s supervisor: a crashed process comes back (with backoff); stop is bounded. */
@@ -37,7 +38,11 @@ describe('Supervised', () => {
 
   it('stops with SIGTERM, and SIGKILL after the deadline when SIGTERM is ignored', async () => {
     const lines: string[] = []
-    const s = new Supervised({ name: 'stubborn', ...node("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"), log: (l) => lines.push(l) }).start()
+    const s = new Supervised({
+      name: 'stubborn',
+      ...node("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"),
+      log: (l) => lines.push(l),
+    }).start()
     await new Promise((r) => setTimeout(r, 300))
     const started = Date.now()
     await s.stop(400)

@@ -1,5 +1,5 @@
-import type { SourceKind } from '#db/schema.ts'
 import type { Hours } from '#app/domain/shared/decimal.ts'
+import type { SourceKind } from '#db/schema.ts'
 
 /**
  * Hours certificates (学时证明): the facts a certificate states and its verification code. Pure

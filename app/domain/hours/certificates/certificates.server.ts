@@ -1,27 +1,30 @@
 import { randomBytes } from 'node:crypto'
+
 import { sql } from 'kysely'
-import type { CertificateStatus, SourceKind, DB } from '#db/schema.ts'
-import { decryptPii } from '#app/lib/crypto.server.ts'
-import { enqueue } from '#app/lib/queue.server.ts'
-import {
-  CERTIFICATE_ISSUER,
-  CODE_ALPHABET,
-  CODE_LENGTH,
-  METHODS,
-  methodOf,
-  normalizeCode,
-  verifyPath,
-  type CategoryHours,
-  type CertificateFacts,
-  type Method,
-} from './certificate.ts'
-import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+
 import { evaluateYear, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
+import { canonical } from '#app/domain/shared/canonical-json.ts'
+import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 import { fromCents, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
-import { canonical } from '#app/domain/shared/canonical-json.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
+import { decryptPii } from '#app/lib/crypto.server.ts'
+import { enqueue } from '#app/lib/queue.server.ts'
+import type { CertificateStatus, DB, SourceKind } from '#db/schema.ts'
+
+import {
+  type CategoryHours,
+  CERTIFICATE_ISSUER,
+  type CertificateFacts,
+  CODE_ALPHABET,
+  CODE_LENGTH,
+  type Method,
+  methodOf,
+  METHODS,
+  normalizeCode,
+  verifyPath,
+} from './certificate.ts'
 
 /**
  * Hours certificates (学时证明). A request snapshots the facts (name, masked ID, counted hours per
@@ -96,7 +99,14 @@ async function ledgerSnapshot(db: DB, personId: number, year: number): Promise<L
   return { highWater, counted }
 }
 
-function buildFacts(input: { name: string; idNumber: string; year: number; policy: PolicyForCheck; snapshot: LedgerSnapshot; now: Date }): CertificateFacts {
+function buildFacts(input: {
+  name: string
+  idNumber: string
+  year: number
+  policy: PolicyForCheck
+  snapshot: LedgerSnapshot
+  now: Date
+}): CertificateFacts {
   const byMethod = {} as Record<Method, CategoryHours>
   let prof = 0
   let pub = 0
@@ -150,7 +160,14 @@ export async function requestCertificate(
     const snapshot = await ledgerSnapshot(trx, personId, year)
     if (snapshot.highWater === 0) return err('no_hours')
     const person = await trx.selectFrom('people').select(['name', 'id_number_enc']).where('id', '=', personId).executeTakeFirstOrThrow()
-    const facts = buildFacts({ name: person.name, idNumber: decryptPii(person.id_number_enc), year, policy: policy as PolicyForCheck, snapshot, now })
+    const facts = buildFacts({
+      name: person.name,
+      idNumber: decryptPii(person.id_number_enc),
+      year,
+      policy: policy as PolicyForCheck,
+      snapshot,
+      now,
+    })
     const existing = await trx
       .selectFrom('certificates')
       .select(['id', 'code', 'facts'])
@@ -187,10 +204,19 @@ export async function renderCertificate(db: DB, id: number, opts: { baseUrl: str
   try {
     // Loaded here, not at the top: the web process, which never renders, does not load pdfkit.
     const { buildCertificatePdf } = await import('./pdf.server.ts')
-    pdf = await buildCertificatePdf({ facts: row.facts as CertificateFacts, code: row.code, verifyUrl: `${opts.baseUrl}${verifyPath(row.code)}` })
+    pdf = await buildCertificatePdf({
+      facts: row.facts as CertificateFacts,
+      code: row.code,
+      verifyUrl: `${opts.baseUrl}${verifyPath(row.code)}`,
+    })
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)
-    await db.updateTable('certificates').set({ status: 'failed', error: message.slice(0, 500) }).where('id', '=', id).where('status', '<>', 'ready').execute()
+    await db
+      .updateTable('certificates')
+      .set({ status: 'failed', error: message.slice(0, 500) })
+      .where('id', '=', id)
+      .where('status', '<>', 'ready')
+      .execute()
     return 'failed'
   }
   const updated = await db
@@ -216,7 +242,12 @@ async function currentLedger(db: DB, personId: number, years: number[]): Promise
       .where('ce_year', 'in', years)
       .groupBy('ce_year')
       .execute(),
-    db.selectFrom('hour_totals').select(['ce_year', 'category', 'counted_hours']).where('person_id', '=', personId).where('ce_year', 'in', years).execute(),
+    db
+      .selectFrom('hour_totals')
+      .select(['ce_year', 'category', 'counted_hours'])
+      .where('person_id', '=', personId)
+      .where('ce_year', 'in', years)
+      .execute(),
   ])
   const get = (y: number) => out.get(y) ?? (out.set(y, { maxId: 0, professional: 0, public: 0 }), out.get(y)!)
   for (const r of maxIds) get(r.ce_year).maxId = Number(r.max_id)
@@ -226,7 +257,11 @@ async function currentLedger(db: DB, personId: number, years: number[]): Promise
 
 function isSuperseded(facts: CertificateFacts, highWater: number, now: CurrentYear | undefined): boolean {
   const cur = now ?? { maxId: 0, professional: 0, public: 0 }
-  return cur.maxId > highWater || cur.professional !== toCents(facts.ledgerCounted.professional) || cur.public !== toCents(facts.ledgerCounted.public)
+  return (
+    cur.maxId > highWater ||
+    cur.professional !== toCents(facts.ledgerCounted.professional) ||
+    cur.public !== toCents(facts.ledgerCounted.public)
+  )
 }
 
 /** The learner's own certificates, newest first (no PDF bytes). */

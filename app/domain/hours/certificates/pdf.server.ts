@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
+
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
-import { formatCode, type CertificateFacts, type Method } from './certificate.ts'
+
 import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
+
+import { type CertificateFacts, formatCode, type Method } from './certificate.ts'
 
 /**
  * The hours certificate (学时证明) as an A4 PDF. Chinese text is set in Noto Sans Hans (SIL OFL
@@ -91,14 +94,24 @@ export async function buildCertificatePdf(input: { facts: CertificateFacts; code
   const width = W - 2 * left
 
   // Frame
-  doc.lineWidth(2).rect(28, 28, W - 56, H - 56).stroke(BRAND)
-  doc.lineWidth(0.6).rect(34, 34, W - 68, H - 68).stroke(BRAND)
+  doc
+    .lineWidth(2)
+    .rect(28, 28, W - 56, H - 56)
+    .stroke(BRAND)
+  doc
+    .lineWidth(0.6)
+    .rect(34, 34, W - 68, H - 68)
+    .stroke(BRAND)
 
   // Title
   doc.font('cjk-bold').fontSize(30).fillColor(BRAND).text('学时证明', left, 70, { width, align: 'center', characterSpacing: 10 })
   doc.font('cjk').fontSize(11).fillColor(MUTED).text('Certificate of Continuing-Education Hours', left, 114, { width, align: 'center' })
   doc.fontSize(9.5).text(`证明编号（验证码）No.: ${code}`, left, 134, { width, align: 'center' })
-  doc.lineWidth(0.8).moveTo(left, 160).lineTo(W - left, 160).stroke(BRAND)
+  doc
+    .lineWidth(0.8)
+    .moveTo(left, 160)
+    .lineTo(W - left, 160)
+    .stroke(BRAND)
 
   // Body
   const h = f.hours
@@ -131,30 +144,69 @@ export async function buildCertificatePdf(input: { facts: CertificateFacts; code
   headers.forEach(([zh, en], i) => {
     const align = i === 0 ? 'left' : 'center'
     const pad = i === 0 ? 10 : 0
-    doc.font('cjk-bold').fontSize(11).fillColor(INK).text(zh, xs[i]! + pad, y + 6, { width: cols[i]! - pad, align })
-    doc.font('cjk').fontSize(8).fillColor(MUTED).text(en, xs[i]! + pad, y + 22, { width: cols[i]! - pad, align })
+    doc
+      .font('cjk-bold')
+      .fontSize(11)
+      .fillColor(INK)
+      .text(zh, xs[i]! + pad, y + 6, { width: cols[i]! - pad, align })
+    doc
+      .font('cjk')
+      .fontSize(8)
+      .fillColor(MUTED)
+      .text(en, xs[i]! + pad, y + 22, { width: cols[i]! - pad, align })
   })
   const rows: { label: [string, string]; cells: string[]; bold?: boolean }[] = (['online', 'face_to_face', 'other'] as const).map((m) => ({
     label: METHOD_LABELS[m],
     cells: [f.byMethod[m].professional, f.byMethod[m].public, f.byMethod[m].total],
   }))
-  rows.push({ label: ['合计', 'Counted total'], cells: [f.ledgerCounted.professional, f.ledgerCounted.public, fromCents(toCents(f.ledgerCounted.professional) + toCents(f.ledgerCounted.public))], bold: true })
+  rows.push({
+    label: ['合计', 'Counted total'],
+    cells: [
+      f.ledgerCounted.professional,
+      f.ledgerCounted.public,
+      fromCents(toCents(f.ledgerCounted.professional) + toCents(f.ledgerCounted.public)),
+    ],
+    bold: true,
+  })
   let ry = y + headerH
   for (const r of rows) {
-    doc.font(r.bold ? 'cjk-bold' : 'cjk').fontSize(11).fillColor(INK).text(r.label[0], xs[0]! + 10, ry + 8, { lineBreak: false })
+    doc
+      .font(r.bold ? 'cjk-bold' : 'cjk')
+      .fontSize(11)
+      .fillColor(INK)
+      .text(r.label[0], xs[0]! + 10, ry + 8, { lineBreak: false })
     const labelWidth = doc.widthOfString(r.label[0])
-    doc.font('cjk').fontSize(8).fillColor(MUTED).text(r.label[1], xs[0]! + 10 + labelWidth + 8, ry + 11, { lineBreak: false })
+    doc
+      .font('cjk')
+      .fontSize(8)
+      .fillColor(MUTED)
+      .text(r.label[1], xs[0]! + 10 + labelWidth + 8, ry + 11, { lineBreak: false })
     r.cells.forEach((c, i) => {
-      doc.font(r.bold ? 'cjk-bold' : 'cjk').fontSize(11).fillColor(INK).text(c, xs[i + 1]!, ry + 8, { width: cols[i + 1]!, align: 'center' })
+      doc
+        .font(r.bold ? 'cjk-bold' : 'cjk')
+        .fontSize(11)
+        .fillColor(INK)
+        .text(c, xs[i + 1]!, ry + 8, { width: cols[i + 1]!, align: 'center' })
     })
     ry += rowH
-    doc.lineWidth(0.5).moveTo(left, ry).lineTo(W - left, ry).stroke(LINE)
+    doc
+      .lineWidth(0.5)
+      .moveTo(left, ry)
+      .lineTo(W - left, ry)
+      .stroke(LINE)
   }
-  doc.lineWidth(0.8).rect(left, y, width, ry - y).stroke(LINE)
+  doc
+    .lineWidth(0.8)
+    .rect(left, y, width, ry - y)
+    .stroke(LINE)
 
   // Verdict
   y = ry + 14
-  doc.font('cjk-bold').fontSize(12).fillColor(f.met ? '#1a5e36' : '#8a4b00').text(`达标情况：${f.met ? '已达标' : '未达标'}  ${f.met ? 'Requirement met' : 'Requirement not met'}`, left, y)
+  doc
+    .font('cjk-bold')
+    .fontSize(12)
+    .fillColor(f.met ? '#1a5e36' : '#8a4b00')
+    .text(`达标情况：${f.met ? '已达标' : '未达标'}  ${f.met ? 'Requirement met' : 'Requirement not met'}`, left, y)
   doc
     .font('cjk')
     .fontSize(10.5)
@@ -174,7 +226,11 @@ export async function buildCertificatePdf(input: { facts: CertificateFacts; code
   doc.font('cjk').fontSize(12).fillColor(INK)
   doc.text(`出具单位：${f.issuer}`, left, y, { width, align: 'right' })
   doc.text(`出具日期：${chineseDate(f.issuedOn)}`, left, doc.y + 6, { width, align: 'right' })
-  doc.font('cjk').fontSize(8.5).fillColor(MUTED).text(`Issuer: Jilin Continuing-Education Platform · Issued ${f.issuedOn}`, left, doc.y + 4, { width, align: 'right' })
+  doc
+    .font('cjk')
+    .fontSize(8.5)
+    .fillColor(MUTED)
+    .text(`Issuer: Jilin Continuing-Education Platform · Issued ${f.issuedOn}`, left, doc.y + 4, { width, align: 'right' })
 
   // Verification box
   const boxY = Math.max(doc.y + 16, H - 226)
@@ -184,15 +240,35 @@ export async function buildCertificatePdf(input: { facts: CertificateFacts; code
   drawQr(doc, verifyUrl, left + 12, boxY + 12, qrSize)
   const tx = left + qrSize + 30
   const tw = width - qrSize - 42
-  doc.font('cjk-bold').fontSize(12).fillColor(INK).text('在线核验  Verify online', tx, boxY + 14, { width: tw })
-  doc.font('cjk').fontSize(10.5).text('验证码：', tx, doc.y + 6, { width: tw, continued: true }).font('cjk-bold').fontSize(13).text(code)
-  doc.font('cjk').fontSize(9).fillColor('#0b5cad').text(verifyUrl, tx, doc.y + 4, { width: tw, link: verifyUrl })
+  doc
+    .font('cjk-bold')
+    .fontSize(12)
+    .fillColor(INK)
+    .text('在线核验  Verify online', tx, boxY + 14, { width: tw })
+  doc
+    .font('cjk')
+    .fontSize(10.5)
+    .text('验证码：', tx, doc.y + 6, { width: tw, continued: true })
+    .font('cjk-bold')
+    .fontSize(13)
+    .text(code)
+  doc
+    .font('cjk')
+    .fontSize(9)
+    .fillColor('#0b5cad')
+    .text(verifyUrl, tx, doc.y + 4, { width: tw, link: verifyUrl })
   doc
     .font('cjk')
     .fontSize(9.5)
     .fillColor(INK)
-    .text('任何人无需登录，扫描二维码或访问上述网址即可核验本证明。本年度学时记录如在开具后发生变更，核验页面会予以提示。', tx, doc.y + 6, { width: tw, lineGap: 2 })
-  doc.fontSize(8).fillColor(MUTED).text('Anyone can check this certificate at the address above without logging in.', tx, doc.y + 3, { width: tw })
+    .text('任何人无需登录，扫描二维码或访问上述网址即可核验本证明。本年度学时记录如在开具后发生变更，核验页面会予以提示。', tx, doc.y + 6, {
+      width: tw,
+      lineGap: 2,
+    })
+  doc
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text('Anyone can check this certificate at the address above without logging in.', tx, doc.y + 3, { width: tw })
 
   // Footer
   doc
