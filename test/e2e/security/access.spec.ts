@@ -5,10 +5,9 @@
  */
 import routes from '#app/routes.ts'
 import type { Role } from '#db/schema.ts'
+import { expect, field, test } from '#test/e2e/fixtures.ts'
 import { createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
 import { ACCESS, guardedAudienceModules, guardedExports, ROLES } from '#test/fixtures/access-routes.ts'
-
-import { expect, field, test } from './fixtures.ts'
 
 /** The guarded pages (loaders): what a browser can open. Actions are covered by the integration test. */
 const PAGES = guardedExports().filter((g) => g.kind === 'loader')

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 
 import routes from '#app/routes.ts'
 
-const root = path.resolve(import.meta.dirname, '../..')
+const root = path.resolve(import.meta.dirname, '../../..')
 
 function urls(entries: RouteConfigEntry[], parent = ''): { url: string; file: string }[] {
   return entries.flatMap((e) => {

@@ -38,7 +38,7 @@ describe('message catalog', () => {
   })
 
   test('every literal key used in app code exists in the catalog', () => {
-    const root = path.resolve(import.meta.dirname, '../../app')
+    const root = path.resolve(import.meta.dirname, '../../../app')
     const files: string[] = []
     const walk = (d: string) => {
       for (const e of readdirSync(d, { withFileTypes: true })) {

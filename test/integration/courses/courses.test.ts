@@ -14,7 +14,7 @@ import * as catalogRoute from '#app/routes/courses/catalog.tsx'
 import * as courseRoute from '#app/routes/courses/course.tsx'
 import { call, makeRequest } from '#test/fixtures/http.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
+const ROOT = path.resolve(import.meta.dirname, '../../..')
 const CONTENT = path.join(ROOT, 'content/courses')
 const VIDEOS = path.join(ROOT, 'public/course-videos')
 const OPTS = { videoDir: VIDEOS, minutesPerHour: 45 }

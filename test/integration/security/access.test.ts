@@ -20,7 +20,7 @@ async function signIn(role: Role) {
 }
 
 type Fn = Parameters<typeof call>[0]
-const moduleUrl = (file: string) => new URL(`../../app/${file}`, import.meta.url)
+const moduleUrl = (file: string) => new URL(`../../../app/${file}`, import.meta.url)
 /** Every module of the table, loaded as Remix would (file → its exports). */
 const MODULES: Record<string, Record<string, unknown>> = Object.fromEntries(
   await Promise.all(

@@ -5,7 +5,17 @@
  */
 import { readFileSync } from 'node:fs'
 
-import { DEMO_PASSWORD, expect, field, freshIdNumber, freshName, freshPhone, SERVER_LOG, test, withWrongCheckChar } from './fixtures.ts'
+import {
+  DEMO_PASSWORD,
+  expect,
+  field,
+  freshIdNumber,
+  freshName,
+  freshPhone,
+  SERVER_LOG,
+  test,
+  withWrongCheckChar,
+} from '#test/e2e/fixtures.ts'
 
 test('a professional registers, is welcomed, logs in again and switches to English', async ({ page }) => {
   const name = freshName()

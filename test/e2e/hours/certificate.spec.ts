@@ -3,10 +3,9 @@
  * the worker generated, and anyone (not signed in) confirms it on the public verify page.
  */
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { expect, test } from '#test/e2e/fixtures.ts'
 import { giveHours } from '#test/factories/hours.ts'
 import { createLearner, PASSWORD } from '#test/factories/people.ts'
-
-import { expect, test } from './fixtures.ts'
 
 test('a learner downloads an hours certificate and the public verify page confirms it', async ({ page, loginAs, browser, baseURL, db }) => {
   const learner = await createLearner(db, { name: '周文静' })

@@ -1,7 +1,6 @@
 /** The provincial administrator creates an HR account; the list masks its ID; the audit log records it. */
+import { expect, field, freshIdNumber, freshName, freshPhone, test } from '#test/e2e/fixtures.ts'
 import { createStaff, PASSWORD } from '#test/factories/people.ts'
-
-import { expect, field, freshIdNumber, freshName, freshPhone, test } from './fixtures.ts'
 
 test('the administrator creates an HR account and finds it in the audit log', async ({ page, loginAs, db }) => {
   const name = freshName()

@@ -4,10 +4,9 @@
  * learners the test created, then is revoked.
  */
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { expect, field, test } from '#test/e2e/fixtures.ts'
 import { giveHours, meetYears } from '#test/factories/hours.ts'
 import { createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
-
-import { expect, field, test } from './fixtures.ts'
 
 test('a learner sees each year against the requirement, with records and the outlook', async ({ page, loginAs, db }) => {
   const learner = await createLearner(db)

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
  * Design invariant 2: only the ledger module writes the ledger. Every other capability calls it
  * inside its own transaction. Tests and benchmarks may write fixtures; migrations create tables.
  */
-const root = path.resolve(import.meta.dirname, '../..')
+const root = path.resolve(import.meta.dirname, '../../..')
 const LEDGER = 'app/domain/hours/ledger.server.ts'
 const TABLE = String.raw`hour_(?:entries|totals)`
 const WRITES = [

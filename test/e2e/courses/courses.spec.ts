@@ -13,10 +13,9 @@ import type { Page } from '@playwright/test'
 import pg from 'pg'
 
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+import { DATABASE_URL_FILE, DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, SCREENSHOT_DIR, test } from '#test/e2e/fixtures.ts'
 
-import { DATABASE_URL_FILE, DEMO_PASSWORD, expect, freshIdNumber, freshName, freshPhone, SCREENSHOT_DIR, test } from './fixtures.ts'
-
-const VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/e2e-content/course-videos/e2e-short.mp4')
+const VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/e2e-content/course-videos/e2e-short.mp4')
 const COURSE = '端到端测试短课程'
 /** Question → the right option's text (the page shows both in a random order). */
 const ANSWERS: Record<string, string> = {

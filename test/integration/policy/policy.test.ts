@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest'
 import { loadPolicyFiles, policiesInForce, PolicyFileError, syncPolicies } from '#app/domain/policy/policy.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
-const CONTENT = path.resolve(import.meta.dirname, '../../content/policies')
+const CONTENT = path.resolve(import.meta.dirname, '../../../content/policies')
 
 function tempPolicies(edit: (p: Record<string, any>) => void, year = 2025): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xs-policy-'))
