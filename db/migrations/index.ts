@@ -9,6 +9,9 @@ import * as m0006 from './20261124_0006_courses.ts'
 import * as m0007 from './20261124_0007_study_progress.ts'
 import * as m0008 from './20261124_0008_course_completion.ts'
 import * as m0009 from './20261124_0009_attention_checks.ts'
+import * as m0010 from './20261130_0010_account_self_service.ts'
+import * as m0011 from './20261130_0011_outbox_completion.ts'
+import * as m0012 from './20261130_0012_everyday_use.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -24,4 +27,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_0007_study_progress': m0007,
   '20261124_0008_course_completion': m0008,
   '20261124_0009_attention_checks': m0009,
+  '20261130_0010_account_self_service': m0010,
+  '20261130_0011_outbox_completion': m0011,
+  '20261130_0012_everyday_use': m0012,
 }
