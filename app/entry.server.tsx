@@ -1,11 +1,12 @@
 import { PassThrough } from 'node:stream'
 
-import type { AppLoadContext, EntryContext } from '@remix-run/node'
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 
+import { keepPrivate } from './auth/auth.server.ts'
 import { NonceContext } from './lib/nonce.ts'
 
 const ABORT_DELAY = 5_000
@@ -19,6 +20,7 @@ export default function handleRequest(
 ) {
   const nonce = typeof loadContext.cspNonce === 'string' ? loadContext.cspNonce : ''
   const waitForAll = isbot(request.headers.get('user-agent') ?? '')
+  keepPrivate(request, responseHeaders)
   return new Promise((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
@@ -45,4 +47,10 @@ export default function handleRequest(
     )
     setTimeout(abort, ABORT_DELAY)
   })
+}
+
+/** Single-fetch data (`*.data`) of a signed-in person is as private as their pages. */
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  keepPrivate(request, response.headers)
+  return response
 }

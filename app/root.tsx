@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import {
   Form,
   isRouteErrorResponse,
@@ -17,7 +17,7 @@ import type { ReactNode } from 'react'
 
 import { getUser } from '#app/auth/auth.server.ts'
 import { messagesFor } from '#app/i18n/catalog.server.ts'
-import { htmlLang, type Lang, type MessageKey, pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { htmlLang, type Lang, type MessageKey, metaT, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getLang } from '#app/i18n/lang.server.ts'
 import type { Role } from '#db/schema.ts'
 
@@ -29,7 +29,14 @@ export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
 
-export const meta = pageTitle(null)
+/** The site's title; an error page (a 404 among them) gets its own, e.g. "页面不存在 · 学时". */
+export const meta: MetaFunction = (args) => {
+  if (!args.error) return pageTitle(null)(args)
+  const status = isRouteErrorResponse(args.error) ? args.error.status : 500
+  const kind = status === 404 ? '404' : status === 403 ? '403' : status === 503 ? '503' : 'generic'
+  const t = metaT(args.matches)
+  return [{ title: `${t(`error.${kind}.title`)} · ${t('app.name')}` }]
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const lang = getLang(request)
@@ -72,10 +79,47 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
   const t = useT()
   const location = useLocation()
   const here = location.pathname + location.search
+  const items: { to: string; key: MessageKey; end?: boolean }[] = [
+    { to: '/', key: 'nav.home', end: true },
+    ...(user
+      ? NAV[user.role].map((item) => ({ ...item, end: item.to === '/admin' || item.to === '/hr' }))
+      : [{ to: '/courses', key: 'nav.courses' as const }]),
+  ]
+  const trailing: { to: string; key: MessageKey }[] = user
+    ? []
+    : [
+        { to: '/login', key: 'nav.login' },
+        { to: '/register', key: 'nav.register' },
+      ]
+  const links = (list: typeof items) =>
+    list.map((item) => (
+      <NavLink key={item.to} to={item.to} end={item.end}>
+        {t(item.key)}
+      </NavLink>
+    ))
+  const account = user ? (
+    <>
+      <span className="nav-user">
+        {user.name} · {t(`role.${user.role}`)}
+      </span>
+      <Form method="post" action="/logout">
+        <button type="submit" className="link-button nav-logout">
+          {t('nav.logout')}
+        </button>
+      </Form>
+    </>
+  ) : (
+    links(trailing)
+  )
+  // The page the phone menu's summary names (the longest matching item).
+  const current = [...items, ...trailing]
+    .filter((i) => (i.to === '/' ? location.pathname === '/' : location.pathname === i.to || location.pathname.startsWith(`${i.to}/`)))
+    .sort((a, b) => b.to.length - a.to.length)[0]
   return (
     <header className="site-header">
       <div className="container header-row">
-        <Link to="/" className="brand" aria-label={t('app.fullName')}>
+        {/* No aria-label: the visible text ("学时" and the platform's name) is the link's name. */}
+        <Link to="/" className="brand">
           <span className="brand-mark" aria-hidden="true">
             学
           </span>
@@ -94,36 +138,23 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
         </Form>
       </div>
       <nav className="site-nav" aria-label={t('nav.main')}>
-        <div className="container nav-row">
-          <NavLink to="/" end>
-            {t('nav.home')}
-          </NavLink>
-          {user ? (
-            <>
-              {NAV[user.role].map((item) => (
-                <NavLink key={item.to} to={item.to} end={item.to === '/admin' || item.to === '/hr'}>
-                  {t(item.key)}
-                </NavLink>
-              ))}
-              <span className="nav-spacer" />
-              <span className="nav-user">
-                {user.name} · {t(`role.${user.role}`)}
-              </span>
-              <Form method="post" action="/logout">
-                <button type="submit" className="link-button nav-logout">
-                  {t('nav.logout')}
-                </button>
-              </Form>
-            </>
-          ) : (
-            <>
-              <NavLink to="/courses">{t('nav.courses')}</NavLink>
-              <span className="nav-spacer" />
-              <NavLink to="/login">{t('nav.login')}</NavLink>
-              <NavLink to="/register">{t('nav.register')}</NavLink>
-            </>
-          )}
+        {/* Wide screens: one row. Phones: a <details> menu (no script needed), closed again after
+            each navigation (keyed on the path). Each is display:none where the other shows. */}
+        <div className="container nav-row nav-wide">
+          {links(items)}
+          <span className="nav-spacer" />
+          {account}
         </div>
+        <details className="container nav-menu" key={location.pathname}>
+          <summary>
+            {t('nav.menu')}
+            {current ? <span className="nav-current"> · {t(current.key)}</span> : null}
+          </summary>
+          <div className="nav-menu-list">
+            {links(items)}
+            {account}
+          </div>
+        </details>
       </nav>
     </header>
   )

@@ -18,6 +18,10 @@ export default [
   route('logout', 'routes/account/logout.tsx'),
   route('register', 'routes/account/register.tsx'),
   route('account', 'routes/account/account.tsx'),
+  route('account/password', 'routes/account/password.tsx'),
+  route('forgot-password', 'routes/account/forgot-password.tsx'),
+  // the local SMS channel's outbox (404 unless no SMS provider is configured; loopback only)
+  route('dev/outbox', 'routes/account/dev-outbox.tsx'),
 
   // courses: the catalog (public) and studying (learners)
   ...prefix('courses', [
@@ -42,6 +46,7 @@ export default [
     route('claims', 'routes/hr/claims.tsx', [route(':id/evidence', 'routes/hr/claim-evidence.ts')]),
     route('people', 'routes/hr/people.tsx'),
     route('people/:personId', 'routes/hr/person.tsx'),
+    route('title-changes', 'routes/hr/title-changes.tsx'),
   ]),
 
   // base: staff of a training base
@@ -52,6 +57,7 @@ export default [
     index('routes/admin/home.tsx'),
     route('api-clients', 'routes/admin/api-clients.tsx'),
     route('audit', 'routes/admin/audit.tsx'),
+    route('audit.csv', 'routes/admin/audit-csv.ts'),
     route('courses', 'routes/admin/courses.tsx'),
     route('policy', 'routes/admin/policy.tsx'),
     route('staff', 'routes/admin/staff.tsx'),

@@ -14,11 +14,16 @@ import compression from 'compression'
 import express from 'express'
 import helmet from 'helmet'
 
+import { cookieFromHeader } from '#app/auth/auth.server.ts'
 import { isApiPath, serveApi } from '#app/http/dispatch.server.ts'
 
+import { translate } from './i18n/catalog.server.ts'
+import { LANG_COOKIE } from './i18n/lang.server.ts'
+import { htmlLang, isLang } from './i18n/messages.ts'
 import { closeDb } from './lib/db.server.ts'
 import { getEnv } from './lib/env.server.ts'
 import { getLogger } from './lib/log.server.ts'
+import { crossSiteRefusal } from './lib/origin.server.ts'
 import { closeRedis } from './lib/redis.server.ts'
 
 const env = getEnv()
@@ -97,6 +102,28 @@ app.use((req, res, next) => {
     log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request')
   })
   next()
+})
+
+// Cross-site posts to pages are refused here, before Remix: its own check covers only page
+// actions (not resource routes such as /logout and /lang) and answers a mismatch with a 500 and a
+// stack trace. One warning line, no stack; the answer is in the language the person chose.
+app.use((req, res, next) => {
+  const refusal = crossSiteRefusal({
+    method: req.method,
+    path: req.path,
+    origin: req.get('origin'),
+    referer: req.get('referer'),
+    host: req.get('host'),
+    forwardedHost: req.get('x-forwarded-host'),
+  })
+  if (!refusal) return next()
+  log.warn({ method: req.method, path: req.path, from: refusal.from, host: refusal.host }, 'cross-site request refused')
+  const chosen = cookieFromHeader(req.headers.cookie, LANG_COOKIE)
+  const lang = isLang(chosen) ? chosen : 'zh'
+  res
+    .status(403)
+    .set({ 'Content-Type': 'text/plain; charset=utf-8', 'Content-Language': htmlLang(lang), 'Cache-Control': 'no-store' })
+    .send(translate(lang, 'err.crossSite'))
 })
 
 const compress = compression()

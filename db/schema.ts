@@ -42,6 +42,40 @@ export interface AccountsTable {
   disabled_at: Timestamp | null
   last_login_at: Timestamp | null
   created_at: Generated<Date>
+  /** The per-account login lock (migration 0010): failures in the current window, and until when it is locked. */
+  failed_logins: Generated<number>
+  failed_window_start: Timestamp | null
+  locked_until: Timestamp | null
+  /** Set when an admin gave a temporary password: every page leads to the change-password page until it is changed. */
+  must_change_password: Generated<boolean>
+  password_changed_at: Timestamp | null
+}
+
+/** One-time password-reset codes sent by SMS (migration 0010): only a keyed hash is kept. */
+export interface PasswordResetCodesTable {
+  id: Id
+  account_id: number
+  code_hash: Buffer
+  created_at: Generated<Date>
+  expires_at: Timestamp
+  attempts: Generated<number>
+  used_at: Timestamp | null
+}
+
+export type TitleChangeStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn'
+
+/** A title change a learner asked for (migration 0010); people.title_* change only when HR approves. */
+export interface TitleChangesTable {
+  id: Id
+  person_id: number
+  title_series: string
+  title_level: string
+  title_year: number | null
+  status: Generated<TitleChangeStatus>
+  decided_by: number | null
+  decided_at: Timestamp | null
+  decision_reason: string | null
+  created_at: Generated<Date>
 }
 
 export interface SessionsTable {
@@ -69,9 +103,20 @@ export interface OutboxTable {
   job_name: string
   payload: ColumnType<unknown, string, string>
   created_at: Generated<Date>
+  /** The last time the relay handed the job to BullMQ. */
   dispatched_at: Timestamp | null
+  /** How many times the job was actually added to BullMQ (a re-send counts; a no-op check does not). */
   attempts: Generated<number>
   last_error: string | null
+  /** Migration 0011 (ADR 0016): a relay's claim, held while it talks to Redis outside any transaction. */
+  claimed_until: Timestamp | null
+  /** When the job must have completed; after that the reconciler looks at it again. */
+  redispatch_after: Timestamp | null
+  /** The BullMQ job id (`jobIdFor`), by which the worker marks the row done. */
+  job_id: string | null
+  completed_at: Timestamp | null
+  /** Given up: the job failed permanently (the error is in last_error); never sent again. */
+  failed_at: Timestamp | null
 }
 
 export interface NoticesTable {
@@ -307,6 +352,8 @@ export interface Database {
   bases: BasesTable
   accounts: AccountsTable
   sessions: SessionsTable
+  password_reset_codes: PasswordResetCodesTable
+  title_changes: TitleChangesTable
   audit_log: AuditLogTable
   outbox: OutboxTable
   notices: NoticesTable

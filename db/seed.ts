@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url'
 
 import type { Kysely } from 'kysely'
 
+import { claimedHours } from '#app/domain/claims/external-claims.ts'
 import { credit } from '#app/domain/hours/ledger.server.ts'
 import { hashPassword } from '#app/domain/identity/accounts.server.ts'
+import { loadPolicyFiles, type Policy } from '#app/domain/policy/policy.server.ts'
 import { parseIdNumber } from '#app/domain/shared/id-number.ts'
 import { encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
@@ -98,7 +100,8 @@ type DemoEntry = [
   year: number,
   month: number,
   category: 'professional' | 'public',
-  hours: string,
+  /** Hours; for activities outside the platform, what happened (converted by that year's policy). */
+  hours: string | { activity: string; units: string },
   kind: 'external' | 'base_training' | 'seminar' | 'adjustment',
   title: string,
 ]
@@ -113,12 +116,12 @@ const DEMO_HISTORY: Record<string, DemoEntry[]> = {
     [2022, 9, 'professional', '64', 'adjustment', '2022年度专业科目学时（平台上线前记录导入）'],
     [2023, 4, 'public', '30', 'base_training', '习近平新时代中国特色社会主义思想专题培训'],
     [2023, 7, 'professional', '36', 'base_training', '新课标背景下的课堂教学设计研修班'],
-    [2023, 11, 'professional', '24', 'external', '吉林省基础教育学术年会'],
+    [2023, 11, 'professional', { activity: 'academic_conference', units: '4' }, 'external', '吉林省基础教育学术年会'],
     [2024, 5, 'public', '32', 'base_training', '专业技术人员职业道德与法治'],
     [2024, 8, 'professional', '60', 'seminar', '高级研修班：人工智能赋能中小学教学'],
     [2025, 3, 'public', '30', 'base_training', '数字经济与数字政府建设专题'],
     [2025, 10, 'professional', '42', 'base_training', '中小学心理健康教育骨干教师培训'],
-    [2025, 12, 'professional', '18', 'external', '东北师范大学教育学部进修'],
+    [2025, 12, 'professional', { activity: 'further_study', units: '3' }, 'external', '东北师范大学教育学部进修'],
     [2026, 4, 'public', '12', 'base_training', '安全生产与应急管理知识'],
     [2026, 6, 'professional', '30', 'base_training', '大单元教学设计实践'],
   ],
@@ -128,7 +131,7 @@ const DEMO_HISTORY: Record<string, DemoEntry[]> = {
     [2023, 6, 'public', '30', 'base_training', '新时代科技创新政策解读'],
     [2023, 9, 'professional', '66', 'base_training', '水利水电工程BIM技术应用培训'],
     [2024, 4, 'public', '24', 'base_training', '知识产权保护与成果转化'],
-    [2024, 11, 'professional', '42', 'external', '中国水利学会学术年会'],
+    [2024, 11, 'professional', { activity: 'academic_conference', units: '3' }, 'external', '中国水利学会学术年会'],
     [2025, 5, 'public', '30', 'base_training', '专业技术人员职业道德与法治'],
     [2025, 9, 'professional', '60', 'seminar', '高级研修班：智慧水利与数字孪生流域'],
     [2026, 3, 'public', '6', 'base_training', '保密知识与网络安全'],
@@ -142,7 +145,7 @@ const DEMO_HISTORY: Record<string, DemoEntry[]> = {
     [2024, 10, 'professional', '66', 'seminar', '高级研修班：县域医共体建设'],
     [2025, 4, 'public', '30', 'base_training', '医德医风与廉洁从业'],
     [2025, 8, 'professional', '60', 'base_training', '心血管介入诊疗新进展'],
-    [2026, 5, 'professional', '36', 'external', '中华医学会心血管病学分会年会'],
+    [2026, 5, 'professional', { activity: 'academic_conference', units: '3' }, 'external', '中华医学会心血管病学分会年会'],
     [2026, 9, 'public', '18', 'base_training', '人工智能在医疗中的应用与伦理'],
   ],
 }
@@ -152,6 +155,26 @@ const DEMO_EVIDENCE = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
     '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 )
+
+/**
+ * Demo hours go through the real rules: an activity outside the platform is converted by its
+ * year's policy (hours per unit, capped at the activity's maximum), as an approved claim would be.
+ */
+export function demoHours(year: number, spec: DemoEntry[3]): string {
+  if (typeof spec === 'string') return spec
+  const rule = demoPolicies().get(year)?.conversion.external[spec.activity]
+  if (!rule) throw new Error(`demo data: no ${spec.activity} in the ${year} policy`)
+  return claimedHours(spec.units, rule)
+}
+
+const POLICY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../content/policies')
+let policyCache: Map<number, Policy> | undefined
+function demoPolicies(): Map<number, Policy> {
+  policyCache ??= new Map(loadPolicyFiles(POLICY_DIR).map((p) => [p.year, p]))
+  return policyCache
+}
+
+export { DEMO_HISTORY }
 
 export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'already-seeded'> {
   const result = await seedPeopleAndHours(db)
@@ -312,12 +335,12 @@ async function seedPeopleAndHours(db: Kysely<Database>): Promise<'seeded' | 'alr
         .executeTakeFirstOrThrow()
       if (a.role === 'learner') await enqueue(trx, 'notice.welcome', { personId: person.id, accountId: account.id })
       const thisYear = new Date().getFullYear()
-      for (const [i, [year, month, category, hours, kind, title]] of (DEMO_HISTORY[a.idNumber] ?? []).entries()) {
+      for (const [i, [year, month, category, spec, kind, title]] of (DEMO_HISTORY[a.idNumber] ?? []).entries()) {
         if (year > thisYear) continue
         await credit(trx, {
           personId: person.id,
           category,
-          hours,
+          hours: demoHours(year, spec),
           sourceKind: kind,
           sourceRef: `demo-${i + 1}`,
           evidence: { title, demo: true },

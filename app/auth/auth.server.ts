@@ -10,11 +10,20 @@ export function readCookie(request: Request, name: string): string | null {
   return cookieFromHeader(request.headers.get('Cookie'), name)
 }
 
+/**
+ * A cookie's value, or null. Anyone can send any Cookie header, so a value that is not valid
+ * percent-encoding (`%E0%A4%A`) counts as absent rather than failing the request.
+ */
 export function cookieFromHeader(header: string | null | undefined, name: string): string | null {
   if (!header) return null
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === name) return decodeURIComponent(v.join('='))
+    if (k !== name) continue
+    try {
+      return decodeURIComponent(v.join('='))
+    } catch {
+      return null
+    }
   }
   return null
 }
@@ -36,6 +45,15 @@ export function sessionCookie(request: Request, token: string): string {
 
 export function clearSessionCookie(request: Request): string {
   return [`${COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(isHttps(request) ? ['Secure'] : [])].join('; ')
+}
+
+/**
+ * A signed-in person's page is theirs alone: a request carrying a session cookie (valid or not)
+ * gets an answer no browser cache or proxy may keep. Called centrally for every page and data
+ * response (app/entry.server.tsx); file downloads set the same themselves.
+ */
+export function keepPrivate(request: Request, headers: Headers): void {
+  if (readCookie(request, COOKIE) !== null) headers.set('Cache-Control', 'private, no-store')
 }
 
 export function sessionToken(request: Request): string | null {
@@ -60,8 +78,12 @@ export async function requireUser(request: Request): Promise<SessionUser> {
     const url = new URL(request.url)
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname)}`)
   }
+  // A password an admin set must be changed before anything else (the change page itself excepted).
+  if (user.mustChangePassword && new URL(request.url).pathname !== CHANGE_PASSWORD_PATH) throw redirect(CHANGE_PASSWORD_PATH)
   return user
 }
+
+export const CHANGE_PASSWORD_PATH = '/account/password'
 
 /** Signed in with another role → 403, rendered by the error boundary. */
 export async function requireRole<R extends Role>(request: Request, roles: readonly R[]): Promise<SessionUser & { role: R }> {
@@ -75,6 +97,9 @@ export async function requireRole<R extends Role>(request: Request, roles: reado
 /**
  * Only same-site paths, so ?redirectTo can never send someone to another site. Browsers drop
  * tabs and newlines and read backslashes as slashes, so any of those refuses the value too.
+ * The answer is the path as a browser normalises it (dot segments resolved, `%2e` read as a
+ * dot), and a normalised path starting with `//` (`/.//evil.example`, `/..//…`, `/%2e//…`)
+ * would be read back as another host, so it is refused as well.
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/account'): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
@@ -86,8 +111,16 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   } catch {
     return fallback
   }
-  if (url.origin !== base) return fallback
-  return url.pathname + url.search + url.hash
+  if (url.origin !== base || !url.pathname.startsWith('/') || /^\/[/\\]/.test(url.pathname)) return fallback
+  const path = url.pathname + url.search + url.hash
+  // What the browser will make of the answer: still this site, still the same path.
+  let again: URL
+  try {
+    again = new URL(path, base)
+  } catch {
+    return fallback
+  }
+  return again.origin === base && again.pathname + again.search + again.hash === path ? path : fallback
 }
 
 export function homeFor(role: Role): string {
@@ -99,6 +132,6 @@ export function homeFor(role: Role): string {
     case 'base_staff':
       return '/base'
     default:
-      return '/account'
+      return '/hours'
   }
 }

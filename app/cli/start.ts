@@ -122,8 +122,16 @@ async function main() {
     DATABASE_URL: database.url,
     REDIS_URL: redisUrl,
     XUESHI_DATA_KEY: dataKey,
+    // Printed in certificates (never taken from a request's Host): a fresh clone works on this
+    // machine; a deployment sets its real address.
+    XUESHI_PUBLIC_URL: process.env.XUESHI_PUBLIC_URL || `http://localhost:${port}`,
+    // With the embedded database (this machine's own platform) and no SMS provider, reset codes
+    // go to the local channel (the log and /dev/outbox, loopback only), which production mode
+    // otherwise refuses. A deployment with its own DATABASE_URL must configure XUESHI_SMS_URL.
+    ...(database.embedded && !process.env.XUESHI_SMS_URL ? { XUESHI_SMS_LOCAL: process.env.XUESHI_SMS_LOCAL ?? '1' } : {}),
   }
   Object.assign(process.env, env)
+  say(`Public address (certificates, API docs): ${env.XUESHI_PUBLIC_URL}`)
 
   const db = createDb(database.url, 2)
   let seeded = false

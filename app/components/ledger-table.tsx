@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 
 import { categoryLabel } from '#app/components/category.ts'
+import { type Column, DataTable } from '#app/components/ui/data-table.tsx'
 import { formatDate, formatHours, useLang, useT } from '#app/i18n/index.ts'
 import type { Category, SourceKind } from '#db/schema.ts'
 
@@ -32,43 +33,43 @@ export function LedgerTable({
   const t = useT()
   const lang = useLang()
   if (entries.length === 0) return <p className="muted">{t('hours.records.none')}</p>
+  const columns: Column<LedgerRowView>[] = [
+    { key: 'date', header: t('hours.col.date'), nowrap: true, cell: (e) => formatDate(lang, e.occurredAt, 'date') },
+    {
+      key: 'source',
+      header: t('hours.col.source'),
+      width: '30%',
+      cell: (e) => (
+        <>
+          {t(`source.${e.sourceKind}`)}
+          {e.title ? <div className="small muted">{e.title}</div> : null}
+          {e.sourceKind === 'reversal' && e.reason ? <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div> : null}
+        </>
+      ),
+    },
+    { key: 'category', header: t('hours.col.category'), cell: (e) => categoryLabel(e.category, t) },
+    { key: 'hours', header: t('hours.col.hours'), numeric: true, cell: (e) => formatHours(e.hours) },
+    {
+      key: 'status',
+      header: t('hours.col.status'),
+      cell: (e) => (
+        <>
+          {e.counted
+            ? t('hours.counted')
+            : t('hours.notCounted', { reason: e.notCountedReason ? t.issue(`reason.${e.notCountedReason}`) : '' })}
+          {e.reversedBy ? <div className="small">{t('hours.reversed')}</div> : null}
+        </>
+      ),
+    },
+  ]
+  if (actions) columns.push({ key: 'actions', header: actions.header, main: true, cell: actions.cell })
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('hours.col.date')}</th>
-            <th scope="col">{t('hours.col.source')}</th>
-            <th scope="col">{t('hours.col.category')}</th>
-            <th scope="col">{t('hours.col.hours')}</th>
-            <th scope="col">{t('hours.col.status')}</th>
-            {actions ? <th scope="col">{actions.header}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} className={e.reversedBy ? 'struck' : undefined}>
-              <td>{formatDate(lang, e.occurredAt, 'date')}</td>
-              <td className="wrap">
-                {t(`source.${e.sourceKind}`)}
-                {e.title ? <div className="small muted">{e.title}</div> : null}
-                {e.sourceKind === 'reversal' && e.reason ? (
-                  <div className="small muted">{t('hours.reversal', { reason: e.reason })}</div>
-                ) : null}
-              </td>
-              <td>{categoryLabel(e.category, t)}</td>
-              <td className="num">{formatHours(e.hours)}</td>
-              <td className="wrap">
-                {e.counted
-                  ? t('hours.counted')
-                  : t('hours.notCounted', { reason: e.notCountedReason ? t.issue(`reason.${e.notCountedReason}`) : '' })}
-                {e.reversedBy ? <div className="small">{t('hours.reversed')}</div> : null}
-              </td>
-              {actions ? <td className="wrap">{actions.cell(e)}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t('hours.records')}
+      columns={columns}
+      rows={entries}
+      rowKey={(e) => e.id}
+      rowClassName={(e) => (e.reversedBy ? 'struck' : undefined)}
+    />
   )
 }

@@ -3,10 +3,11 @@ import { touchApiClient } from '#app/domain/credit-api/credit-checks.server.ts'
 import { getDb, isDatabaseUnavailable } from '#app/lib/db.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
 import { getRedis, redisKey } from '#app/lib/redis.server.ts'
+import { singleton } from '#app/lib/singleton.server.ts'
 
 /**
  * Plumbing for /api/v1: one error shape, bearer-key authentication, a per-key rate limit in
- * Redis shared by every web process. Errors: { error: { code, message, details? } }.
+ * checks per minute, in Redis shared by every web process. Errors: { error: { code, message, details? } }.
  *
  * Handlers are transport-neutral (ApiRequest in, ApiReply out): the Remix resource routes wrap
  * them in Fetch Request/Response, and the fast path (app/api-dispatch.server.ts) reads and writes
@@ -97,7 +98,8 @@ export async function handleFetch(handler: ApiHandler, request: Request, params:
   return Response.json(r.body, { status: r.status, headers: r.headers })
 }
 
-export async function requireApiClient(req: ApiRequest): Promise<ApiClient> {
+/** The caller's API client from its bearer key, or 401. Charges nothing: see `enforceRateLimit`. */
+export async function authenticateApiClient(req: ApiRequest): Promise<ApiClient> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')
   const client = match ? await authenticateApiKey(getDb(), match[1]!) : null
   if (!client) {
@@ -107,39 +109,80 @@ export async function requireApiClient(req: ApiRequest): Promise<ApiClient> {
       }),
     )
   }
-  await enforceRateLimit(client)
   return client
 }
 
-/** Fixed one-minute windows per key. If Redis is down the check is skipped (logged): availability first. */
-async function enforceRateLimit(client: ApiClient): Promise<void> {
+/** Authenticates and charges one check (single check, look-up). A batch charges per applicant itself. */
+export async function requireApiClient(req: ApiRequest): Promise<ApiClient> {
+  const client = await authenticateApiClient(req)
+  await enforceRateLimit(client, 1)
+  return client
+}
+
+// Takes `cost` from the window's budget only if all of it fits: a refused batch costs nothing.
+// KEYS[1] the window's counter; ARGV cost, limit. Returns { used after, taken 0|1 }.
+const TAKE = `local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used + tonumber(ARGV[1]) > tonumber(ARGV[2]) then return {used, 0} end
+used = redis.call('INCRBY', KEYS[1], ARGV[1])
+if used == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], 61) end
+return {used, 1}`
+
+/**
+ * While Redis is unreachable: the same windows counted in this process's memory (ADR 0017). The
+ * title-application system keeps working; abuse stays bounded (by the limit × web processes).
+ */
+const fallback = singleton('api-rate-fallback', () => ({ window: 0, used: new Map<number, number>() }))
+
+function takeLocally(clientId: number, window: number, cost: number, limit: number): { used: number; taken: boolean; first: boolean } {
+  if (fallback.window !== window) {
+    fallback.window = window
+    fallback.used.clear()
+  }
+  const used = fallback.used.get(clientId) ?? 0
+  if (used + cost > limit) return { used, taken: false, first: false }
+  fallback.used.set(clientId, used + cost)
+  return { used: used + cost, taken: true, first: used === 0 }
+}
+
+/**
+ * Fixed one-minute windows per key, counted in checks (a batch of n costs n), in Redis so every
+ * web process shares them. A request whose cost does not fit in what is left of the window is
+ * refused whole (429, saying how much is left) and costs nothing. If Redis is down the window is
+ * counted in this process instead (fail open, bounded; ADR 0017).
+ */
+export async function enforceRateLimit(client: ApiClient, cost: number): Promise<void> {
   const now = Date.now()
   const window = Math.floor(now / 60_000)
-  const key = redisKey('api', String(client.id), String(window))
-  let count: number
+  const limit = client.rateLimitPerMinute
+  let outcome: { used: number; taken: boolean; first: boolean }
   try {
     const redis = await getRedis()
-    // One round trip in the common case; the window's key expires after it closes.
-    count = await redis.incr(key)
-    if (count === 1) await redis.expire(key, 61)
+    const [used, taken] = (await redis.eval(TAKE, 1, redisKey('api', String(client.id), String(window)), cost, limit)) as [number, number]
+    outcome = { used, taken: taken === 1, first: taken === 1 && used === cost }
   } catch (e) {
-    getLogger().warn({ err: (e as Error).message }, 'api rate limiter unavailable; request allowed')
-    return
+    getLogger().warn({ err: (e as Error).message }, 'api rate limiter: Redis unavailable; counting in this process')
+    outcome = takeLocally(client.id, window, cost, limit)
   }
   // First request of the window: note the key as used (at most one write per key per minute).
-  if (count === 1) await touchApiClient(getDb(), client.id)
-  if (count > client.rateLimitPerMinute) {
-    const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000))
-    throw new ApiStop(
-      replyError(
-        429,
-        'rate_limited',
-        `请求过于频繁，请 ${retryAfter} 秒后重试 / Too many requests`,
-        { limitPerMinute: client.rateLimitPerMinute, retryAfterSeconds: retryAfter },
-        { 'Retry-After': String(retryAfter) },
-      ),
-    )
-  }
+  if (outcome.first) await touchApiClient(getDb(), client.id)
+  if (outcome.taken) return
+  const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000))
+  const remaining = Math.max(0, limit - outcome.used)
+  const message =
+    cost > limit
+      ? `一次核验 ${cost} 人超过该密钥每分钟 ${limit} 人次的限额，请分批提交 / ${cost} applicants exceed this key's limit of ${limit} checks per minute; send smaller batches`
+      : cost > 1
+        ? `本分钟剩余 ${remaining} 人次，不足以核验 ${cost} 人，请 ${retryAfter} 秒后重试 / Only ${remaining} of ${limit} checks left this minute, ${cost} asked; retry in ${retryAfter} s`
+        : `请求过于频繁，请 ${retryAfter} 秒后重试 / Too many requests`
+  throw new ApiStop(
+    replyError(
+      429,
+      'rate_limited',
+      message,
+      { limitPerMinute: limit, requested: cost, remaining, retryAfterSeconds: retryAfter },
+      { 'Retry-After': String(retryAfter) },
+    ),
+  )
 }
 
 export async function readJson(req: ApiRequest): Promise<{ ok: true; body: unknown } | { ok: false; reply: ApiReply }> {

@@ -1,16 +1,31 @@
 import { BatchBodySchema, CheckBodySchema } from '#app/domain/credit-api/credit-checks.schema.ts'
 import { getCheck, type ItemError, MAX_BATCH, runChecks } from '#app/domain/credit-api/credit-checks.server.ts'
 import { openApiDocument } from '#app/domain/credit-api/openapi.ts'
+import type { IdNumberProblem } from '#app/domain/shared/id-number.ts'
 import { getDb } from '#app/lib/db.server.ts'
+import { getEnv } from '#app/lib/env.server.ts'
+import { publicOrigin } from '#app/lib/origin.server.ts'
 
-import { type ApiReply, type ApiRequest, methodNotAllowed, readJson, reply, replyError, requireApiClient } from './api.server.ts'
+import {
+  type ApiReply,
+  type ApiRequest,
+  authenticateApiClient,
+  enforceRateLimit,
+  methodNotAllowed,
+  readJson,
+  reply,
+  replyError,
+  requireApiClient,
+} from './api.server.ts'
 import { presentAnswer } from './credit-check-answer.ts'
 
 /** The credit-check API's handlers (transport-neutral; see api.server.ts). Messages are worded here, not in the domain. */
 
-const ID_PROBLEMS: Record<string, string> = {
+/** Every problem the ID validator can report (a new one fails to compile until it is worded here). */
+const ID_PROBLEMS: Record<IdNumberProblem, string> = {
   empty: '身份证号码为空 / ID number is empty',
   format: '身份证号码格式不正确：应为18位，前17位为数字，末位为数字或X / Format: 18 characters, 17 digits then a digit or X',
+  area: '身份证号码的前两位不是有效的省级行政区划代码 / The first two digits are not a valid province code (GB/T 2260)',
   date: '身份证号码中的出生日期不是有效的过去日期 / The birth date is not a real past date',
   checksum: '身份证号码校验位不正确 / Wrong check character',
 }
@@ -19,7 +34,7 @@ const ID_PROBLEMS: Record<string, string> = {
 export function itemErrorBody(e: ItemError): { status: number; code: string; message: string; details?: Record<string, unknown> } {
   switch (e.code) {
     case 'invalid_id_number':
-      return { status: 400, code: e.code, message: ID_PROBLEMS[e.problem] ?? e.problem, details: { field: 'idNumber', problem: e.problem } }
+      return { status: 400, code: e.code, message: ID_PROBLEMS[e.problem], details: { field: 'idNumber', problem: e.problem } }
     case 'application_year_out_of_range':
       return {
         status: 422,
@@ -57,11 +72,16 @@ export async function checkOne(req: ApiRequest): Promise<ApiReply> {
 /** POST /api/v1/credit-checks/batch */
 export async function checkBatch(req: ApiRequest): Promise<ApiReply> {
   if (req.method !== 'POST') return methodNotAllowed('POST')
-  const client = await requireApiClient(req)
+  const client = await authenticateApiClient(req)
   const json = await readJson(req)
-  if (!json.ok) return json.reply
+  if (!json.ok) {
+    await enforceRateLimit(client, 1)
+    return json.reply
+  }
   const applicants = (json.body as { applicants?: unknown } | null)?.applicants
   const count = Array.isArray(applicants) ? applicants.length : 0
+  // The limit counts applicants, not calls: a batch of n costs n (a refused call costs one).
+  await enforceRateLimit(client, count > 0 && count <= MAX_BATCH ? count : 1)
   if (count > MAX_BATCH)
     return replyError(400, 'batch_too_large', `一次最多核验 ${MAX_BATCH} 人 / At most ${MAX_BATCH} applicants per call`, {
       max: MAX_BATCH,
@@ -96,5 +116,8 @@ export async function getOne(req: ApiRequest): Promise<ApiReply> {
 
 /** GET /api/v1/openapi.json (public) */
 export async function openApi(req: ApiRequest): Promise<ApiReply> {
-  return reply(openApiDocument(req.origin), 200, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' })
+  // The configured public address; without one, this machine's address in development, else a
+  // relative `/` (valid OpenAPI: the server the document came from), never a claimed Host.
+  const server = publicOrigin(req.origin, getEnv().XUESHI_PUBLIC_URL) ?? '/'
+  return reply(openApiDocument(server), 200, { 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' })
 }

@@ -12,12 +12,12 @@ const CHINA = 'Asia/Shanghai'
 const STYLES = {
   /** 2025年3月1日 / 1 Mar 2025 */
   date: { dateStyle: 'medium', timeZone: CHINA },
-  /** 2025/3/1 / 01/03/2025 */
-  dateNumeric: { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: CHINA },
+  /** One date format per language: the same as `date` (kept as a name for existing callers). */
+  dateNumeric: { dateStyle: 'medium', timeZone: CHINA },
   /** 2025年3月1日 14:05 / 1 Mar 2025, 14:05 */
   dateTime: { dateStyle: 'medium', timeStyle: 'short', timeZone: CHINA },
-  /** 2025/3/1 14:05:09 / 01/03/2025, 14:05:09 (the audit log) */
-  dateTimeSeconds: { dateStyle: 'short', timeStyle: 'medium', timeZone: CHINA },
+  /** 2025年3月1日 14:05:09 / 1 Mar 2025, 14:05:09 (the audit log) */
+  dateTimeSeconds: { dateStyle: 'medium', timeStyle: 'medium', timeZone: CHINA },
   /** 14:05 */
   time: { hour: '2-digit', minute: '2-digit', timeZone: CHINA },
   /** A calendar date: 2025年3月1日 / 1 Mar 2025 */
@@ -59,4 +59,33 @@ export function formatStudyTime(seconds: number, t: T): string {
   if (s < 60) return t('course.seconds', { seconds: s })
   const minutes = Math.round((s / 60) * 10) / 10
   return t('course.minutes', { minutes })
+}
+
+const pluralRules = new Map<Lang, Intl.PluralRules>()
+
+/**
+ * The plural form of a count: 'one' or 'other' (the only cardinal forms of English and Chinese).
+ * Messages that count come in two keys, `<key>.one` and `<key>.other` (in Chinese, the same text):
+ * ``t(`admin.audit.count.${plural(lang, n)}`, { count: n })``.
+ */
+export function plural(lang: Lang, count: number): 'one' | 'other' {
+  let rules = pluralRules.get(lang)
+  if (!rules) {
+    rules = new Intl.PluralRules(lang === 'zh' ? 'zh-CN' : 'en-GB')
+    pluralRules.set(lang, rules)
+  }
+  return rules.select(count) === 'one' ? 'one' : 'other'
+}
+
+const listFormats = new Map<string, Intl.ListFormat>()
+
+/** A list in the person's language: "2023、2024和2025" / "2023, 2024 and 2025" (or "… or …"). */
+export function formatList(lang: Lang, items: readonly (string | number)[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
+  const key = `${lang}:${type}`
+  let f = listFormats.get(key)
+  if (!f) {
+    f = new Intl.ListFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { style: 'long', type })
+    listFormats.set(key, f)
+  }
+  return f.format(items.map(String))
 }

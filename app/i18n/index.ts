@@ -17,7 +17,7 @@ import type { loader as rootLoader } from '#app/root.tsx'
 import { isLang, type Lang, type MessageKey, type Messages, type T, translator } from './messages.ts'
 import common from './zh/common.ts'
 
-export { type DateStyle, formatDate, formatHours, formatStudyTime } from './format.ts'
+export { type DateStyle, formatDate, formatHours, formatList, formatStudyTime, plural } from './format.ts'
 export { fill, htmlLang, isLang, type Lang, LANGS, type MessageKey, type Messages, type Params, type T, translator } from './messages.ts'
 
 /**

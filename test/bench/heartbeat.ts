@@ -98,6 +98,7 @@ async function main() {
   const web = startProcess(['--import', 'tsx', 'app/server.ts'], {
     NODE_ENV: 'production',
     PORT: String(WEB_PORT),
+    XUESHI_PUBLIC_URL: `http://127.0.0.1:${WEB_PORT}`,
     DATABASE_URL: url,
     REDIS_URL: services.redisUrl,
     XUESHI_DATA_KEY: TEST_DATA_KEY,

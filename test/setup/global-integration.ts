@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 
+import { buildIfNeeded } from '#app/cli/build.ts'
 import { prepareDatabase } from '#app/cli/prepare.ts'
 import { createDb } from '#app/lib/db.server.ts'
 
@@ -21,6 +22,9 @@ declare module 'vitest' {
 
 /** Once per run: a migrated template database that each vitest worker clones. */
 export default async function setup(project: TestProject) {
+  // The platform tests (test/integration/ops/faults, security/edge) run the production build: made
+  // here, once, before any worker starts, so two files never build at the same time.
+  buildIfNeeded((s) => console.log(s))
   const services = await startTestServices((s) => console.log(s))
   const url = await recreateDatabase(services.adminUrl, TEMPLATE_DB)
   const db = createDb(url, 1)

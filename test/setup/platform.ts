@@ -49,6 +49,8 @@ export async function startPlatform(opts: { databaseUrl: string; redisUrl: strin
       XUESHI_REDIS_PREFIX: `fault${process.pid}_${port}`,
       XUESHI_PUBLIC_URL: `http://localhost:${port}`,
       LOG_LEVEL: 'info',
+      // The local SMS channel (codes in the log), as `npm start` sets when it provides the services.
+      XUESHI_SMS_LOCAL: '1',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

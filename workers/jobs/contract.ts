@@ -37,6 +37,13 @@ type JobDefinition<N extends string, S extends z.ZodTypeAny> = {
   queue: QueueName
   schema: S
   options: JobOptions
+  /**
+   * How long after a dispatch the job must have completed. Past it the relay's reconciler looks
+   * again: a job still in BullMQ (waiting, delayed for a retry, running) gets more time; a job
+   * Redis lost, or one failed after stalling, is sent again (ADR 0016). Longer than a backlog
+   * normally takes to drain, so a busy queue costs one state look-up per row, not a re-send.
+   */
+  redispatchAfterMs: number
   /** The business key (what the job is about), part of its BullMQ id. No `:` (BullMQ's separator). */
   key: (payload: z.infer<S>) => string
 }
@@ -66,6 +73,7 @@ const noticeWelcome = defineJob({
   queue: 'notices',
   schema: z.object({ personId: id, accountId: id }),
   options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...RETENTION },
+  redispatchAfterMs: 2 * 60_000,
   key: (p) => `account-${p.accountId}`,
 })
 
@@ -87,6 +95,7 @@ const certificateRender = defineJob({
       .refine((u) => /^https?:\/\/[^/?#]+$/.test(u), 'must be an origin such as https://example.org'),
   }),
   options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...RETENTION },
+  redispatchAfterMs: 5 * 60_000,
   key: (p) => `certificate-${p.certificateId}`,
 })
 

@@ -209,12 +209,36 @@ export async function getEvidenceForHr(db: DB, claimId: number, scopeRegion: str
       'evidence_files.sha256',
       'evidence_files.bytes',
       'people.region_code',
+      'external_claims.person_id',
     ])
     .where('evidence_files.claim_id', '=', claimId)
     .orderBy('evidence_files.id')
     .executeTakeFirst()
   if (!row || !inScope(scopeRegion, row.region_code)) return null
   return row
+}
+
+/**
+ * Tells the claimant (消息通知) in the decision's transaction: the notice exists exactly when the
+ * decision does. One per claim (`dedupe_key`); its text is rendered in the reader's language from
+ * `kind` (`notice.claim_approved.*` / `notice.claim_rejected.*`).
+ */
+async function noticeDecision(
+  trx: DB,
+  claim: { id: number; person_id: number; title: string; ce_year: number; claimed_hours: string },
+  status: 'approved' | 'rejected',
+  extra: { hours?: string; reason?: string },
+) {
+  await trx
+    .insertInto('notices')
+    .values({
+      person_id: claim.person_id,
+      kind: status === 'approved' ? 'claim_approved' : 'claim_rejected',
+      dedupe_key: `claim-decision:${claim.id}`,
+      params: JSON.stringify({ title: claim.title, year: claim.ce_year, hours: normalizeHours(claim.claimed_hours), ...extra }),
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute()
 }
 
 export type DecideResult = Result<
@@ -277,6 +301,7 @@ export async function decideClaim(
         targetId: claim.id,
         detail: { personId: claim.person_id, ceYear: claim.ce_year, claimedHours: normalizeHours(claim.claimed_hours), reason },
       })
+      await noticeDecision(trx, claim, 'rejected', { reason })
       return { ok: true, status: 'rejected', entryId: null, already: false }
     }
     const units = normalizeHours(claim.units)
@@ -310,6 +335,7 @@ export async function decideClaim(
       targetId: claim.id,
       detail: { personId: claim.person_id, ceYear: claim.ce_year, category: claim.category, hours: entry.hours, entryId: entry.id },
     })
+    await noticeDecision(trx, claim, 'approved', { hours: normalizeHours(entry.hours) })
     return { ok: true, status: 'approved', entryId: entry.id, already: false }
   })
 }

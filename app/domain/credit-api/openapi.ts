@@ -212,7 +212,8 @@ export function openApiDocument(serverUrl: string) {
       },
       responses: {
         BadRequest: {
-          description: 'Invalid body or ID number (details say which field and why: format, date or check character)',
+          description:
+            'Invalid body or ID number (details say which field and why: for the ID number, details.problem is format, area (the first two digits are not a GB/T 2260 province code), date or checksum)',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
         Unauthorized: {

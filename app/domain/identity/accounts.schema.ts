@@ -78,6 +78,12 @@ export const RegistrationSchema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['passwordConfirm'], message: 'err.password.mismatch' })
     }
     titleYearConsistent(v, ctx)
+    // No one holds a title from before (or in) the year they were born: the ID number says when.
+    // (The ID number may have failed its own check: zod still runs this refinement, with no value.)
+    const birthYear = Number(v.idNumber?.birthDate?.slice(0, 4))
+    if (v.titleYear != null && birthYear && v.titleYear <= birthYear) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['titleYear'], message: 'err.titleYear.beforeBirth' })
+    }
   })
 export type RegistrationInput = z.infer<typeof RegistrationSchema>
 
@@ -137,3 +143,49 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   }
   return out
 }
+
+function passwordsMatch(v: { password: string; passwordConfirm: string }, ctx: z.RefinementCtx) {
+  if (v.password !== v.passwordConfirm) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['passwordConfirm'], message: 'err.password.mismatch' })
+  }
+}
+
+/** Change password when signed in: the current one, the new one twice. */
+export const ChangePasswordSchema = z
+  .object({
+    current: z.string({ required_error: 'err.required' }).min(1, 'err.required'),
+    password: passwordField,
+    passwordConfirm: z.string({ required_error: 'err.required' }),
+  })
+  .superRefine(passwordsMatch)
+
+/** A forgotten password, step 1 (send a code) and step 2 (the code and a new password). */
+export const ResetPasswordSchema = z
+  .discriminatedUnion('intent', [
+    z.object({ intent: z.literal('send'), login: required() }),
+    z.object({
+      intent: z.literal('reset'),
+      login: required(),
+      code: z
+        .string({ required_error: 'err.required' })
+        .trim()
+        .regex(/^\d{6}$/, 'err.reset.codeFormat'),
+      password: passwordField,
+      passwordConfirm: z.string({ required_error: 'err.required' }),
+    }),
+  ])
+  .superRefine((v, ctx) => {
+    if (v.intent === 'reset') passwordsMatch(v, ctx)
+  })
+
+/** What a learner may change on /account. A title change waits for HR (title_changes). */
+export const ProfileSchema = z
+  .object({
+    phone: mobileField,
+    employer: personFields.employer,
+    titleSeries: personFields.titleSeries,
+    titleLevel: personFields.titleLevel,
+    titleYear: personFields.titleYear,
+  })
+  .superRefine(titleYearConsistent)
+export type ProfileInput = z.infer<typeof ProfileSchema>

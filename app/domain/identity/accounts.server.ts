@@ -3,13 +3,14 @@ import type { Transaction } from 'kysely'
 
 import type { ParsedIdNumber } from '#app/domain/shared/id-number.ts'
 import { maskIdNumber, parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
-import { err, ok, type Result } from '#app/domain/shared/result.ts'
+import { type Err, err, type Ok, ok, type Result } from '#app/domain/shared/result.ts'
 import { decryptPii, encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
 import type { Database, DB, Role } from '#db/schema.ts'
 
 import type { FieldErrors, RegistrationInput, StaffInput } from './accounts.schema.ts'
 import { audit } from './audit.server.ts'
+import { recordLoginFailure, reserveLoginAttempt } from './login-lock.server.ts'
 
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
@@ -104,36 +105,59 @@ class DuplicateError extends Error {
   }
 }
 
-export type LoginResult = Result<{ accountId: number }, 'invalid_credentials'>
+export type LoginResult =
+  Ok<{ accountId: number }> | Err<'invalid_credentials'> | Err<'unknown_login'> | Err<'locked', { retryAfterSeconds: number }>
 
-/** Log in with a resident ID number or a mobile number. Unknown login and wrong password look alike. */
-export async function authenticate(db: DB, login: string, password: string): Promise<LoginResult> {
-  const mobile = parseMobile(login)
+/** The account a login names: a mobile number (hyphens and spaces ignored) or a resident ID number. */
+export async function findAccountByLogin(db: DB, login: string) {
   let query = db
     .selectFrom('accounts')
     .innerJoin('people', 'people.id', 'accounts.person_id')
-    .select(['accounts.id', 'accounts.password_hash', 'accounts.disabled_at'])
+    .select(['accounts.id', 'accounts.password_hash', 'accounts.disabled_at', 'accounts.phone'])
+  const mobile = parseMobile(login)
   if (mobile) {
     query = query.where('accounts.phone', '=', mobile)
   } else {
     const id = parseIdNumber(login)
-    if (!id.ok) {
-      await verifyDummy(password)
-      return err('invalid_credentials')
-    }
+    if (!id.ok) return null
     query = query.where('people.id_number_hash', '=', lookupHash(id.id.value))
   }
-  const row = await query.executeTakeFirst()
-  if (!row || row.disabled_at) {
+  return (await query.executeTakeFirst()) ?? null
+}
+
+/**
+ * Log in with a resident ID number or a mobile number. Wrong password and disabled account look
+ * alike; `unknown_login` (no such account) must be answered like them too, which is the edge's
+ * job, since it keeps a text-keyed counter for it (a lock that only real accounts reach would
+ * tell which logins exist). Every path costs one argon2 verification.
+ */
+export async function authenticate(db: DB, login: string, password: string, now = new Date()): Promise<LoginResult> {
+  const row = await findAccountByLogin(db, login)
+  if (!row) {
     await verifyDummy(password)
+    return err('unknown_login')
+  }
+  const reserved = await reserveLoginAttempt(db, row.id, now)
+  if (!reserved.ok) {
+    await verifyDummy(password)
+    return reserved
+  }
+  let good = false
+  if (row.disabled_at) await verifyDummy(password)
+  else good = await verify(row.password_hash, password)
+  if (!good) {
+    await recordLoginFailure(db, row.id, reserved.count, now)
     return err('invalid_credentials')
   }
-  if (!(await verify(row.password_hash, password))) return err('invalid_credentials')
-  await db.updateTable('accounts').set({ last_login_at: new Date() }).where('id', '=', row.id).execute()
+  await db
+    .updateTable('accounts')
+    .set({ last_login_at: now, failed_logins: 0, failed_window_start: null, locked_until: null })
+    .where('id', '=', row.id)
+    .execute()
   return ok({ accountId: row.id })
 }
 
-async function verifyDummy(password: string) {
+export async function verifyDummy(password: string): Promise<void> {
   dummyHash ??= hashPassword('not-a-real-password-1')
   await verify(await dummyHash, password).catch(() => false)
 }

@@ -3,7 +3,7 @@
  * (统一社会信用代码, GB 32100-2015). Pure functions: no I/O, safe in the browser.
  */
 
-export type IdNumberProblem = 'empty' | 'format' | 'date' | 'checksum'
+export type IdNumberProblem = 'empty' | 'format' | 'area' | 'date' | 'checksum'
 
 export type ParsedIdNumber = {
   /** Upper-case, 18 characters. */
@@ -22,25 +22,40 @@ export function idNumberCheckChar(first17: string): string {
   return CHECK_CHARS[sum % 11]!
 }
 
-function isRealPastDate(y: number, m: number, d: number, today: Date): boolean {
+/**
+ * Province-level codes of GB/T 2260 (the first two digits of every area code): 北京 11 … 内蒙古
+ * 15, 辽宁 21 … 黑龙江 23 (吉林 22), 上海 31 … 山东 37, 河南 41 … 海南 46, 重庆 50 … 西藏 54,
+ * 陕西 61 … 新疆 65, 台湾 71, 香港 81, 澳门 82. The remaining four digits change too often to
+ * check here.
+ */
+const PROVINCES = new Set([
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+])
+
+/** Today's date in China (UTC+8), as YYYY-MM-DD: a birth date is "past" by the calendar its holder lives by. */
+const CHINA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+
+function isRealPastDate(y: number, m: number, d: number, now: Date): boolean {
   if (y < 1800 || m < 1 || m > 12 || d < 1) return false
   const date = new Date(Date.UTC(y, m - 1, d))
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return false
-  const todayUtc = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())
-  return date.getTime() < todayUtc
+  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+  return iso < CHINA_DAY.format(now)
 }
 
+/** `now`: the moment that decides which birth dates are past (injected by tests). */
 export function parseIdNumber(
   input: string,
-  today: Date = new Date(),
+  now: Date = new Date(),
 ): { ok: true; id: ParsedIdNumber } | { ok: false; problem: IdNumberProblem } {
   const value = input.trim().toUpperCase()
   if (value === '') return { ok: false, problem: 'empty' }
   if (!/^\d{17}[\dX]$/.test(value)) return { ok: false, problem: 'format' }
+  if (!PROVINCES.has(Number(value.slice(0, 2)))) return { ok: false, problem: 'area' }
   const y = Number(value.slice(6, 10))
   const m = Number(value.slice(10, 12))
   const d = Number(value.slice(12, 14))
-  if (!isRealPastDate(y, m, d, today)) return { ok: false, problem: 'date' }
+  if (!isRealPastDate(y, m, d, now)) return { ok: false, problem: 'date' }
   if (idNumberCheckChar(value.slice(0, 17)) !== value[17]) return { ok: false, problem: 'checksum' }
   return {
     ok: true,

@@ -53,4 +53,11 @@ export default {
   'nav.hr.people': 'People’s hours',
   'nav.courses': 'Courses',
   'nav.admin.courses': 'Courses',
+  'nav.menu': 'Menu',
+  'confirm.cancel': 'Cancel',
+  'confirm.cancelHint': 'Changed your mind? Click the button above again to close this; nothing is changed.',
+  'err.confirm': 'This cannot be undone: confirm it in the confirmation box, then submit.',
+  'account.sessions.revokeOthers.title': 'Sign out on every other device?',
+  'account.sessions.revokeOthers.body': 'Your sessions on all other devices end at once; you will have to sign in there again.',
+  'err.titleYear.beforeBirth': 'The year of the title must be after your year of birth (from your ID number): please check it',
 } satisfies Record<keyof typeof zh, string>

@@ -26,6 +26,7 @@ export default {
   'err.tooLong': 'Too long',
   'err.name': 'Enter your real name (Chinese characters or letters, up to 30)',
   'err.idNumber.format': 'Invalid ID number format: 18 characters, 17 digits then a digit or X',
+  'err.idNumber.area': 'The first two digits of this ID number are not a valid province code; please check it',
   'err.idNumber.date': 'The birth date in this ID number is not a real past date',
   'err.idNumber.checksum': 'The check character of this ID number is wrong; please check it',
   'err.idNumber.taken': 'An account already exists for this ID number; please log in',
@@ -40,6 +41,8 @@ export default {
   'err.form': 'Some fields need attention. Please correct them and submit again.',
   'err.login.failed': 'Wrong login or password.',
   'err.login.locked': 'Too many failed attempts. Try again in {minutes} minutes.',
+  'err.crossSite':
+    'This request came from another website and was refused; nothing was changed. Please go back to this site’s page and try again.',
   'err.service': 'The service is temporarily unavailable. Please try again later.',
   'err.cert.invalid_year': 'Choose a valid year.',
   'err.cert.no_policy': 'No continuing-education policy applies to that year, so no certificate can be issued.',

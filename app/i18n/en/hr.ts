@@ -48,4 +48,32 @@ export default {
   'hrPerson.adjusted': 'Adjustment recorded.',
   'hrPerson.adjustedAlready': 'This submission was already recorded; nothing was added twice.',
   'hrPerson.self': 'You cannot adjust or reverse your own hours.',
+  'hrClaims.approveLabel': 'Approve: {name}, “{title}”',
+  'hrClaims.rejectLabel': 'Reject: {name}, “{title}”',
+  'hrClaims.approve.title': 'Approve this claim?',
+  'hrClaims.approve.body':
+    '{name}’s “{title}” will be credited as {hours} hours in {year}. An approval cannot be withdrawn; a mistake can only be corrected by a reversal.',
+  'hrClaims.approveSubmit': 'Approve',
+  'hrClaims.reject.title': 'Reject this claim?',
+  'hrClaims.reject.body':
+    '{name}’s “{title}” will be marked as rejected; the reason is shown to them. This cannot be withdrawn: they would have to report it again.',
+  'hrPerson.reverseLabel': 'Reverse: {date}, {hours} hours',
+  'hrPerson.reverse.title': 'Reverse this entry?',
+  'hrPerson.reverse.body': 'A reversal of −{hours} hours is added; the entry is kept and marked as reversed. A reversal cannot be undone.',
+
+  'hr.titles.title': 'Title changes to verify',
+  'hr.titles.lead':
+    'When learners change their title or title year on “My account”, the change takes effect once HR of their region verifies it; until then credit checks use the current title.',
+  'hr.titles.none': 'No title changes are waiting.',
+  'hr.titles.person': 'Name',
+  'hr.titles.current': 'Current title',
+  'hr.titles.requested': 'Requested',
+  'hr.titles.since': 'Sent',
+  'hr.titles.reason': 'Reason for refusing',
+  'hr.titles.approve': 'Verify',
+  'hr.titles.reject': 'Refuse',
+  'hr.titles.approved': 'Verified: the title has been updated.',
+  'hr.titles.rejected': 'The change has been refused.',
+  'err.titles.decided': 'This change has already been decided.',
+  'err.titles.reason': 'Give a reason for refusing',
 } satisfies Record<keyof typeof zh, string>

@@ -57,4 +57,5 @@ export default {
   'verify.notFound.title': 'Certificate not found',
   'verify.notFound.body':
     'No hours certificate has the code {code}. Check the code on the certificate: 16 letters and digits (no I, O, 0 or 1).',
+  'dev.codeLabel': 'Code example',
 } satisfies Record<keyof typeof zh, string>

@@ -36,4 +36,53 @@ export default {
   'notice.welcome.title': '欢迎使用学时平台',
   'notice.welcome.body':
     '{name}，您已完成实名注册。每年须完成规定的继续教育学时，在“我的学时”可随时查看每年的要求、已取得的学时和还差多少。',
+
+  'login.forgot': '忘记密码？',
+
+  'err.register.refused':
+    '该身份证号码或手机号码无法在此注册。如果这是您本人的账户，请直接登录或通过“忘记密码”找回；如有疑问，请联系所在地人社部门。',
+  'err.register.tooMany': '注册尝试过于频繁，请 {minutes} 分钟后再试。',
+  'register.forgotLink': '找回密码',
+
+  'password.title': '修改密码',
+  'password.lead': '修改后，除当前设备外，其他设备上的登录将全部退出。',
+  'password.mustChange': '管理员为您设置了临时密码，请先设置新密码再继续使用。',
+  'password.current': '当前密码',
+  'password.new': '新密码',
+  'password.submit': '修改密码',
+  'password.done': '密码已修改，其他 {count} 个设备已退出登录。',
+  'err.password.current': '当前密码不正确。',
+  'err.password.same': '新密码不能与当前密码相同。',
+  'err.password.locked': '密码错误次数过多，请 {minutes} 分钟后再试。',
+
+  'reset.title': '找回密码',
+  'reset.lead': '输入身份证号码或注册时的手机号码，我们会向该账户登记的手机发送 6 位验证码，10 分钟内有效。',
+  'reset.send': '发送验证码',
+  'reset.sent': '如果该号码对应一个账户，验证码已发送到其登记的手机，10 分钟内有效。没有收到？请稍后再试或联系所在地人社部门。',
+  'reset.code': '验证码',
+  'reset.code.hint': '短信中的 6 位数字',
+  'reset.submit': '设置新密码',
+  'reset.done': '密码已重设，请用新密码登录。',
+  'reset.again': '重新发送验证码',
+  'reset.sms': '【学时】您的密码重设验证码是 {code}，10 分钟内有效。如非本人操作，请忽略本短信。',
+  'err.reset.codeFormat': '请输入 6 位数字验证码',
+  'err.reset.code': '验证码不正确或已失效，请重新获取。',
+  'err.reset.tooMany': '请求过于频繁，请 {minutes} 分钟后再试。',
+
+  'outbox.title': '开发用短信发件箱',
+  'outbox.lead':
+    '未配置短信服务商（XUESHI_SMS_URL）时，短信不会真正发出，而是写入服务器日志并显示在这里。仅本机可访问，生产环境中不存在此页面。',
+  'outbox.none': '暂无短信。',
+  'outbox.to': '收件人',
+  'outbox.text': '内容',
+  'outbox.at': '时间',
+
+  'account.edit': '修改个人信息',
+  'account.edit.lead': '手机号码和工作单位立即生效；职称或取得年份的变更须经所在地人社部门核实后生效，核实前学时核验仍按原职称计算。',
+  'account.edit.submit': '保存',
+  'account.edit.saved': '已保存。',
+  'account.edit.pending': '已保存。职称变更已提交所在地人社部门核实。',
+  'account.titlePending': '待核实的职称变更：{title}（提交于 {time}）',
+  'account.password': '密码',
+  'account.password.change': '修改密码',
 }

@@ -50,4 +50,11 @@ export default {
   'nav.hr.people': '人员学时',
   'nav.courses': '课程',
   'nav.admin.courses': '课程管理',
+  'nav.menu': '菜单',
+  'confirm.cancel': '取消',
+  'confirm.cancelHint': '不想继续？再点一次上面的按钮收起即可，不会有任何改动。',
+  'err.confirm': '此操作不可撤销，请在确认框中确认后再提交。',
+  'account.sessions.revokeOthers.title': '退出其他所有设备？',
+  'account.sessions.revokeOthers.body': '除本设备外，您在其他设备上的登录将立即失效，需要重新登录。',
+  'err.titleYear.beforeBirth': '取得职称的年份须晚于出生年份（见身份证号码），请核对',
 }

@@ -54,4 +54,5 @@ export default {
   'verify.breakdown': '学时构成',
   'verify.notFound.title': '未找到该学时证明',
   'verify.notFound.body': '没有与验证码 {code} 对应的学时证明。请核对证明上的验证码：16 位字母和数字（不含 I、O、0、1）。',
+  'dev.codeLabel': '代码示例',
 }

@@ -1,29 +1,36 @@
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 
 import { requireUser } from '#app/auth/auth.server.ts'
 import { Notice } from '#app/components/form.tsx'
+import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { getOwnProfile } from '#app/domain/identity/accounts.server.ts'
 import { listNotices } from '#app/domain/identity/notices.server.ts'
+import { pendingTitleChange } from '#app/domain/identity/profile.server.ts'
 import { listActiveSessions, revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
+
+import { profileAction } from './profile.server.ts'
+import { ProfileForm } from './profile-form.tsx'
 
 export const meta = pageTitle('account.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const db = getDb()
-  const [profile, notices, sessions] = await Promise.all([
+  const [profile, notices, sessions, titlePending] = await Promise.all([
     getOwnProfile(db, user.accountId),
     listNotices(db, user.personId),
     listActiveSessions(db, user.accountId),
+    pendingTitleChange(db, user.personId),
   ])
   return {
     profile,
+    titlePending: titlePending && { ...titlePending, created_at: titlePending.created_at.toISOString() },
     notices: notices.map((n) => ({
       id: n.id,
       kind: n.kind,
@@ -44,8 +51,12 @@ const AccountActionSchema = z.discriminatedUnion('intent', [z.object({ intent: z
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const submission = parseWithZod(await request.formData(), { schema: AccountActionSchema, disableAutoCoercion: true })
+  const formData = await request.formData()
+  if (formData.get('intent') === 'profile') return profileAction(user, formData)
+  const submission = parseWithZod(formData, { schema: AccountActionSchema, disableAutoCoercion: true })
   if (submission.status !== 'success') return data({ revoked: null }, { status: 400 })
+  // Signing out everywhere asks first: without the confirmation step's field nothing changes.
+  if (!isConfirmed(formData)) return data({ revoked: null }, { status: 400 })
   const count = await revokeAllSessions(getDb(), user.accountId, { except: user.sessionId })
   return { revoked: count }
 }
@@ -79,8 +90,10 @@ function deviceName(ua: string | null): string | null {
 }
 
 export default function AccountPage() {
-  const { profile, notices, sessions } = useLoaderData<typeof loader>()
+  const { profile, notices, sessions, titlePending } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
+  const profileAnswer = actionData && 'profile' in actionData ? actionData.profile : undefined
+  const revoked = actionData && 'revoked' in actionData ? actionData.revoked : null
   const t = useT()
   const lang = useLang()
   const none = t('account.none')
@@ -118,7 +131,37 @@ export default function AccountPage() {
             ))}
           </dl>
           <p className="muted small">{t('account.idNote')}</p>
+          {titlePending ? (
+            <p className="muted small">
+              {t('account.titlePending', {
+                title: [
+                  nameOf(TITLE_SERIES, titlePending.title_series, lang),
+                  nameOf(TITLE_LEVELS, titlePending.title_level, lang),
+                  titlePending.title_year ?? '',
+                ]
+                  .filter(Boolean)
+                  .join(' · '),
+                time: formatDate(lang, titlePending.created_at, 'dateTime'),
+              })}
+            </p>
+          ) : null}
+          <p>
+            {t('account.password')}: <Link to="/account/password">{t('account.password.change')}</Link>
+          </p>
         </section>
+        {profile.role === 'learner' ? (
+          <ProfileForm
+            defaults={{
+              phone: profile.phone,
+              employer: profile.employer ?? '',
+              titleSeries: titlePending?.title_series ?? profile.title_series ?? '',
+              titleLevel: titlePending?.title_level ?? profile.title_level ?? '',
+              titleYear: String(titlePending ? (titlePending.title_year ?? '') : (profile.title_year ?? '')),
+            }}
+            lastResult={profileAnswer?.result}
+            saved={profileAnswer?.saved}
+          />
+        ) : null}
         <div className="stack">
           <section className="panel" aria-labelledby="notices-title">
             <h2 id="notices-title">{t('account.notices')}</h2>
@@ -140,7 +183,7 @@ export default function AccountPage() {
           </section>
           <section className="panel" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{t('account.sessions')}</h2>
-            {actionData?.revoked != null ? <Notice>{t('account.sessions.revoked', { count: actionData.revoked })}</Notice> : null}
+            {revoked != null ? <Notice>{t('account.sessions.revoked', { count: revoked })}</Notice> : null}
             <ul className="sessions">
               {sessions.map((s) => (
                 <li key={s.key}>
@@ -152,11 +195,14 @@ export default function AccountPage() {
               ))}
             </ul>
             {sessions.length > 1 ? (
-              <Form method="post">
-                <button type="submit" name="intent" value="revoke-others" className="button button-secondary">
-                  {t('account.sessions.revokeOthers')}
-                </button>
-              </Form>
+              <Confirm
+                variant="button-secondary"
+                label={t('account.sessions.revokeOthers')}
+                title={t('account.sessions.revokeOthers.title')}
+                body={<p>{t('account.sessions.revokeOthers.body')}</p>}
+                confirmLabel={t('account.sessions.revokeOthers')}
+                intent="revoke-others"
+              />
             ) : null}
           </section>
         </div>

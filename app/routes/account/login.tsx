@@ -7,12 +7,14 @@ import type { z } from 'zod'
 import { getUser, homeFor, safeRedirect, sessionCookie } from '#app/auth/auth.server.ts'
 import { FormAlert, TextField, useErrorText } from '#app/components/form.tsx'
 import { LoginSchema } from '#app/domain/identity/accounts.schema.ts'
-import { authenticate } from '#app/domain/identity/accounts.server.ts'
+import { authenticate, verifyDummy } from '#app/domain/identity/accounts.server.ts'
+import { LOGIN_POLICY } from '#app/domain/identity/security-policy.ts'
 import { createSession, findSessionUser } from '#app/domain/identity/sessions.server.ts'
 import { pageTitle, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { getLogger } from '#app/lib/log.server.ts'
-import { blockedFor, clearFailures, LOGIN_LIMITS, recordFailure } from '#app/lib/rate-limit.server.ts'
+import { blockedFor, failOpen, recordFailure } from '#app/lib/rate-limit.server.ts'
+
+import { clientIp } from './client-ip.server.ts'
 
 export const meta = pageTitle('login.title')
 
@@ -24,35 +26,37 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type ActionData = { result: SubmissionResult; lockedMinutes?: number }
 
-function clientIp(request: Request): string {
-  return request.headers.get('X-Xueshi-Client-Ip') ?? 'unknown'
-}
-
 export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: LoginSchema, disableAutoCoercion: true })
   // The password is never sent back to the page.
   const reply = (formError?: string) => submission.reply({ hideFields: ['password'], ...(formError ? { formErrors: [formError] } : {}) })
   if (submission.status !== 'success') return data<ActionData>({ result: reply() }, { status: 400 })
-  // Normalise so that "x" and "X", or spaces in a phone number, share one counter.
-  const loginKey = submission.value.login.replace(/\s/g, '').toUpperCase()
+  const locked = (seconds: number) =>
+    data<ActionData>({ result: reply('err.login.locked'), lockedMinutes: Math.ceil(seconds / 60) }, { status: 429 })
+  const failed = () => data<ActionData>({ result: reply('err.login.failed') }, { status: 401 })
   const ip = clientIp(request)
-  let wait: number
-  try {
-    wait = Math.max(await blockedFor('login', loginKey, LOGIN_LIMITS.perLogin), await blockedFor('login-ip', ip, LOGIN_LIMITS.perIp))
-  } catch (e) {
-    getLogger().error({ err: e }, 'rate limiter unavailable')
-    return data<ActionData>({ result: reply('err.service') }, { status: 503 })
-  }
-  if (wait > 0) return data<ActionData>({ result: reply('err.login.locked'), lockedMinutes: Math.ceil(wait / 60) }, { status: 429 })
+  // Per IP in Redis; fails open, because the per-account lock in PostgreSQL still holds (ADR 0018).
+  const ipWait = await failOpen('login-ip', blockedFor('login-ip', ip, LOGIN_POLICY.perIp), 0)
+  if (ipWait > 0) return locked(ipWait)
   const db = getDb()
-  const result = await authenticate(db, submission.value.login, submission.value.password)
-  if (!result.ok) {
-    await recordFailure('login', loginKey, LOGIN_LIMITS.perLogin)
-    await recordFailure('login-ip', ip, LOGIN_LIMITS.perIp)
-    return data<ActionData>({ result: reply('err.login.failed') }, { status: 401 })
+  const { login, password } = submission.value
+  // A login that names no account is counted on its normalised text ("x" and "X", spaces and
+  // hyphens share one counter), so it locks after as many tries as a real account would.
+  const textKey = login.replace(/[\s-]/g, '').toUpperCase()
+  const textWait = await failOpen('login-unknown', blockedFor('login', textKey, LOGIN_POLICY.perUnknownLogin), 0)
+  if (textWait > 0) {
+    await verifyDummy(password)
+    return locked(textWait)
   }
-  await clearFailures('login', loginKey)
+  const result = await authenticate(db, login, password)
+  if (!result.ok) {
+    await failOpen('login-ip', recordFailure('login-ip', ip, LOGIN_POLICY.perIp), undefined)
+    if (result.code === 'locked') return locked(result.retryAfterSeconds)
+    if (result.code === 'unknown_login')
+      await failOpen('login-unknown', recordFailure('login', textKey, LOGIN_POLICY.perUnknownLogin), undefined)
+    return failed()
+  }
   const token = await createSession(db, result.accountId, request.headers.get('User-Agent'))
   const user = await findSessionUser(db, token)
   const fallback = user ? homeFor(user.role) : '/account'
@@ -85,6 +89,9 @@ export default function Login() {
         <button type="submit" className="button" disabled={busy}>
           {t('login.submit')}
         </button>
+        <p>
+          <Link to="/forgot-password">{t('login.forgot')}</Link>
+        </p>
         <p>
           {t('login.noAccount')} <Link to="/register">{t('nav.register')}</Link>
         </p>

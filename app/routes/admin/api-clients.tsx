@@ -6,6 +6,7 @@ import type { z } from 'zod'
 
 import { requireRole } from '#app/auth/auth.server.ts'
 import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
+import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { ApiClientActionSchema } from '#app/domain/credit-api/api-clients.schema.ts'
 import { clearApiKeyCache, createApiClient, listApiClients, revokeApiClient } from '#app/domain/credit-api/api-clients.server.ts'
 import { PROVINCE, regionName, REGIONS } from '#app/domain/shared/reference.ts'
@@ -41,6 +42,8 @@ export async function action({ request }: ActionFunctionArgs) {
     // Only a forged form lacks a valid client id.
     if (submission.status !== 'success' || submission.value.intent !== 'revoke') throw new Response('Bad Request', { status: 400 })
     const { clientId } = submission.value
+    // A revoked key cannot be restored: without the confirmation step's field nothing changes.
+    if (!isConfirmed(formData)) return data<ActionData>({ intent: 'revoke', ok: false }, { status: 400 })
     const ok = await db.transaction().execute((trx) => revokeApiClient(trx, clientId, admin.accountId))
     // Once more after the commit: a check between the clear inside and the commit may have cached the key again.
     clearApiKeyCache()
@@ -132,12 +135,16 @@ export default function AdminApiClients() {
                   </td>
                   <td>
                     {c.revoked_at ? null : (
-                      <Form method="post">
-                        <input type="hidden" name="clientId" value={c.id} />
-                        <button type="submit" name="intent" value="revoke" className="link-button">
-                          {t('admin.api.revoke')}
-                        </button>
-                      </Form>
+                      <Confirm
+                        label={t('admin.api.revoke')}
+                        triggerLabel={t('admin.api.revoke.label', { name: c.name })}
+                        title={t('admin.api.revoke.title')}
+                        body={<p>{t('admin.api.revoke.body', { name: c.name })}</p>}
+                        confirmLabel={t('admin.api.revoke.confirm')}
+                        intent="revoke"
+                        fields={{ clientId: c.id }}
+                        busy={busy}
+                      />
                     )}
                   </td>
                 </tr>

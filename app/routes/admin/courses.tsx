@@ -5,6 +5,7 @@ import { z } from 'zod'
 
 import { requireRole } from '#app/auth/auth.server.ts'
 import { Notice } from '#app/components/form.tsx'
+import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { courseFigures, setPublished } from '#app/domain/courses/admin.server.ts'
 import { formatStudyTime, pageTitle, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
@@ -24,10 +25,13 @@ const CourseActionSchema = z.discriminatedUnion('intent', [
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, ['admin'])
-  const submission = parseWithZod(await request.formData(), { schema: CourseActionSchema, disableAutoCoercion: true })
+  const formData = await request.formData()
+  const submission = parseWithZod(formData, { schema: CourseActionSchema, disableAutoCoercion: true })
   // Only a forged form lacks an intent or a course.
   if (submission.status !== 'success') throw new Response('Bad Request', { status: 400 })
   const { intent, courseId } = submission.value
+  // Withdrawing asks first (the confirmation step's field); publishing is undone by withdrawing.
+  if (intent === 'unpublish' && !isConfirmed(formData)) throw new Response('Bad Request', { status: 400 })
   const publish = intent === 'publish'
   const ok = await getDb()
     .transaction()
@@ -93,18 +97,25 @@ export default function AdminCourses() {
                   )}
                 </td>
                 <td>
-                  <Form method="post">
-                    <input type="hidden" name="courseId" value={c.id} />
-                    <button
-                      type="submit"
-                      name="intent"
-                      value={c.published ? 'unpublish' : 'publish'}
-                      className="link-button"
-                      disabled={busy}
-                    >
-                      {c.published ? t('admin.courses.unpublish') : t('admin.courses.publish')}
-                    </button>
-                  </Form>
+                  {c.published ? (
+                    <Confirm
+                      label={t('admin.courses.unpublish')}
+                      triggerLabel={t('admin.courses.unpublish.label', { title: c.title })}
+                      title={t('admin.courses.unpublish.title')}
+                      body={<p>{t('admin.courses.unpublish.body', { title: c.title })}</p>}
+                      confirmLabel={t('admin.courses.unpublish.confirm')}
+                      intent="unpublish"
+                      fields={{ courseId: c.id }}
+                      busy={busy}
+                    />
+                  ) : (
+                    <Form method="post">
+                      <input type="hidden" name="courseId" value={c.id} />
+                      <button type="submit" name="intent" value="publish" className="link-button" disabled={busy}>
+                        {t('admin.courses.publish')}
+                      </button>
+                    </Form>
+                  )}
                 </td>
               </tr>
             ))}

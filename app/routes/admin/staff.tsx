@@ -7,13 +7,16 @@ import type { z } from 'zod'
 
 import { requireRole } from '#app/auth/auth.server.ts'
 import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
+import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { STAFF_ROLES, StaffActionSchema } from '#app/domain/identity/accounts.schema.ts'
 import { createStaffAccount, listBases, listStaff, setAccountDisabled } from '#app/domain/identity/accounts.server.ts'
 import { revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
 import { PROVINCE, regionName, REGIONS } from '#app/domain/shared/reference.ts'
-import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { pageTitle, plural, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { fieldErrorList } from '#app/lib/http.server.ts'
+
+import { type ResetActionData, resetPasswordAction } from './staff-reset.server.ts'
 
 export const meta = pageTitle('admin.staff.title')
 
@@ -34,6 +37,7 @@ type ActionData =
   | { intent: 'create'; ok: false; result: SubmissionResult }
   | { intent: 'revoke'; revoked: number }
   | { intent: 'disable' | 'enable'; ok: boolean; error?: 'self' }
+  | ResetActionData
 
 // The password is never sent back to the page.
 const HIDDEN = ['password']
@@ -41,6 +45,7 @@ const HIDDEN = ['password']
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, ['admin'])
   const formData = await request.formData()
+  if (formData.get('intent') === 'reset-password') return resetPasswordAction(admin.accountId, formData)
   const submission = parseWithZod(formData, { schema: StaffActionSchema, disableAutoCoercion: true })
   const db = getDb()
   const intent = formData.get('intent')
@@ -48,6 +53,8 @@ export async function action({ request }: ActionFunctionArgs) {
     // Only a forged form lacks a valid account id.
     if (submission.status !== 'success' || submission.value.intent === 'create') throw new Response('Bad Request', { status: 400 })
     const { accountId } = submission.value
+    // Signing out everywhere and disabling ask first: without the confirmation step's field nothing changes.
+    if (intent !== 'enable' && !isConfirmed(formData)) throw new Response('Bad Request', { status: 400 })
     if (intent === 'revoke') {
       const revoked = await db.transaction().execute((trx) => revokeAllSessions(trx, accountId, { actorAccountId: admin.accountId }))
       return { intent, revoked } satisfies ActionData
@@ -85,10 +92,21 @@ export default function AdminStaff() {
     <>
       <h1>{t('admin.staff.title')}</h1>
       {actionData?.intent === 'create' && actionData.ok ? <Notice>{t('admin.staff.created')}</Notice> : null}
-      {actionData?.intent === 'revoke' ? <Notice>{t('admin.staff.revoked', { count: actionData.revoked })}</Notice> : null}
+      {actionData?.intent === 'revoke' ? (
+        <Notice>{t(`admin.staff.revoked.${plural(lang, actionData.revoked)}`, { count: actionData.revoked })}</Notice>
+      ) : null}
       {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && actionData.ok ? (
         <Notice>{t(`admin.staff.${actionData.intent}d`)}</Notice>
       ) : null}
+      {actionData?.intent === 'reset-password' && actionData.ok ? (
+        <Notice>
+          {t('admin.staff.tempPassword', {
+            name: staff.find((s) => s.id === actionData.accountId)?.name ?? '',
+            password: actionData.temporaryPassword,
+          })}
+        </Notice>
+      ) : null}
+      {actionData?.intent === 'reset-password' && !actionData.ok ? <FormAlert>{t(actionData.error)}</FormAlert> : null}
       {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && !actionData.ok ? (
         <FormAlert>{t('admin.staff.err.self')}</FormAlert>
       ) : null}
@@ -122,23 +140,45 @@ export default function AdminStaff() {
                     )}
                   </td>
                   <td>
-                    <Form method="post" className="inline-actions">
-                      <input type="hidden" name="accountId" value={s.id} />
-                      {s.disabled_at ? null : (
-                        <button type="submit" name="intent" value="revoke" className="link-button" disabled={busy}>
-                          {t('admin.staff.revoke')}
-                        </button>
-                      )}{' '}
-                      <button
-                        type="submit"
-                        name="intent"
-                        value={s.disabled_at ? 'enable' : 'disable'}
-                        className="link-button"
-                        disabled={busy}
-                      >
-                        {s.disabled_at ? t('admin.staff.enable') : t('admin.staff.disable')}
-                      </button>
-                    </Form>
+                    <div className="row-actions">
+                      {s.disabled_at ? (
+                        <Form method="post">
+                          <input type="hidden" name="accountId" value={s.id} />
+                          <button type="submit" name="intent" value="enable" className="link-button" disabled={busy}>
+                            {t('admin.staff.enable')}
+                          </button>
+                        </Form>
+                      ) : (
+                        <>
+                          <Confirm
+                            label={t('admin.staff.revoke')}
+                            triggerLabel={t('admin.staff.revoke.label', { name: s.name })}
+                            title={t('admin.staff.revoke.title')}
+                            body={<p>{t('admin.staff.revoke.body', { name: s.name })}</p>}
+                            confirmLabel={t('admin.staff.revoke.confirm')}
+                            intent="revoke"
+                            fields={{ accountId: s.id }}
+                            busy={busy}
+                          />
+                          <Confirm
+                            label={t('admin.staff.disable')}
+                            triggerLabel={t('admin.staff.disable.label', { name: s.name })}
+                            title={t('admin.staff.disable.title')}
+                            body={<p>{t('admin.staff.disable.body', { name: s.name })}</p>}
+                            confirmLabel={t('admin.staff.disable.confirm')}
+                            intent="disable"
+                            fields={{ accountId: s.id }}
+                            busy={busy}
+                          />
+                          <Form method="post">
+                            <input type="hidden" name="accountId" value={s.id} />
+                            <button type="submit" name="intent" value="reset-password" className="link-button" disabled={busy}>
+                              {t('admin.staff.resetPassword')}
+                            </button>
+                          </Form>
+                        </>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}

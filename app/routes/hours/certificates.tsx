@@ -7,12 +7,14 @@ import { z } from 'zod'
 
 import { requireUser } from '#app/auth/auth.server.ts'
 import { FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 import { formatCode, verifyPath } from '#app/domain/hours/certificates/certificate.ts'
 import { certificateYears, listCertificates, requestCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
 import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
+import { publicOrigin } from '#app/lib/origin.server.ts'
 
 export const meta = pageTitle('cert.title')
 
@@ -54,8 +56,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: RequestSchema, disableAutoCoercion: true })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const { year } = submission.value
-  // The worker prints the verification URL: the configured public address, else this request's origin.
-  const baseUrl = (getEnv().XUESHI_PUBLIC_URL ?? new URL(request.url).origin).replace(/\/$/, '')
+  // The worker prints the verification URL: the configured public address (a request's Host is
+  // echoed only if it is this machine, in development).
+  const baseUrl = publicOrigin(new URL(request.url).origin, getEnv().XUESHI_PUBLIC_URL)
+  if (!baseUrl) throw new Response('Unknown host: set XUESHI_PUBLIC_URL', { status: 400 })
   const result = await requestCertificate(getDb(), user.personId, year, { baseUrl })
   if (!result.ok) return data({ result: submission.reply({ formErrors: [`err.cert.${result.code}`] }) }, { status: 400 })
   return redirect(`/hours/certificates?${new URLSearchParams({ done: result.created ? 'created' : 'existing', year: String(year) })}`)
@@ -118,58 +122,64 @@ export default function CertificatesPage() {
         {d.certificates.length === 0 ? (
           <p className="muted">{t('cert.none')}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('cert.col.year')}</th>
-                  <th scope="col">{t('cert.col.hours')}</th>
-                  <th scope="col">{t('cert.col.issuedOn')}</th>
-                  <th scope="col">{t('cert.col.code')}</th>
-                  <th scope="col">{t('cert.col.status')}</th>
-                  <th scope="col">{t('cert.col.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.certificates.map((c) => (
-                  <tr key={c.id}>
-                    <th scope="row">{c.year}</th>
-                    <td style={{ whiteSpace: 'normal', minWidth: '9rem' }}>
-                      {t('cert.hoursSummary', c.hours)}
-                      <div className="small muted">{c.met ? t('hours.met') : t('hours.notMet')}</div>
-                    </td>
-                    <td>{formatDate(lang, c.issuedOn, 'day')}</td>
-                    <td className="mono">{c.code}</td>
-                    <td style={{ whiteSpace: 'normal', minWidth: '7rem' }}>
-                      <span className={STATUS_BADGE[c.status]}>{t(`cert.status.${c.status}`)}</span>
-                      {c.status === 'failed' ? <div className="small muted">{t('cert.failedHint')}</div> : null}
-                      {c.status !== 'failed' && c.superseded ? (
-                        <>
-                          {' '}
-                          <span className="badge badge-rectification">{t('cert.superseded')}</span>
-                          <div className="small muted">{t('cert.supersededHint')}</div>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>
-                      {c.status === 'ready' ? (
-                        <div>
-                          <a href={`/certificates/${c.id}.pdf`} aria-label={t('cert.downloadLabel', { year: c.year })}>
-                            {t('cert.download')}
-                          </a>
-                        </div>
-                      ) : null}
-                      {c.status !== 'failed' ? (
-                        <div>
-                          <Link to={c.verifyPath}>{t('cert.verifyLink')}</Link>
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('cert.list')}
+            rows={d.certificates}
+            rowKey={(c) => c.id}
+            columns={[
+              { key: 'year', header: t('cert.col.year'), rowHeader: true, cell: (c) => c.year },
+              {
+                key: 'hours',
+                header: t('cert.col.hours'),
+                cell: (c) => (
+                  <>
+                    {t('cert.hoursSummary', c.hours)}
+                    <div className="small muted">{c.met ? t('hours.met') : t('hours.notMet')}</div>
+                  </>
+                ),
+              },
+              { key: 'issuedOn', header: t('cert.col.issuedOn'), nowrap: true, cell: (c) => formatDate(lang, c.issuedOn, 'day') },
+              { key: 'code', header: t('cert.col.code'), cell: (c) => <span className="mono">{c.code}</span> },
+              {
+                key: 'status',
+                header: t('cert.col.status'),
+                cell: (c) => (
+                  <>
+                    <span className={STATUS_BADGE[c.status]}>{t(`cert.status.${c.status}`)}</span>
+                    {c.status === 'failed' ? <div className="small muted">{t('cert.failedHint')}</div> : null}
+                    {c.status !== 'failed' && c.superseded ? (
+                      <>
+                        {' '}
+                        <span className="badge badge-rectification">{t('cert.superseded')}</span>
+                        <div className="small muted">{t('cert.supersededHint')}</div>
+                      </>
+                    ) : null}
+                  </>
+                ),
+              },
+              {
+                key: 'actions',
+                header: t('cert.col.actions'),
+                main: true,
+                cell: (c) => (
+                  <>
+                    {c.status === 'ready' ? (
+                      <div>
+                        <a href={`/certificates/${c.id}.pdf`} aria-label={t('cert.downloadLabel', { year: c.year })}>
+                          {t('cert.download')}
+                        </a>
+                      </div>
+                    ) : null}
+                    {c.status !== 'failed' ? (
+                      <div>
+                        <Link to={c.verifyPath}>{t('cert.verifyLink')}</Link>
+                      </div>
+                    ) : null}
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
     </>

@@ -7,10 +7,11 @@ import type { z } from 'zod'
 import { requireUser } from '#app/auth/auth.server.ts'
 import { categoryLabel, categoryOptions } from '#app/components/category.ts'
 import { FileField, FormAlert, Notice, SelectField, TextField, useErrorText } from '#app/components/form.tsx'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 import { ClaimFieldsSchema } from '#app/domain/claims/external-claims.schema.ts'
 import { currentConversion, listOwnClaims, submitClaim } from '#app/domain/claims/external-claims.server.ts'
 import { EVIDENCE_ACCEPT, evidenceProblem, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
-import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { formatDate, pageTitle, plural, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { fieldErrorList } from '#app/lib/http.server.ts'
 import { readUpload } from '#app/lib/upload.server.ts'
@@ -179,48 +180,59 @@ export default function ExternalHours() {
         {claims.length === 0 ? (
           <p className="muted">{t('external.mine.none')}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('hours.col.date')}</th>
-                  <th scope="col">{t('external.col.activity')}</th>
-                  <th scope="col">{t('hours.col.category')}</th>
-                  <th scope="col">{t('external.col.units')}</th>
-                  <th scope="col">{t('hours.col.hours')}</th>
-                  <th scope="col">{t('external.col.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {claims.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      {c.occurredOn}
-                      <div className="small muted">{t('hours.yearLabel', { year: c.ceYear })}</div>
-                    </td>
-                    <td className="wrap">
-                      {c.title}
-                      <div className="small muted">
-                        {c.activity ? c.activity[lang] : '—'}
-                        {c.filename ? ` · ${c.filename}` : ''}
-                      </div>
-                    </td>
-                    <td>{categoryLabel(c.category, t)}</td>
-                    <td className="num">
-                      {c.units} {c.activity ? t(`external.unit.${c.activity.unit}`) : ''}
-                    </td>
-                    <td className="num">{c.claimedHours}</td>
-                    <td className="wrap">
-                      <span className={`badge ${STATUS_BADGE[c.status]}`}>{t(`external.status.${c.status}`)}</span>
-                      {c.reason && c.status === 'rejected' ? (
-                        <div className="small">{t('external.rejectedBecause', { reason: c.reason })}</div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('external.mine')}
+            rows={claims}
+            rowKey={(c) => c.id}
+            columns={[
+              {
+                key: 'date',
+                header: t('hours.col.date'),
+                cell: (c) => (
+                  <>
+                    <span className="nowrap">{formatDate(lang, c.occurredOn, 'day')}</span>
+                    <div className="small muted">{t('hours.yearLabel', { year: c.ceYear })}</div>
+                  </>
+                ),
+              },
+              {
+                key: 'activity',
+                header: t('external.col.activity'),
+                width: '30%',
+                cell: (c) => (
+                  <>
+                    {c.title}
+                    <div className="small muted">
+                      {c.activity ? c.activity[lang] : '—'}
+                      {c.filename ? ` · ${c.filename}` : ''}
+                    </div>
+                  </>
+                ),
+              },
+              { key: 'category', header: t('hours.col.category'), cell: (c) => categoryLabel(c.category, t) },
+              {
+                key: 'units',
+                header: t('external.col.units'),
+                numeric: true,
+                cell: (c) =>
+                  c.activity ? t(`external.units.${c.activity.unit}.${plural(lang, Number(c.units))}`, { count: c.units }) : c.units,
+              },
+              { key: 'hours', header: t('hours.col.hours'), numeric: true, cell: (c) => c.claimedHours },
+              {
+                key: 'status',
+                header: t('external.col.status'),
+                main: true,
+                cell: (c) => (
+                  <>
+                    <span className={`badge ${STATUS_BADGE[c.status]}`}>{t(`external.status.${c.status}`)}</span>
+                    {c.reason && c.status === 'rejected' ? (
+                      <div className="small">{t('external.rejectedBecause', { reason: c.reason })}</div>
+                    ) : null}
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
     </>

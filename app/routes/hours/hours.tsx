@@ -5,10 +5,12 @@ import { requireUser } from '#app/auth/auth.server.ts'
 import { HoursChart } from '#app/components/hours-chart.tsx'
 import { LedgerTable } from '#app/components/ledger-table.tsx'
 import { MetBadge } from '#app/components/met-badge.tsx'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 import { YearPicker } from '#app/components/year-picker.tsx'
+import { listOwnClaims } from '#app/domain/claims/external-claims.server.ts'
 import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
 import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
-import { pageTitle, useT } from '#app/i18n/index.ts'
+import { formatDate, formatList, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('hours.title')
@@ -18,10 +20,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = ceYearOf(new Date())
   const asked = Number(new URL(request.url).searchParams.get('year') ?? current)
   const year = Number.isInteger(asked) && asked >= 2000 && asked <= current ? asked : current
-  const o = await hoursOverview(getDb(), user.personId, year)
+  const db = getDb()
+  const [o, claims] = await Promise.all([hoursOverview(db, user.personId, year), listOwnClaims(db, user.personId)])
   return {
     ...o,
     entries: toLedgerRows(o.entries),
+    // Reported outside hours still waiting for HR: they count only once approved.
+    pending: claims
+      .filter((c) => c.status === 'pending')
+      .map((c) => ({ id: c.id, title: c.title, hours: c.claimed_hours, year: c.ce_year, submittedAt: c.created_at.toISOString() })),
   }
 }
 
@@ -51,6 +58,7 @@ function Meter({ label, earned, required, met }: { label: string; earned: string
 export default function HoursPage() {
   const d = useLoaderData<typeof loader>()
   const t = useT()
+  const lang = useLang()
   const s = d.selected
   const next = d.nextApplication
   return (
@@ -61,6 +69,23 @@ export default function HoursPage() {
           {t('cert.link')}
         </Link>
       </p>
+      {d.pending.length ? (
+        <section className="panel" aria-labelledby="pending-title">
+          <h2 id="pending-title">{t('hours.pending.title')}</h2>
+          <p className="muted small">{t('hours.pending.lead')}</p>
+          <ul>
+            {d.pending.map((c) => (
+              <li key={c.id}>
+                {t('hours.pending.item', { title: c.title, hours: c.hours, year: c.year, date: formatDate(lang, c.submittedAt, 'date') })}{' '}
+                <span className="badge">{t('external.status.pending')}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="small">
+            <Link to="/hours/external">{t('hours.pending.link')}</Link>
+          </p>
+        </section>
+      ) : null}
       <YearPicker id="year" years={d.years.map((y) => y.year)} value={d.year} />
       <div className="grid-2">
         <section className="panel" aria-labelledby="year-title">
@@ -102,7 +127,14 @@ export default function HoursPage() {
             </>
           )}
           {next.years.length ? (
-            <p className="muted small">{t('hours.next.checked', { years: next.years.map((y) => y.year).join('、') })}</p>
+            <p className="muted small">
+              {t('hours.next.checked', {
+                years: formatList(
+                  lang,
+                  next.years.map((y) => y.year),
+                ),
+              })}
+            </p>
           ) : null}
         </section>
       </div>
@@ -112,30 +144,18 @@ export default function HoursPage() {
           years={d.years.map((y) => ({ year: y.year, total: y.earned.total, required: y.required.total, met: y.met }))}
           label={t('hours.chart')}
         />
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('hours.year')}</th>
-                <th scope="col">{t('hours.total')}</th>
-                <th scope="col">{t('hours.professional')}</th>
-                <th scope="col">{t('hours.public')}</th>
-                <th scope="col">{t('hours.col.met')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.years.map((y) => (
-                <tr key={y.year}>
-                  <th scope="row">{y.year}</th>
-                  <td>{t('hours.of', { earned: y.earned.total, required: y.required.total })}</td>
-                  <td>{y.earned.professional}</td>
-                  <td>{y.earned.public}</td>
-                  <td>{y.met ? t('hours.met') : t('hours.notMet')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('hours.years')}
+          rows={d.years}
+          rowKey={(y) => y.year}
+          columns={[
+            { key: 'year', header: t('hours.year'), rowHeader: true, cell: (y) => y.year },
+            { key: 'total', header: t('hours.total'), cell: (y) => t('hours.of', { earned: y.earned.total, required: y.required.total }) },
+            { key: 'professional', header: t('hours.professional'), numeric: true, cell: (y) => y.earned.professional },
+            { key: 'public', header: t('hours.public'), numeric: true, cell: (y) => y.earned.public },
+            { key: 'met', header: t('hours.col.met'), cell: (y) => <MetBadge met={y.met} /> },
+          ]}
+        />
       </section>
       <section className="panel" aria-labelledby="records-title">
         <h2 id="records-title">

@@ -1,17 +1,19 @@
 import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
 
 import { requireHr } from '#app/auth/hr.server.ts'
 import { categoryLabel } from '#app/components/category.ts'
 import { ANSWERED_ELSEWHERE, FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
+import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
+import { type Column, DataTable } from '#app/components/ui/data-table.tsx'
 import { ClaimDecisionSchema } from '#app/domain/claims/external-claims.schema.ts'
 import { decideClaim, listClaimsForHr } from '#app/domain/claims/external-claims.server.ts'
 import type { ClaimStatus } from '#app/domain/claims/external-claims.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
-import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { formatDate, pageTitle, plural, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('hrClaims.title')
@@ -61,6 +63,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const claimId = typeof rawId === 'string' && /^\d+$/.test(rawId) ? Number(rawId) : null
   const submission = parseWithZod(formData, { schema: ClaimDecisionSchema, disableAutoCoercion: true })
   if (submission.status !== 'success') return data<ActionData>({ ok: false, claimId, result: submission.reply() }, { status: 400 })
+  // A decision cannot be undone: without the confirmation step's field nothing is decided.
+  if (!isConfirmed(formData))
+    return data<ActionData>({ ok: false, claimId, result: submission.reply({ formErrors: ['err.confirm'] }) }, { status: 400 })
   const input = submission.value
   const result = await decideClaim(getDb(), hr, {
     claimId: input.claimId,
@@ -92,6 +97,121 @@ export default function HrClaims() {
   const lang = useLang()
   const failed = actionData && !actionData.ok ? actionData : undefined
   const formError = useErrorText(failed?.result.error?.[''] ?? undefined)
+  type Row = (typeof claims)[number]
+  const columns: Column<Row>[] = [
+    {
+      key: 'person',
+      header: t('hrClaims.col.person'),
+      width: '24%',
+      cell: (c) => (
+        <>
+          <Link to={`/hr/people/${c.personId}`}>{c.name}</Link>
+          <div className="small mono">{c.idNumberMasked}</div>
+          <div className="small muted">
+            {c.employer ?? '—'} · {regionName(c.region, lang) || '—'}
+          </div>
+        </>
+      ),
+    },
+    {
+      key: 'activity',
+      header: t('external.col.activity'),
+      width: '22%',
+      cell: (c) => (
+        <>
+          {c.title}
+          <div className="small muted">
+            {c.activity ? c.activity[lang] : '—'} · {categoryLabel(c.category, t)}
+          </div>
+        </>
+      ),
+    },
+    {
+      key: 'date',
+      header: t('hours.col.date'),
+      cell: (c) => (
+        <>
+          <span className="nowrap">{formatDate(lang, c.occurredOn, 'day')}</span>
+          <div className="small muted">{t('hours.yearLabel', { year: c.ceYear })}</div>
+        </>
+      ),
+    },
+    {
+      key: 'hours',
+      header: t('hours.col.hours'),
+      cell: (c) => (
+        <>
+          <strong>{c.claimedHours}</strong>
+          <div className="small muted">
+            {c.activity ? t(`external.units.${c.activity.unit}.${plural(lang, Number(c.units))}`, { count: c.units }) : c.units} ·{' '}
+            {c.policyVersion}
+          </div>
+        </>
+      ),
+    },
+    {
+      key: 'evidence',
+      header: t('hrClaims.col.evidence'),
+      width: '16%',
+      cell: (c) =>
+        c.file ? (
+          <>
+            <a href={`/hr/claims/${c.id}/evidence`} target="_blank" rel="noopener noreferrer">
+              {t('hrClaims.view')}
+            </a>
+            <div className="small muted">
+              {c.file.name} · {kb(c.file.size)}
+            </div>
+            <div className="small muted mono" title={c.file.sha256}>
+              SHA-256 {c.file.sha256.slice(0, 12)}…
+            </div>
+          </>
+        ) : (
+          '—'
+        ),
+    },
+    status === 'pending'
+      ? {
+          key: 'decide',
+          header: t('table.actions'),
+          main: true,
+          cell: (c) => (
+            <div className="row-actions">
+              <Confirm
+                variant="button"
+                tone="primary"
+                label={t('hrClaims.approve')}
+                triggerLabel={t('hrClaims.approveLabel', { name: c.name, title: c.title })}
+                title={t('hrClaims.approve.title')}
+                body={<p>{t('hrClaims.approve.body', { name: c.name, title: c.title, hours: c.claimedHours, year: c.ceYear })}</p>}
+                confirmLabel={t('hrClaims.approveSubmit')}
+                intent="approve"
+                fields={{ claimId: c.id }}
+                busy={busy}
+              />
+              <RejectForm
+                claimId={c.id}
+                name={c.name}
+                title={c.title}
+                lastResult={actionData ? (failed?.claimId === c.id ? failed.result : ANSWERED_ELSEWHERE) : undefined}
+                busy={busy}
+              />
+            </div>
+          ),
+        }
+      : {
+          key: 'status',
+          header: t('external.col.status'),
+          main: true,
+          cell: (c) => (
+            <>
+              {t(`external.status.${status}`)}
+              {c.decidedAt ? <div className="small muted">{formatDate(lang, c.decidedAt, 'date')}</div> : null}
+              {c.reason ? <div className="small">{c.reason}</div> : null}
+            </>
+          ),
+        },
+  ]
   return (
     <>
       <p className="small">
@@ -127,109 +247,43 @@ export default function HrClaims() {
       {claims.length === 0 ? (
         <p className="muted">{t('hrClaims.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('hrClaims.col.person')}</th>
-                <th scope="col">{t('external.col.activity')}</th>
-                <th scope="col">{t('hours.col.date')}</th>
-                <th scope="col">{t('hours.col.hours')}</th>
-                <th scope="col">{t('hrClaims.col.evidence')}</th>
-                <th scope="col">{status === 'pending' ? t('table.actions') : t('external.col.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {claims.map((c) => {
-                return (
-                  <tr key={c.id}>
-                    <td className="wrap">
-                      <Link to={`/hr/people/${c.personId}`}>{c.name}</Link>
-                      <div className="small mono">{c.idNumberMasked}</div>
-                      <div className="small muted">
-                        {c.employer ?? '—'} · {regionName(c.region, lang) || '—'}
-                      </div>
-                    </td>
-                    <td className="wrap">
-                      {c.title}
-                      <div className="small muted">
-                        {c.activity ? c.activity[lang] : '—'} · {categoryLabel(c.category, t)}
-                      </div>
-                    </td>
-                    <td>
-                      {c.occurredOn}
-                      <div className="small muted">{t('hours.yearLabel', { year: c.ceYear })}</div>
-                    </td>
-                    <td className="wrap">
-                      <strong>{c.claimedHours}</strong>
-                      <div className="small muted">
-                        {c.units} {c.activity ? t(`external.unit.${c.activity.unit}`) : ''} · {c.policyVersion}
-                      </div>
-                    </td>
-                    <td className="wrap">
-                      {c.file ? (
-                        <>
-                          <a href={`/hr/claims/${c.id}/evidence`} target="_blank" rel="noopener noreferrer">
-                            {t('hrClaims.view')}
-                          </a>
-                          <div className="small muted">
-                            {c.file.name} · {kb(c.file.size)}
-                          </div>
-                          <div className="small muted mono" title={c.file.sha256}>
-                            SHA-256 {c.file.sha256.slice(0, 12)}…
-                          </div>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td className="wrap">
-                      {status === 'pending' ? (
-                        <div className="stack">
-                          <Form method="post">
-                            <input type="hidden" name="claimId" value={c.id} />
-                            <button type="submit" name="intent" value="approve" className="button" disabled={busy}>
-                              {t('hrClaims.approve')}
-                            </button>
-                          </Form>
-                          <RejectForm
-                            claimId={c.id}
-                            lastResult={actionData ? (failed?.claimId === c.id ? failed.result : ANSWERED_ELSEWHERE) : undefined}
-                            busy={busy}
-                          />
-                        </div>
-                      ) : (
-                        <>
-                          {t(`external.status.${status}`)}
-                          {c.reason ? <div className="small">{c.reason}</div> : null}
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={t('hrClaims.title')} columns={columns} rows={claims} rowKey={(c) => c.id} />
       )}
     </>
   )
 }
 
-/** One claim's rejection, with its reason; open when the reason was refused. */
-function RejectForm({ claimId, lastResult, busy }: { claimId: number; lastResult: SubmissionResult | undefined; busy: boolean }) {
+/** One claim's rejection, with its reason: asks first; open again when the reason was refused. */
+function RejectForm({
+  claimId,
+  name,
+  title,
+  lastResult,
+  busy,
+}: {
+  claimId: number
+  name: string
+  title: string
+  lastResult: SubmissionResult | undefined
+  busy: boolean
+}) {
   const t = useT()
   const [form, fields] = useForm<z.input<typeof ClaimDecisionSchema>>({ id: `reject-${claimId}`, lastResult })
   return (
-    <details open={Boolean(fields.reason.errors)}>
-      <summary>{t('hrClaims.reject')}</summary>
-      <Form method="post" className="stack" {...getFormProps(form)}>
-        <input type="hidden" name="claimId" value={claimId} />
-        <TextField meta={fields.reason} label={t('hrClaims.reason')} required maxLength={500} />
-        <button type="submit" name="intent" value="reject" className="button button-secondary" disabled={busy}>
-          {t('hrClaims.rejectSubmit')}
-        </button>
-      </Form>
-    </details>
+    <Confirm
+      variant="button-secondary"
+      label={t('hrClaims.reject')}
+      triggerLabel={t('hrClaims.rejectLabel', { name, title })}
+      title={t('hrClaims.reject.title')}
+      body={<p>{t('hrClaims.reject.body', { name, title })}</p>}
+      confirmLabel={t('hrClaims.rejectSubmit')}
+      intent="reject"
+      fields={{ claimId }}
+      formProps={getFormProps(form)}
+      defaultOpen={Boolean(fields.reason.errors)}
+      busy={busy}
+    >
+      <TextField meta={fields.reason} label={t('hrClaims.reason')} required maxLength={500} />
+    </Confirm>
   )
 }

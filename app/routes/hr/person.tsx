@@ -9,15 +9,17 @@ import { categoryOptions } from '#app/components/category.ts'
 import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField, useErrorText } from '#app/components/form.tsx'
 import { type LedgerRowView, LedgerTable } from '#app/components/ledger-table.tsx'
 import { MetBadge } from '#app/components/met-badge.tsx'
+import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { YearPicker } from '#app/components/year-picker.tsx'
 import { PersonLedgerActionSchema } from '#app/domain/hours/hr-ledger.schema.ts'
 import { addAdjustment, isRefusal, personForHr, reverseForHr } from '#app/domain/hours/hr-ledger.server.ts'
 import { ceYearOf } from '#app/domain/hours/ledger.server.ts'
 import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.ts'
+import { audit } from '#app/domain/identity/audit.server.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import type { HrActor } from '#app/domain/shared/scope.ts'
-import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { formatDate, formatHours, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { randomToken } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
@@ -41,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const asked = Number(new URL(request.url).searchParams.get('year') ?? current)
   const year = Number.isInteger(asked) && asked >= 2000 && asked <= current ? asked : current
   const [o, policies] = await Promise.all([hoursOverview(db, person.id, year), cachedPolicies(db)])
+  // Looking at someone's record is itself recorded (the search page says so).
+  await audit(db, { actorAccountId: hr.accountId, action: 'hr.person.view', targetType: 'person', targetId: person.id, detail: { year } })
   return {
     person,
     year,
@@ -79,6 +83,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.status !== 'success' || submission.value.intent !== 'reverse')
       return data<ActionData>({ intent: 'reverse', ok: false, entryId, result: submission.reply() }, { status: 400 })
     const { entryId: id, reason } = submission.value
+    // A reversal cannot be undone: without the confirmation step's field nothing is written.
+    if (!isConfirmed(formData))
+      return data<ActionData>(
+        { intent: 'reverse', ok: false, entryId, result: submission.reply({ formErrors: ['err.confirm'] }) },
+        { status: 400 },
+      )
     const result = await reverseForHr(db, hr, { personId: person.id, entryId: id, reason })
     if (result.ok) return { intent: 'reverse', ok: true, entryId: id } satisfies ActionData
     if (isRefusal(result.code)) refusal(result.code)
@@ -121,7 +131,7 @@ export default function HrPerson() {
       '—'
     ) : (
       <ReverseForm
-        entryId={e.id}
+        entry={e}
         lastResult={actionData ? (reverseFailed?.entryId === e.id ? reverseFailed.result : ANSWERED_ELSEWHERE) : undefined}
         busy={busy}
       />
@@ -263,20 +273,26 @@ export default function HrPerson() {
   )
 }
 
-/** One ledger entry's reversal, with its reason; open when the reason was refused. */
-function ReverseForm({ entryId, lastResult, busy }: { entryId: number; lastResult: SubmissionResult | undefined; busy: boolean }) {
+/** One ledger entry's reversal, with its reason: asks first; open again when the reason was refused. */
+function ReverseForm({ entry, lastResult, busy }: { entry: LedgerRowView; lastResult: SubmissionResult | undefined; busy: boolean }) {
   const t = useT()
-  const [form, fields] = useForm<z.input<typeof PersonLedgerActionSchema>>({ id: `reverse-${entryId}`, lastResult })
+  const lang = useLang()
+  const [form, fields] = useForm<z.input<typeof PersonLedgerActionSchema>>({ id: `reverse-${entry.id}`, lastResult })
+  const hours = formatHours(entry.hours)
   return (
-    <details open={Boolean(fields.reason.errors)}>
-      <summary>{t('hrPerson.reverse')}</summary>
-      <Form method="post" className="stack" {...getFormProps(form)}>
-        <input type="hidden" name="entryId" value={entryId} />
-        <TextField meta={fields.reason} label={t('hrPerson.reason')} required maxLength={500} />
-        <button type="submit" name="intent" value="reverse" className="button button-secondary" disabled={busy}>
-          {t('hrPerson.reverseSubmit')}
-        </button>
-      </Form>
-    </details>
+    <Confirm
+      label={t('hrPerson.reverse')}
+      triggerLabel={t('hrPerson.reverseLabel', { date: formatDate(lang, entry.occurredAt, 'date'), hours })}
+      title={t('hrPerson.reverse.title')}
+      body={<p>{t('hrPerson.reverse.body', { hours })}</p>}
+      confirmLabel={t('hrPerson.reverseSubmit')}
+      intent="reverse"
+      fields={{ entryId: entry.id }}
+      formProps={getFormProps(form)}
+      defaultOpen={Boolean(fields.reason.errors)}
+      busy={busy}
+    >
+      <TextField meta={fields.reason} label={t('hrPerson.reason')} required maxLength={500} />
+    </Confirm>
   )
 }

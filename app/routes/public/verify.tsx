@@ -1,4 +1,4 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 
 import { formatCode, METHODS } from '#app/domain/hours/certificates/certificate.ts'
@@ -13,6 +13,10 @@ import { getDb } from '#app/lib/db.server.ts'
  */
 const title = pageTitle('verify.title')
 export const meta: MetaFunction = (args) => [...title(args), { name: 'robots', content: 'noindex, nofollow' }]
+
+// A page's response takes its headers from this export, not from the loader's: without it the
+// verdict (which changes when the learner's records change) could be kept by a cache.
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const input = (params.code ?? '').slice(0, 40)

@@ -73,6 +73,8 @@ test('an administrator issues an API key; it answers checks until it is revoked'
   const row = page.getByRole('row', { name: /职称申报系统（测试）/ }).first()
   await expect(row.getByText('有效')).toBeVisible()
   await row.getByRole('button', { name: '吊销' }).click()
+  // Revoking asks first (a native dialog with JavaScript).
+  await page.getByRole('dialog', { name: '吊销这个 API 密钥？' }).getByRole('button', { name: '确认吊销' }).click()
   await expect(page.getByText('密钥已吊销。')).toBeVisible()
   // Other processes may remember an accepted key for a few seconds (ADR 0007).
   await expect(async () => {

@@ -87,6 +87,10 @@ test('a professional registers, is welcomed, logs in again and switches to Engli
     await field(page, '身份证号码或手机号码').fill(phone)
     await field(page, '密码').fill(password)
     await page.getByRole('button', { name: '登录', exact: true }).click()
+    // A learner lands on 我的学时.
+    await expect(page).toHaveURL(/\/hours$/)
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的学时')
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的账户' }).click()
     await expect(page).toHaveURL(/\/account$/)
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${name}，您好`)
   })

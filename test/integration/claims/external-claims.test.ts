@@ -264,7 +264,7 @@ describe('HR reviews external claims (hr/claims)', () => {
     expect(list.data.claims[0].idNumberMasked).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/)
     expect(JSON.stringify(list.data)).not.toContain(me.idNumber)
 
-    const res = await decide(hr.cookie, { intent: 'approve', claimId: String(claim.id) })
+    const res = await decide(hr.cookie, { intent: 'approve', confirm: 'yes', claimId: String(claim.id) })
     expect(res.status).toBe(200)
     expect(res.data).toEqual({ ok: true, claimId: claim.id, status: 'approved', already: false })
 
@@ -305,14 +305,14 @@ describe('HR reviews external claims (hr/claims)', () => {
     const hr = await hrIn('220100')
     const hr2 = await hrIn('220000')
     const claim = await submitted(me.cookie)
-    await decide(hr.cookie, { intent: 'approve', claimId: String(claim.id) })
-    const again = await decide(hr2.cookie, { intent: 'approve', claimId: String(claim.id) })
+    await decide(hr.cookie, { intent: 'approve', confirm: 'yes', claimId: String(claim.id) })
+    const again = await decide(hr2.cookie, { intent: 'approve', confirm: 'yes', claimId: String(claim.id) })
     expect(again.data).toEqual({ ok: true, claimId: claim.id, status: 'approved', already: true })
 
     const other = await submitted(me.cookie)
     const both = await Promise.all([
-      decide(hr.cookie, { intent: 'approve', claimId: String(other.id) }),
-      decide(hr2.cookie, { intent: 'approve', claimId: String(other.id) }),
+      decide(hr.cookie, { intent: 'approve', confirm: 'yes', claimId: String(other.id) }),
+      decide(hr2.cookie, { intent: 'approve', confirm: 'yes', claimId: String(other.id) }),
     ])
     expect(both.map((r) => r.data.already).sort()).toEqual([false, true])
 
@@ -331,13 +331,13 @@ describe('HR reviews external claims (hr/claims)', () => {
     const hr = await hrIn('220100')
     const claim = await submitted(me.cookie)
     const before = await counts()
-    const noReason = await decide(hr.cookie, { intent: 'reject', claimId: String(claim.id), reason: '   ' })
+    const noReason = await decide(hr.cookie, { intent: 'reject', confirm: 'yes', claimId: String(claim.id), reason: '   ' })
     expect(noReason.status).toBe(400)
     expect(errorsOf(noReason)).toEqual({ reason: 'err.required' })
     expect(await counts()).toEqual(before)
     expect((await db().selectFrom('external_claims').select('status').executeTakeFirstOrThrow()).status).toBe('pending')
 
-    const res = await decide(hr.cookie, { intent: 'reject', claimId: String(claim.id), reason: '证明材料与活动名称不符' })
+    const res = await decide(hr.cookie, { intent: 'reject', confirm: 'yes', claimId: String(claim.id), reason: '证明材料与活动名称不符' })
     expect(res.data).toEqual({ ok: true, claimId: claim.id, status: 'rejected', already: false })
     const after = await db().selectFrom('external_claims').selectAll().executeTakeFirstOrThrow()
     expect(after).toMatchObject({
@@ -350,7 +350,7 @@ describe('HR reviews external claims (hr/claims)', () => {
     const own = await call(external.loader, makeRequest('/hours/external', { cookie: me.cookie }))
     expect(own.data.claims[0]).toMatchObject({ status: 'rejected', reason: '证明材料与活动名称不符' })
 
-    const approve = await decide(hr.cookie, { intent: 'approve', claimId: String(claim.id) })
+    const approve = await decide(hr.cookie, { intent: 'approve', confirm: 'yes', claimId: String(claim.id) })
     expect(approve.status).toBe(409)
     expect(errorsOf(approve)).toEqual({ _form: 'err.claim.decided' })
     expect(await count('hour_entries')).toBe(0)
@@ -363,15 +363,15 @@ describe('HR reviews external claims (hr/claims)', () => {
     const list = await call(hrClaims.loader, makeRequest('/hr/claims', { cookie: other.cookie }))
     expect(list.data.claims).toEqual([])
     const before = await counts()
-    expect((await decide(other.cookie, { intent: 'approve', claimId: String(claim.id) })).status).toBe(404)
-    expect((await decide(other.cookie, { intent: 'reject', claimId: String(claim.id), reason: '不属实' })).status).toBe(404)
+    expect((await decide(other.cookie, { intent: 'approve', confirm: 'yes', claimId: String(claim.id) })).status).toBe(404)
+    expect((await decide(other.cookie, { intent: 'reject', confirm: 'yes', claimId: String(claim.id), reason: '不属实' })).status).toBe(404)
     expect(await counts()).toEqual(before)
     const file = await call(evidence.loader, makeRequest(`/hr/claims/${claim.id}/evidence`, { cookie: other.cookie }), {
       id: String(claim.id),
     })
     expect(file.status).toBe(404)
     // An unknown claim looks the same.
-    expect((await decide(other.cookie, { intent: 'approve', claimId: '999999' })).status).toBe(404)
+    expect((await decide(other.cookie, { intent: 'approve', confirm: 'yes', claimId: '999999' })).status).toBe(404)
 
     const province = await hrIn('220000')
     const seen = await call(hrClaims.loader, makeRequest('/hr/claims', { cookie: province.cookie }))
@@ -401,7 +401,7 @@ describe('HR reviews external claims (hr/claims)', () => {
     for (const role of ['learner', 'base_staff', 'admin'] as const) {
       const who = role === 'learner' ? me : await signIn(role)
       const before = await counts()
-      expect((await decide(who.cookie, { intent: 'approve', claimId: String(claim.id) })).status).toBe(403)
+      expect((await decide(who.cookie, { intent: 'approve', confirm: 'yes', claimId: String(claim.id) })).status).toBe(403)
       expect((await call(hrClaims.loader, makeRequest('/hr/claims', { cookie: who.cookie }))).status).toBe(403)
       expect(
         (await call(evidence.loader, makeRequest(`/hr/claims/${claim.id}/evidence`, { cookie: who.cookie }), { id: String(claim.id) }))

@@ -283,7 +283,10 @@ describe('admin: courses', () => {
     const enrolled = await learner()
     await enroll(getDb(), enrolled.personId, COURSE)
     try {
-      const res = await call(adminAction, makeRequest('/admin/courses', { form: { intent: 'unpublish', courseId: COURSE }, cookie }))
+      const res = await call(
+        adminAction,
+        makeRequest('/admin/courses', { form: { intent: 'unpublish', confirm: 'yes', courseId: COURSE }, cookie }),
+      )
       expect(res.data).toEqual({ courseId: COURSE, published: false })
       const audit = await getDb()
         .selectFrom('audit_log')
@@ -320,7 +323,8 @@ describe('admin: courses', () => {
     const cookie = await cookieFor(getDb(), id)
     expect((await call(adminLoader, makeRequest('/admin/courses', { cookie }))).status).toBe(403)
     expect(
-      (await call(adminAction, makeRequest('/admin/courses', { form: { intent: 'unpublish', courseId: COURSE }, cookie }))).status,
+      (await call(adminAction, makeRequest('/admin/courses', { form: { intent: 'unpublish', confirm: 'yes', courseId: COURSE }, cookie })))
+        .status,
     ).toBe(403)
   })
 })

@@ -60,7 +60,7 @@ describe('process-wide singletons are shared by the Remix build and the fast pat
 
     const revoked = await call(
       remix.adminApiClients.action,
-      makeRequest('/admin/api-clients', { form: { intent: 'revoke', clientId: String(created.id) }, cookie }),
+      makeRequest('/admin/api-clients', { form: { intent: 'revoke', confirm: 'yes', clientId: String(created.id) }, cookie }),
     )
     expect(revoked.data).toEqual({ intent: 'revoke', ok: true })
 

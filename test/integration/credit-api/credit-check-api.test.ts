@@ -662,7 +662,8 @@ describe('POST /api/v1/credit-checks/batch', () => {
   })
 
   test('a 1,000-applicant batch (50 real people with hours, 950 unknown) → 1,000 results and 1,000 recorded checks', async () => {
-    const { key, id: clientId } = await apiKey()
+    // The limit counts applicants (rate-limit.test.ts): the default 600 a minute would refuse it.
+    const { key, id: clientId } = await apiKey('220000', 1000)
     const db = getDb()
     const ids = Array.from({ length: 1000 }, (_, i) => bulkIdNumber(i))
     // Every 20th applicant is a real person: 50 people inserted directly, with totals directly.

@@ -162,7 +162,9 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     expect((await post(other.cookie, p.personId, adjustment())).status).toBe(403)
     const e = await anEntry(p.personId)
     const mid = await counts()
-    expect((await post(other.cookie, p.personId, { intent: 'reverse', entryId: String(e.id), reason: '错误' })).status).toBe(403)
+    expect(
+      (await post(other.cookie, p.personId, { intent: 'reverse', confirm: 'yes', entryId: String(e.id), reason: '错误' })).status,
+    ).toBe(403)
     expect(await counts()).toEqual(mid)
     expect(mid.audit).toBe(before.audit)
     const outsiders = [await learnerIn('220100'), await staff('base_staff'), await staff('admin')]
@@ -248,7 +250,7 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     const p = await learnerIn()
     const e = await anEntry(p.personId, '12.5')
     const hr = await staff('hr')
-    const res = await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(e.id), reason: '重复计入' })
+    const res = await post(hr.cookie, p.personId, { intent: 'reverse', confirm: 'yes', entryId: String(e.id), reason: '重复计入' })
     expect(res.status).toBe(200)
     expect(res.data).toEqual({ intent: 'reverse', ok: true, entryId: e.id })
     const rev = await db().selectFrom('hour_entries').selectAll().where('reverses_id', '=', e.id).executeTakeFirstOrThrow()
@@ -271,10 +273,10 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     expect(audit[0]!.detail).toMatchObject({ entryId: e.id, reversalId: rev.id, hours: '-12.5', reason: '重复计入' })
 
     const before = await counts()
-    const again = await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(e.id), reason: '再来一次' })
+    const again = await post(hr.cookie, p.personId, { intent: 'reverse', confirm: 'yes', entryId: String(e.id), reason: '再来一次' })
     expect(again.status).toBe(409)
     expect(errorsOf(again)).toEqual({ _form: 'err.reverse.already' })
-    const ofReversal = await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(rev.id), reason: '撤销冲正' })
+    const ofReversal = await post(hr.cookie, p.personId, { intent: 'reverse', confirm: 'yes', entryId: String(rev.id), reason: '撤销冲正' })
     expect(ofReversal.status).toBe(409)
     expect(errorsOf(ofReversal)).toEqual({ _form: 'err.reverse.reversal' })
     expect(await counts()).toEqual(before)
@@ -290,10 +292,12 @@ describe("HR manages a person's ledger (hr/people/:personId)", () => {
     const theirs = await anEntry(q.personId)
     const hr = await staff('hr')
     const before = await counts()
-    const noReason = await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(mine.id), reason: '' })
+    const noReason = await post(hr.cookie, p.personId, { intent: 'reverse', confirm: 'yes', entryId: String(mine.id), reason: '' })
     expect(noReason.status).toBe(400)
     expect(errorsOf(noReason)).toEqual({ reason: 'err.required' })
-    expect((await post(hr.cookie, p.personId, { intent: 'reverse', entryId: String(theirs.id), reason: '错误' })).status).toBe(404)
+    expect(
+      (await post(hr.cookie, p.personId, { intent: 'reverse', confirm: 'yes', entryId: String(theirs.id), reason: '错误' })).status,
+    ).toBe(404)
     expect(await counts()).toEqual(before)
   })
 

@@ -18,7 +18,10 @@ describe('admins disable and enable accounts', () => {
     const hrCookie = await cookieFor(getDb(), hr.accountId)
     expect(await findSessionUser(getDb(), tokenOf(hrCookie))).not.toBeNull()
 
-    expect((await post(adminCookie, { intent: 'disable', accountId: String(hr.accountId) })).data).toEqual({ intent: 'disable', ok: true })
+    expect((await post(adminCookie, { intent: 'disable', confirm: 'yes', accountId: String(hr.accountId) })).data).toEqual({
+      intent: 'disable',
+      ok: true,
+    })
     expect(await findSessionUser(getDb(), tokenOf(hrCookie))).toBeNull()
     expect(await authenticate(getDb(), hr.phone, hr.password)).toEqual({ ok: false, code: 'invalid_credentials' })
     const listed = await call(loader, makeRequest('/admin/staff', { cookie: adminCookie }))
@@ -41,20 +44,20 @@ describe('admins disable and enable accounts', () => {
   test('an admin cannot disable their own account; an unknown account is 404; bad input 400; changes nothing', async () => {
     const admin = await createStaff(getDb(), 'admin')
     const cookie = await cookieFor(getDb(), admin.accountId)
-    expect(await post(cookie, { intent: 'disable', accountId: String(admin.accountId) })).toMatchObject({
+    expect(await post(cookie, { intent: 'disable', confirm: 'yes', accountId: String(admin.accountId) })).toMatchObject({
       status: 400,
       data: { ok: false, error: 'self' },
     })
     expect(await findSessionUser(getDb(), tokenOf(cookie))).not.toBeNull()
-    expect((await post(cookie, { intent: 'disable', accountId: '999999' })).status).toBe(404)
-    expect((await post(cookie, { intent: 'disable', accountId: 'x' })).status).toBe(400)
+    expect((await post(cookie, { intent: 'disable', confirm: 'yes', accountId: '999999' })).status).toBe(404)
+    expect((await post(cookie, { intent: 'disable', confirm: 'yes', accountId: 'x' })).status).toBe(400)
     expect(await getDb().selectFrom('audit_log').select('id').where('actor_account_id', '=', admin.accountId).execute()).toEqual([])
   })
 
   test.each(['learner', 'hr', 'base_staff'] as const)('%s cannot disable anyone (403)', async (role) => {
     const target = await createStaff(getDb(), 'hr')
     const id = role === 'learner' ? (await createLearner(getDb())).accountId : (await createStaff(getDb(), role)).accountId
-    const res = await post(await cookieFor(getDb(), id), { intent: 'disable', accountId: String(target.accountId) })
+    const res = await post(await cookieFor(getDb(), id), { intent: 'disable', confirm: 'yes', accountId: String(target.accountId) })
     expect(res.status).toBe(403)
     expect(
       (await getDb().selectFrom('accounts').select('disabled_at').where('id', '=', target.accountId).executeTakeFirstOrThrow()).disabled_at,

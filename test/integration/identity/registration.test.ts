@@ -34,24 +34,57 @@ describe('registration (实名注册)', () => {
     expect(job.job_name).toBe('notice.welcome')
   })
 
-  test('a duplicate ID number is refused with a field message and nothing is written', async () => {
+  test('a taken ID number and a taken phone get one answer that names neither, with a way forward; nothing is written', async () => {
     const idNumber = makeIdNumber()
-    expect((await call(action, makeRequest('/register', { form: registrationForm({ idNumber }) }))).status).toBe(302)
+    const first = registrationForm({ idNumber })
+    expect((await call(action, makeRequest('/register', { form: first }))).status).toBe(302)
     const before = await counts()
     // Lower-case x or not, it is the same person.
-    const res = await call(action, makeRequest('/register', { form: registrationForm({ idNumber: idNumber.toLowerCase() }) }))
-    expect(res.status).toBe(400)
-    expect(errorsOf(res)).toEqual({ idNumber: 'err.idNumber.taken' })
+    const takenId = await call(action, makeRequest('/register', { form: registrationForm({ idNumber: idNumber.toLowerCase() }) }))
+    const takenPhone = await call(action, makeRequest('/register', { form: registrationForm({ phone: first.phone! }) }))
+    for (const res of [takenId, takenPhone]) {
+      expect(res.status).toBe(400)
+      expect(errorsOf(res)).toEqual({ _form: 'err.register.refused' })
+      expect(Object.keys(res.data).sort()).toEqual(['result'])
+    }
+    expect(JSON.stringify(takenId.data.result.error)).toBe(JSON.stringify(takenPhone.data.result.error))
     expect(await counts()).toEqual(before)
   })
 
-  test('a duplicate mobile number is refused on the phone field', async () => {
-    const first = registrationForm()
-    await call(action, makeRequest('/register', { form: first }))
-    const res = await call(action, makeRequest('/register', { form: registrationForm({ phone: first.phone! }) }))
-    expect(res.status).toBe(400)
-    expect(errorsOf(res)).toEqual({ phone: 'err.phone.taken' })
-    expect((await counts()).accounts).toBe(1)
+  test('per ID number: the 6th attempt within the hour → 429, whatever the IP (no more probing)', async () => {
+    const idNumber = makeIdNumber()
+    await call(action, makeRequest('/register', { form: registrationForm({ idNumber }) }))
+    for (let i = 0; i < 4; i++) {
+      const res = await call(
+        action,
+        makeRequest('/register', { form: registrationForm({ idNumber }), headers: { 'X-Xueshi-Client-Ip': `10.0.0.${i}` } }),
+      )
+      expect(res.status, `probe ${i + 1}`).toBe(400)
+    }
+    const sixth = await call(
+      action,
+      makeRequest('/register', { form: registrationForm({ idNumber }), headers: { 'X-Xueshi-Client-Ip': '10.0.1.1' } }),
+    )
+    expect(sixth.status).toBe(429)
+    expect(errorsOf(sixth)).toEqual({ _form: 'err.register.tooMany' })
+  })
+
+  test('per IP: probing many ID numbers from one address → 429 after 10 attempts in the hour', async () => {
+    const headers = { 'X-Xueshi-Client-Ip': '203.0.113.9' }
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) {
+      statuses.push(
+        (await call(action, makeRequest('/register', { form: registrationForm({ passwordConfirm: 'Nope12345' }), headers }))).status,
+      )
+    }
+    // Invalid forms are not counted (they probe nothing); valid ones are, taken or not.
+    expect(statuses.every((s) => s === 400)).toBe(true)
+    for (let i = 0; i < 10; i++) {
+      expect((await call(action, makeRequest('/register', { form: registrationForm(), headers }))).status, `attempt ${i + 1}`).toBe(302)
+    }
+    const over = await call(action, makeRequest('/register', { form: registrationForm(), headers }))
+    expect(over.status).toBe(429)
+    expect((await counts()).accounts).toBe(10)
   })
 
   test.each([

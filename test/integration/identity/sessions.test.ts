@@ -72,7 +72,7 @@ describe('sessions (会话)', () => {
     expect(page.data.sessions).toHaveLength(3)
     expect(page.data.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1)
 
-    const res = await call(account.action, makeRequest('/account', { form: { intent: 'revoke-others' }, cookie: current }))
+    const res = await call(account.action, makeRequest('/account', { form: { intent: 'revoke-others', confirm: 'yes' }, cookie: current }))
     expect(res.status).toBe(200)
     expect(res.data).toEqual({ revoked: 2 })
 
@@ -107,7 +107,7 @@ describe('sessions (会话)', () => {
 
     const res = await call(
       adminStaff.action,
-      makeRequest('/admin/staff', { form: { intent: 'revoke', accountId: String(target.accountId) }, cookie: adminCookie }),
+      makeRequest('/admin/staff', { form: { intent: 'revoke', confirm: 'yes', accountId: String(target.accountId) }, cookie: adminCookie }),
     )
     expect(res.status).toBe(200)
     expect(res.data).toEqual({ intent: 'revoke', revoked: 2 })
@@ -129,7 +129,10 @@ describe('sessions (会话)', () => {
     const admin = await createStaff(getDb(), 'admin')
     const adminCookie = await cookieFor(getDb(), admin.accountId)
     for (const accountId of ['', 'abc', '-1', '1.5']) {
-      const res = await call(adminStaff.action, makeRequest('/admin/staff', { form: { intent: 'revoke', accountId }, cookie: adminCookie }))
+      const res = await call(
+        adminStaff.action,
+        makeRequest('/admin/staff', { form: { intent: 'revoke', confirm: 'yes', accountId }, cookie: adminCookie }),
+      )
       expect(res.status, accountId).toBe(400)
     }
     expect(await getDb().selectFrom('audit_log').selectAll().where('action', '=', 'account.revoke_sessions').execute()).toEqual([])

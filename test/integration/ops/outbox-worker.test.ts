@@ -1,7 +1,9 @@
-import { type Queue, UnrecoverableError } from 'bullmq'
+import { type Queue, UnrecoverableError, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { afterEach, describe, expect, test } from 'vitest'
 
+import { requestCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
+import { credit } from '#app/domain/hours/ledger.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
 import { action as register } from '#app/routes/account/register.tsx'
@@ -96,9 +98,13 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
     expect(notice.params).toEqual({ name: form.name })
     expect(notice.dedupe_key).toBe(`welcome:${person.accountId}`)
 
-    const [after] = await outboxRows()
+    const [after] = await eventually(async () => {
+      const rows = await outboxRows()
+      return rows[0]?.completed_at ? rows : undefined
+    }, 'the row marked completed')
     expect(after!.dispatched_at).toBeInstanceOf(Date)
     expect(after!.attempts).toBe(1)
+    expect(after!.failed_at).toBeNull()
     const job = await eventually(async () => {
       const j = await queues.notices.getJob(`notice.welcome-account-${person.accountId}-${row!.created_at.getTime()}`)
       return j && (await j.getState()) === 'completed' ? j : undefined
@@ -241,5 +247,220 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
       await expect(processJob(getDb(), 'notice.welcome', bad)).rejects.toBeInstanceOf(UnrecoverableError)
     }
     expect(await getDb().selectFrom('notices').selectAll().execute()).toEqual([])
+  })
+})
+
+const MINUTE = 60_000
+const later = (ms: number) => new Date(Date.now() + ms)
+
+async function rowsDone(what: string) {
+  return eventually(async () => {
+    const rows = await outboxRows()
+    return rows.length > 0 && rows.every((r) => r.completed_at || r.failed_at) ? rows : undefined
+  }, what)
+}
+
+async function welcomeNotices() {
+  return getDb().selectFrom('notices').select(['person_id', 'dedupe_key']).where('kind', '=', 'welcome').execute()
+}
+
+describe('the outbox finishes what it hands over (reconciler, ADR 0016)', () => {
+  test('a job Redis lost after dispatch is sent again after its deadline, under the same id, and done once', async () => {
+    const learner = await createLearner(getDb())
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
+    const [row] = await outboxRows()
+    expect(row!.job_id).toBe(jobIdFor('notice.welcome', row!.payload, row!.created_at))
+    expect(row!.redispatch_after!.getTime() - row!.dispatched_at!.getTime()).toBeGreaterThanOrEqual(
+      JOBS['notice.welcome'].redispatchAfterMs - 1000,
+    )
+    // Redis restarted empty: the job is gone.
+    await queues.notices.obliterate({ force: true })
+    expect(await jobTotal(queues.notices)).toBe(0)
+    // Before its deadline nothing happens; after it, the row is sent again.
+    expect(await relayOutbox(getDb(), queues)).toBe(0)
+    expect(await relayOutbox(getDb(), queues, { now: later(3 * MINUTE) })).toBe(1)
+    expect(await jobTotal(queues.notices)).toBe(1)
+    expect(await queues.notices.getJob(row!.job_id!)).toBeDefined()
+    expect((await outboxRows())[0]!.attempts).toBe(2)
+
+    const failures: string[] = []
+    startAllWorkers(failures)
+    const [done] = await rowsDone('the re-sent job')
+    expect(done!.completed_at).toBeInstanceOf(Date)
+    expect(done!.failed_at).toBeNull()
+    expect(await welcomeNotices()).toEqual([expect.objectContaining({ dedupe_key: `welcome:${learner.accountId}` })])
+    // Completed: never looked at again.
+    expect(await relayOutbox(getDb(), queues, { now: later(60 * MINUTE) })).toBe(0)
+    expect(failures).toEqual([])
+  })
+
+  test('a job still waiting in Redis past its deadline gets more time, not a second send', async () => {
+    await createLearner(getDb())
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
+    expect(await relayOutbox(getDb(), queues, { now: later(3 * MINUTE) })).toBe(1)
+    const [row] = await outboxRows()
+    expect(row!.attempts).toBe(1)
+    expect(row!.redispatch_after!.getTime()).toBeGreaterThan(Date.now() + 4 * MINUTE)
+    expect(await jobTotal(queues.notices)).toBe(1)
+  })
+
+  test('a job that failed in Redis without the worker recording it (stalled too often) is sent again and done', async () => {
+    const learner = await createLearner(getDb())
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
+    // A worker takes the job and dies with it: BullMQ fails it ("stalled more than allowable
+    // limit") without our processor ever running, so PostgreSQL still says "dispatched".
+    const crashed = new Worker('notices', null, { connection: connection(), prefix: process.env.XUESHI_REDIS_PREFIX! })
+    cleanups.push(() => crashed.close())
+    const job = (await crashed.getNextJob('dead-worker'))!
+    await job.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), 'dead-worker')
+    expect(await job.getState()).toBe('failed')
+
+    expect(await relayOutbox(getDb(), queues, { now: later(3 * MINUTE) })).toBe(1)
+    expect(await queues.notices.getJobState(job.id!)).toBe('waiting')
+    const failures: string[] = []
+    startAllWorkers(failures)
+    const [done] = await rowsDone('the re-sent job')
+    expect(done).toMatchObject({ attempts: 2, failed_at: null })
+    expect(await welcomeNotices()).toEqual([expect.objectContaining({ dedupe_key: `welcome:${learner.accountId}` })])
+  })
+
+  test('a job that fails permanently is marked failed with its error and never sent again', async () => {
+    // A stored payload its processor refuses (UnrecoverableError): no retry can help.
+    await getDb()
+      .insertInto('outbox')
+      .values({ job_name: 'certificate.render', payload: JSON.stringify({ certificateId: -5, baseUrl: 'http://localhost' }) })
+      .execute()
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(1)
+    const failures: string[] = []
+    startAllWorkers(failures)
+    const [row] = await rowsDone('the failed job')
+    expect(row!.failed_at).toBeInstanceOf(Date)
+    expect(row!.completed_at).toBeNull()
+    expect(row!.last_error).toMatch(/Invalid payload for certificate.render/)
+    expect(await relayOutbox(getDb(), queues, { now: later(24 * 60 * MINUTE) })).toBe(0)
+    expect(row!.attempts).toBe(1)
+  })
+
+  test('a row that never completes is given up after its sends, with the reason; an unknown job name at once', async () => {
+    await createLearner(getDb())
+    await getDb().insertInto('outbox').values({ job_name: 'notice.gone', payload: '{}' }).execute()
+    const queues = makeQueues()
+    expect(await relayOutbox(getDb(), queues)).toBe(2)
+    for (let send = 2; send <= 3; send++) {
+      await queues.notices.obliterate({ force: true })
+      expect(await relayOutbox(getDb(), queues, { now: later(send * 3 * MINUTE), maxSends: 3 })).toBe(1)
+    }
+    await queues.notices.obliterate({ force: true })
+    expect(await relayOutbox(getDb(), queues, { now: later(12 * MINUTE), maxSends: 3 })).toBe(1)
+    const [welcome, unknown] = await outboxRows()
+    expect(welcome).toMatchObject({ attempts: 3, completed_at: null, last_error: 'not completed after 3 sends: lost from Redis' })
+    expect(welcome!.failed_at).toBeInstanceOf(Date)
+    expect(unknown).toMatchObject({ last_error: 'unknown job name', completed_at: null })
+    expect(unknown!.failed_at).toBeInstanceOf(Date)
+    expect(await relayOutbox(getDb(), queues, { now: later(60 * MINUTE) })).toBe(0)
+  })
+
+  test('no transaction is held while the relay waits on Redis: the claim is committed and the rows unlocked', async () => {
+    await createLearner(getDb())
+    const real = makeQueues()
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let entered!: () => void
+    const waiting = new Promise<void>((r) => (entered = r))
+    const slow = {
+      ...real,
+      notices: {
+        addBulk: async (jobs: Parameters<Queue['addBulk']>[0]) => {
+          entered()
+          await gate
+          return real.notices.addBulk(jobs)
+        },
+      } as unknown as Queue,
+    }
+    const relaying = relayOutbox(getDb(), slow)
+    await waiting
+    // Another session can lock the row at once (NOWAIT): the relay holds no lock on it…
+    const locked = await getDb()
+      .transaction()
+      .execute((trx) => trx.selectFrom('outbox').select(['id', 'claimed_until', 'job_id']).forUpdate().noWait().execute())
+    // …and its claim is visible, so another relay skips the row.
+    expect(locked[0]!.claimed_until!.getTime()).toBeGreaterThan(Date.now())
+    expect(locked[0]!.job_id).toMatch(/^notice\.welcome-account-/)
+    expect(await relayOutbox(getDb(), real)).toBe(0)
+    release()
+    expect(await relaying).toBe(1)
+    const [row] = await outboxRows()
+    expect(row).toMatchObject({ claimed_until: null, attempts: 1 })
+    expect(row!.dispatched_at).toBeInstanceOf(Date)
+  })
+
+  test('when Redis refuses the hand-over, the claim is released at once and nothing is marked dispatched', async () => {
+    await createLearner(getDb())
+    const real = makeQueues()
+    const dead = {
+      ...real,
+      notices: {
+        addBulk: () => Promise.reject(new Error('Connection is closed.')),
+      } as unknown as Queue,
+    }
+    await expect(relayOutbox(getDb(), dead)).rejects.toThrow('Connection is closed.')
+    const [row] = await outboxRows()
+    expect(row).toMatchObject({ claimed_until: null, dispatched_at: null, attempts: 0 })
+    expect(await relayOutbox(getDb(), real)).toBe(1)
+  })
+
+  test('a certificate stuck pending past its deadline can be asked for again: a new render job, and it becomes ready', async () => {
+    const learner = await createLearner(getDb())
+    const { person_id: personId } = await getDb()
+      .selectFrom('accounts')
+      .select('person_id')
+      .where('id', '=', learner.accountId)
+      .executeTakeFirstOrThrow()
+    await getDb()
+      .transaction()
+      .execute((trx) =>
+        credit(trx, {
+          personId,
+          hours: '12',
+          category: 'professional',
+          sourceKind: 'external',
+          occurredAt: new Date('2024-06-01T10:00:00+08:00'),
+          idempotencyKey: `stuck:${personId}`,
+          ceYear: 2024,
+        }),
+      )
+    const first = await requestCertificate(getDb(), personId, 2024, { baseUrl: 'http://localhost' })
+    if (!first.ok) throw new Error(first.code)
+    // Its render job was given up (say the database was down through every attempt).
+    await getDb().updateTable('outbox').set({ failed_at: new Date(), last_error: 'database down' }).execute()
+    const renders = () => getDb().selectFrom('outbox').select('id').where('job_name', '=', 'certificate.render').execute()
+
+    // Asked again within the deadline: the same certificate, no new job (it may still be rendering).
+    const soon = await requestCertificate(getDb(), personId, 2024, { baseUrl: 'http://localhost' })
+    expect(soon).toEqual({ ok: true, id: first.id, code: first.code, created: false })
+    expect(await renders()).toHaveLength(1)
+    // Past it: the same certificate, and a new render job — once, however often it is asked.
+    const sixMinutesAgo = new Date(Date.now() - 6 * MINUTE)
+    await getDb().updateTable('certificates').set({ created_at: sixMinutesAgo }).execute()
+    await getDb().updateTable('outbox').set({ created_at: sixMinutesAgo }).execute()
+    for (let i = 0; i < 2; i++) {
+      const again = await requestCertificate(getDb(), personId, 2024, { baseUrl: 'http://localhost' })
+      expect(again).toEqual({ ok: true, id: first.id, code: first.code, created: false })
+    }
+    expect(await renders()).toHaveLength(2)
+
+    const queues = makeQueues()
+    await relayOutbox(getDb(), queues)
+    const failures: string[] = []
+    startAllWorkers(failures)
+    await eventually(async () => {
+      const c = await getDb().selectFrom('certificates').select('status').where('id', '=', first.id).executeTakeFirstOrThrow()
+      return c.status === 'ready'
+    }, 'the certificate to be ready')
+    expect(failures).toEqual([])
   })
 })

@@ -110,7 +110,10 @@ describe('access control, enforced on the server', () => {
     const admin = await signIn('admin')
     const res = await call(
       adminStaff.action,
-      makeRequest('/admin/staff', { form: { intent: 'revoke', accountId: String(target.accountId) }, cookie: admin.cookie }),
+      makeRequest('/admin/staff', {
+        form: { intent: 'revoke', confirm: 'yes', accountId: String(target.accountId) },
+        cookie: admin.cookie,
+      }),
     )
     expect(res.data).toEqual({ intent: 'revoke', revoked: 1 })
     expect(await liveSessionsOf(target.accountId)).toBe(0)

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest'
 
+import { idNumberField } from '#app/domain/identity/accounts.schema.ts'
 import { idNumberCheckChar, maskIdNumber, parseCreditCode, parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
+import { translate } from '#app/i18n/catalog.server.ts'
 
 const TODAY = new Date('2026-11-24T00:00:00Z')
 
@@ -43,6 +45,39 @@ describe('resident ID number (GB 11643-1999)', () => {
     expect(parseIdNumber(id, TODAY)).toEqual({ ok: false, problem })
   })
 
+  /** A valid ID number (right check character) for an area and birth date. */
+  const withCheck = (area: string, birth: string, serial = '001') => {
+    const first17 = `${area}${birth}${serial}`
+    return first17 + idNumberCheckChar(first17)
+  }
+
+  test.each(['11', '15', '21', '22', '23', '31', '37', '41', '46', '50', '54', '61', '65', '71', '81', '82'])(
+    'province code %s (GB/T 2260) is accepted',
+    (province) => {
+      expect(parseIdNumber(withCheck(`${province}0102`, '19800101'), TODAY).ok).toBe(true)
+    },
+  )
+
+  test.each(['00', '10', '16', '19', '20', '24', '30', '38', '40', '47', '49', '55', '60', '66', '70', '72', '80', '83', '90', '99'])(
+    'province code %s is refused as area, even with the right check character',
+    (province) => {
+      expect(parseIdNumber(withCheck(`${province}0102`, '19800101'), TODAY)).toEqual({ ok: false, problem: 'area' })
+    },
+  )
+
+  test('"today" is the date in China: born on the China date, refused all that day, from 00:00 China time (16:00 UTC the day before)', () => {
+    const bornToday = withCheck('220102', '20261124')
+    const bornYesterday = withCheck('220102', '20261123')
+    // 2026-11-24 00:30 in China is still 2026-11-23 in UTC
+    const chinaMidnight = new Date('2026-11-23T16:30:00Z')
+    expect(parseIdNumber(bornToday, chinaMidnight)).toEqual({ ok: false, problem: 'date' })
+    expect(parseIdNumber(bornYesterday, chinaMidnight).ok).toBe(true)
+    // 2026-11-24 07:59 in China: yesterday's birth is past (UTC would still call it today)
+    expect(parseIdNumber(bornYesterday, new Date('2026-11-23T23:59:00Z')).ok).toBe(true)
+    // 2026-11-23 23:59 in China: born on the 23rd is still today
+    expect(parseIdNumber(bornYesterday, new Date('2026-11-23T15:59:00Z'))).toEqual({ ok: false, problem: 'date' })
+  })
+
   test('every wrong check character is caught', () => {
     const first17 = '22038119880214567'
     const right = idNumberCheckChar(first17)
@@ -82,5 +117,16 @@ describe('mobile numbers', () => {
     ['+8613900000001', null],
   ])('%j → %j', (input, out) => {
     expect(parseMobile(input)).toBe(out)
+  })
+})
+
+describe('the area problem reaches people in their language', () => {
+  test('form fields report err.idNumber.area, worded in both catalogs', () => {
+    const first17 = '99010219800101123'
+    const r = idNumberField.safeParse(first17 + idNumberCheckChar(first17))
+    expect(r.success).toBe(false)
+    expect(r.error?.issues.map((i) => i.message)).toEqual(['err.idNumber.area'])
+    expect(translate('zh', 'err.idNumber.area')).toMatch(/省级行政区划代码/)
+    expect(translate('en', 'err.idNumber.area')).toMatch(/province code/)
   })
 })

@@ -10,7 +10,7 @@ import { fromCents, normalizeHours, toCents } from '#app/domain/shared/decimal.t
 import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import { decryptPii } from '#app/lib/crypto.server.ts'
-import { enqueue } from '#app/lib/queue.server.ts'
+import { enqueue, hasRecentJob, jobDeadlineMs } from '#app/lib/queue.server.ts'
 import type { CertificateStatus, DB, SourceKind } from '#db/schema.ts'
 
 import {
@@ -143,7 +143,10 @@ function sameFacts(a: CertificateFacts, b: CertificateFacts): boolean {
 /**
  * A learner asks for a certificate for one CE year. Writes the row (pending) and the render job
  * in one transaction. If a pending or ready certificate already states the same facts at the same
- * ledger mark, that one is returned and nothing is written.
+ * ledger mark, that one is returned and nothing is written, except that a certificate pending
+ * longer than its render's deadline gets a new render job (the relay also re-sends a lost job,
+ * ADR 0016; this covers a job given up, e.g. the database down through all its attempts). Renders
+ * are idempotent, so a slow job and the new one still make one PDF.
  */
 export async function requestCertificate(
   db: DB,
@@ -170,7 +173,7 @@ export async function requestCertificate(
     })
     const existing = await trx
       .selectFrom('certificates')
-      .select(['id', 'code', 'facts'])
+      .select(['id', 'code', 'facts', 'status', 'created_at'])
       .where('person_id', '=', personId)
       .where('ce_year', '=', year)
       .where('status', 'in', ['pending', 'ready'])
@@ -178,7 +181,15 @@ export async function requestCertificate(
       .orderBy('id', 'desc')
       .execute()
     const same = existing.find((e) => sameFacts(e.facts as CertificateFacts, facts))
-    if (same) return ok({ id: same.id, code: same.code, created: false })
+    if (same) {
+      const overdue = new Date(now.getTime() - jobDeadlineMs('certificate.render'))
+      const stuck =
+        same.status === 'pending' &&
+        same.created_at < overdue &&
+        !(await hasRecentJob(trx, 'certificate.render', { certificateId: same.id }, overdue))
+      if (stuck) await enqueue(trx, 'certificate.render', { certificateId: same.id, baseUrl: opts.baseUrl })
+      return ok({ id: same.id, code: same.code, created: false })
+    }
     const row = await trx
       .insertInto('certificates')
       .values({ code: newCode(), person_id: personId, ce_year: year, facts: JSON.stringify(facts), ledger_high_water: snapshot.highWater })
