@@ -99,6 +99,7 @@ async function main() {
     NODE_ENV: 'production',
     PORT: String(WEB_PORT),
     XUESHI_PUBLIC_URL: `http://127.0.0.1:${WEB_PORT}`,
+    XUESHI_SMS_LOCAL: '1',
     DATABASE_URL: url,
     REDIS_URL: services.redisUrl,
     XUESHI_DATA_KEY: TEST_DATA_KEY,

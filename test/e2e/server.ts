@@ -62,6 +62,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli/start.ts'], {
     REDIS_URL: services.redisUrl,
     PORT: String(port),
     XUESHI_SEED_DEMO: '1',
+    XUESHI_SMS_LOCAL: '1', // reset codes through the local channel (no SMS provider in tests)
     XUESHI_DATA_KEY: TEST_DATA_KEY,
     XUESHI_REDIS_PREFIX: `e2e${Date.now()}`,
     LOG_LEVEL: 'info',
