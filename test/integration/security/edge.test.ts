@@ -8,6 +8,7 @@ import http from 'node:http'
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
+import { createApiClient } from '#app/domain/credit-api/api-clients.server.ts'
 import { translate } from '#app/i18n/catalog.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { cookieFor, createLearner } from '#test/factories/people.ts'
@@ -150,5 +151,58 @@ describe('the real server', { sequential: true, timeout: 60_000 }, () => {
     const res = await raw('/api/v1/openapi.json', { headers: { Host: 'evil.example' } })
     expect(res.status).toBe(200)
     expect((JSON.parse(res.body) as { servers: { url: string }[] }).servers).toEqual([{ url: platform.url }])
+  })
+
+  /** Sends only the headers (a body that large is never sent): the answer must come before any body. */
+  function declareOnly(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+    const url = new URL(path, platform.url)
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: url.port, path, method: 'POST', headers: { Host: host(), ...headers } },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
+            req.destroy()
+          })
+        },
+      )
+      req.on('error', reject)
+      req.flushHeaders()
+    })
+  }
+
+  test('item 10: bodies are capped before they are read: 413 (pages and API), 411 without a length', async () => {
+    const hundredMb = String(100 * 1024 * 1024)
+    const page = await declareOnly('/login', {
+      Origin: platform.url,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'Content-Length': hundredMb,
+    })
+    expect(page.status).toBe(413)
+    expect(page.body).toContain('提交的内容过大')
+    expect(page.body).toContain('nothing was changed')
+
+    const chunked = await raw('/login', {
+      method: 'POST',
+      headers: { Host: host(), Origin: platform.url, 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' },
+      body: 'phone=1',
+    })
+    expect(chunked.status).toBe(411)
+
+    // The API: 10 MB of JSON is too large (413 in the API's error shape), not "not JSON".
+    const client = await createApiClient(getDb(), { name: 'body cap', scopeRegion: '220000', actorAccountId: null })
+    if (!client.ok) throw new Error(client.code)
+    const api = await declareOnly('/api/v1/credit-checks', {
+      Authorization: `Bearer ${client.key}`,
+      'Content-Type': 'application/json',
+      'Content-Length': String(10 * 1024 * 1024),
+    })
+    expect(api.status).toBe(413)
+    expect((JSON.parse(api.body) as { error: { code: string } }).error.code).toBe('payload_too_large')
+
+    // The web process is still up and answering.
+    expect((await raw('/healthz', { headers: { Host: host() } })).status).toBe(200)
   })
 })
