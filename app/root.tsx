@@ -62,6 +62,7 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
     { to: '/hr', key: 'nav.hr' },
     { to: '/hr/claims', key: 'nav.hr.claims' },
     { to: '/hr/people', key: 'nav.hr.people' },
+    { to: '/hr/title-changes', key: 'nav.hr.titleChanges' },
     { to: '/account', key: 'nav.account' },
   ],
   admin: [

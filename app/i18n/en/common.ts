@@ -51,6 +51,7 @@ export default {
   'nav.external': 'Report outside hours',
   'nav.hr.claims': 'Hours review',
   'nav.hr.people': 'People’s hours',
+  'nav.hr.titleChanges': 'Title changes',
   'nav.courses': 'Courses',
   'nav.admin.courses': 'Courses',
   'nav.menu': 'Menu',

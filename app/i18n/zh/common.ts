@@ -48,6 +48,7 @@ export default {
   'nav.external': '报告平台外学时',
   'nav.hr.claims': '学时审核',
   'nav.hr.people': '人员学时',
+  'nav.hr.titleChanges': '职称变更审核',
   'nav.courses': '课程',
   'nav.admin.courses': '课程管理',
   'nav.menu': '菜单',
