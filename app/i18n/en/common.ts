@@ -46,6 +46,7 @@ export default {
     'The platform cannot reach its database right now. Please reload in a moment; your saved hours and records are not lost.',
   'error.generic.title': 'Something went wrong',
   'error.generic.body': 'The server could not handle the request. Please try again later.',
+  'common.colon': ': ',
   'error.backHome': 'Back to the home page',
 
   'nav.external': 'Report outside hours',

@@ -146,7 +146,9 @@ export default function AccountPage() {
             </p>
           ) : null}
           <p>
-            {t('account.password')}: <Link to="/account/password">{t('account.password.change')}</Link>
+            {t('account.password')}
+            {t('common.colon')}
+            <Link to="/account/password">{t('account.password.change')}</Link>
           </p>
         </section>
         {profile.role === 'learner' ? (
