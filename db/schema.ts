@@ -5,7 +5,8 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Id = Generated<number>
 
 export type Role = 'learner' | 'base_staff' | 'hr' | 'admin'
-export type BaseStatus = 'applied' | 'designated' | 'rectification' | 'revoked'
+/** 'applied' is legacy (rows before migration 0013); the lifecycle writes the others (app/domain/bases/lifecycle.ts). */
+export type BaseStatus = 'applied' | 'approved' | 'designated' | 'rectification' | 'revoked' | 'rejected'
 
 export interface PeopleTable {
   id: Id
@@ -28,6 +29,95 @@ export interface BasesTable {
   credit_code: string
   region_code: string
   status: Generated<BaseStatus>
+  created_at: Generated<Date>
+  /** Migration 0013: the approval's decision number (认定文号), the public notice (公示) and the term, all China days. */
+  decision_number: string | null
+  notice_start: string | null
+  notice_end: string | null
+  term_start: string | null
+  term_end: string | null
+  /** From this day the base is revoked (the gate refuses); before it, `status_before_revocation` holds. */
+  revoked_on: string | null
+  revocation_document: string | null
+  status_before_revocation: 'designated' | 'rectification' | null
+  /** The bases policy version (content/policies/bases.json) the notice and term were computed with. */
+  policy_version: string | null
+}
+
+export type BaseApplicationState = 'draft' | 'submitted' | 'returned' | 'forwarded' | 'rejected' | 'withdrawn' | 'approved'
+type Json<T> = ColumnType<T, string, string>
+
+/** An application to become a training base (migration 0013); one open application per credit code. */
+export interface BaseApplicationsTable {
+  id: Id
+  applicant_account_id: number
+  /** Set when the province approves: the base this application became (or renewed). */
+  base_id: number | null
+  institution_name: string
+  credit_code: string
+  region_code: string
+  /** Title series (职称系列) the base trains for. */
+  training_fields: Json<string[]>
+  classrooms: number
+  seats: number
+  online_platform: boolean
+  faculty: Json<{ name: string; title: string; field: string }[]>
+  courses: Json<{ title: string; category: 'public' | 'professional'; hours: number }[]>
+  contact: Json<{ name: string; phone: string; email?: string | undefined }>
+  state: BaseApplicationState
+  section_reasons: Json<Record<string, string>> | null
+  submitted_at: Timestamp | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+/** Materials of an application or evidence of a rectification answer: PDF/PNG/JPEG, type-checked by content. */
+export interface BaseFilesTable {
+  id: Id
+  application_id: number | null
+  case_id: number | null
+  uploaded_by: number
+  filename: string
+  content_type: EvidenceContentType
+  size: number
+  sha256: string
+  bytes: Buffer
+  created_at: Generated<Date>
+}
+
+/** Append-only (a trigger refuses UPDATE and DELETE): every lifecycle step of an application or base. */
+export interface BaseStatusEventsTable {
+  id: Id
+  application_id: number | null
+  base_id: number | null
+  case_id: number | null
+  event: string
+  from_state: string | null
+  to_state: string
+  actor_account_id: number | null
+  actor_role: string
+  reason: string | null
+  document_number: string | null
+  section_reasons: Json<Record<string, string>> | null
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>
+  at: Generated<Date>
+}
+
+/** A rectification case (整改) on a base: findings per area, a deadline, the base's answer, the outcome. */
+export interface RectificationCasesTable {
+  id: Id
+  base_id: number
+  opened_by: number
+  findings: Json<Record<string, string>>
+  deadline: string
+  remind_on: string
+  reminded_at: Timestamp | null
+  answer: string | null
+  answered_by: number | null
+  answered_at: Timestamp | null
+  outcome: 'passed' | 'revoked' | null
+  closed_by: number | null
+  closed_at: Timestamp | null
   created_at: Generated<Date>
 }
 
@@ -350,6 +440,10 @@ export interface Database {
   hour_totals: HourTotalsTable
   people: PeopleTable
   bases: BasesTable
+  base_applications: BaseApplicationsTable
+  base_files: BaseFilesTable
+  base_status_events: BaseStatusEventsTable
+  rectification_cases: RectificationCasesTable
   accounts: AccountsTable
   sessions: SessionsTable
   password_reset_codes: PasswordResetCodesTable

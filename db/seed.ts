@@ -181,6 +181,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'alread
   if (result === 'seeded') {
     await seedPendingClaim(db)
     await seedStudy(db)
+    await seedBases(db)
   }
   return result
 }
@@ -264,6 +265,121 @@ async function seedStudy(db: Kysely<Database>) {
   await take('13900000011', 'professional-ethics', 'all', { finish: true, startDaysAgo: 20 })
   await take('13900000012', 'bim-application', 2, { partSeconds: 20 * 60, startDaysAgo: 3 })
   await take('13900000013', 'rational-drug-use', 1, { startDaysAgo: 5 })
+}
+
+/**
+ * Training bases in every status, through the lifecycle's own functions and dates relative to
+ * today: applications submitted (waiting for Changchun HR), returned with reasons and forwarded
+ * (waiting for the province); a base in its public notice (公示), one designated, the Yanbian base
+ * in rectification with an open case, one revoked. 孙丽 (13900000013) plays the institutions'
+ * applicant account.
+ */
+async function seedBases(db: Kysely<Database>) {
+  const apps = await import('#app/domain/bases/applications.server.ts')
+  const decisions = await import('#app/domain/bases/decisions.server.ts')
+  const rect = await import('#app/domain/bases/rectification.server.ts')
+  const { addDays } = await import('#app/domain/bases/lifecycle.ts')
+  const { chinaDay } = await import('#app/domain/bases/events.server.ts')
+  const { creditCodeCheckChar } = await import('#app/domain/shared/id-number.ts')
+  const accountOf = async (phone: string) =>
+    (await db.selectFrom('accounts').select('id').where('phone', '=', phone).executeTakeFirstOrThrow()).id
+  const applicant = { role: 'applicant', accountId: await accountOf('13900000013') } as const
+  const hr = { role: 'hr', accountId: await accountOf('13900000003'), scopeRegion: '220100' } as const
+  const province = { role: 'admin', accountId: await accountOf('13900000001') } as const
+  const today = chinaDay()
+  const must = <T extends { ok: boolean }>(r: T): T => {
+    if (!r.ok) throw new Error(`demo base refused: ${JSON.stringify(r)}`)
+    return r
+  }
+  let n = 0
+  const apply = async (name: string, regionCode: string, fields: string[], upTo: 'submitted' | 'returned' | 'forwarded') => {
+    n += 1
+    const first17 = `52${regionCode}MJ${String(9000000 + n)}`
+    const input = {
+      institutionName: name,
+      creditCode: first17 + creditCodeCheckChar(first17),
+      regionCode,
+      trainingFields: fields,
+      classrooms: 4 + n,
+      seats: 120 + 40 * n,
+      onlinePlatform: n % 2 === 0,
+      faculty: [{ name: '周明', title: '教授', field: '专业技术' }],
+      courses: [{ title: `${name}专题培训`, category: 'professional' as const, hours: 24 }],
+      contact: { name: '联系人', phone: `1390000${String(5100 + n)}` },
+    }
+    const id = await db.transaction().execute(async (t) => {
+      const created = must(await apps.createApplication(t, applicant.accountId, input))
+      if (!created.ok) throw new Error('unreachable')
+      must(
+        await apps.attachApplicationFile(t, applicant.accountId, created.applicationId, {
+          filename: '办学许可证.pdf',
+          bytes: DEMO_EVIDENCE,
+        }),
+      )
+      must(await apps.submitApplication(t, applicant, created.applicationId))
+      if (upTo === 'returned')
+        must(
+          await apps.returnApplication(t, hr, created.applicationId, { faculty: '请补充专职教师职称证明', materials: '办学许可证已过期' }),
+        )
+      if (upTo === 'forwarded') must(await apps.forwardApplication(t, province, created.applicationId))
+      return created.applicationId
+    })
+    return id
+  }
+  const approve = async (id: number, on: string) =>
+    db.transaction().execute(async (t) => {
+      const r = must(
+        await decisions.approveApplication(
+          t,
+          province,
+          id,
+          { decisionNumber: `吉人社基〔${on.slice(0, 4)}〕${id}号`, noticeStart: on },
+          { on },
+        ),
+      )
+      if (!r.ok) throw new Error('unreachable')
+      return r.baseId
+    })
+
+  await apply('吉林建筑科技继续教育学院', '220100', ['engineering'], 'submitted')
+  await apply('长春财经专业技术人员培训中心', '220100', ['economics', 'accounting'], 'returned')
+  await apply('吉林市农业技术推广培训基地', '220200', ['agriculture'], 'forwarded')
+  await approve(await apply('四平教育继续教育研修院', '220300', ['education'], 'forwarded'), today)
+  const designatedOn = addDays(today, -30)
+  await approve(await apply('通化医药健康培训学院', '220500', ['health'], 'forwarded'), designatedOn)
+  const revokedFrom = addDays(today, -400)
+  const revokedId = await approve(await apply('白山工程技术培训中心', '220600', ['engineering'], 'forwarded'), revokedFrom)
+  await decisions.designateDue(db)
+
+  const yanbian = await db.selectFrom('bases').select('id').where('credit_code', '=', DEMO_BASES[1]!.credit_code).executeTakeFirstOrThrow()
+  await db.updateTable('bases').set({ status: 'designated' }).where('id', '=', yanbian.id).execute()
+  await db.transaction().execute(async (t) =>
+    must(
+      await rect.openRectification(t, province, yanbian.id, {
+        findings: { faculty: '专职教师不足', training_delivered: '年度培训量未达标' },
+      }),
+    ),
+  )
+  await db.transaction().execute(async (t) => {
+    must(
+      await rect.openRectification(
+        t,
+        province,
+        revokedId,
+        { findings: { quality_satisfaction: '学员满意度低于60%' }, deadline: addDays(today, -150) },
+        { on: addDays(today, -200) },
+      ),
+    )
+    must(
+      await rect.revokeBase(
+        t,
+        province,
+        revokedId,
+        { reason: '整改复查不合格', documentNumber: `吉人社基〔${today.slice(0, 4)}〕撤字1号`, effectiveOn: addDays(today, -90) },
+        { on: addDays(today, -100) },
+      ),
+    )
+  })
 }
 
 /** 赵磊 reported a conference outside the platform this year: waiting for Changchun HR (张伟). */

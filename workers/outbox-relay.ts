@@ -88,7 +88,13 @@ export async function relayOutbox(db: Kysely<Database>, queues: Record<QueueName
       byQueue.set(q, [...(byQueue.get(q) ?? []), row])
     }
     for (const [q, list] of byQueue) {
-      await queues[q].addBulk(list.map((r) => ({ name: r.name, data: r.payload, opts: { ...JOBS[r.name].options, jobId: r.job_id } })))
+      await queues[q].addBulk(
+        list.map((r) => ({
+          name: r.name,
+          data: r.payload,
+          opts: { ...JOBS[r.name].options, jobId: r.job_id, delay: JOBS[r.name].delayOf(r.payload, now) },
+        })),
+      )
     }
 
     const sentAt = new Date()

@@ -12,6 +12,7 @@ import * as m0009 from './20261124_0009_attention_checks.ts'
 import * as m0010 from './20261130_0010_account_self_service.ts'
 import * as m0011 from './20261130_0011_outbox_completion.ts'
 import * as m0012 from './20261130_0012_everyday_use.ts'
+import * as m0013 from './20261130_0013_base_lifecycle.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20261130_0010_account_self_service': m0010,
   '20261130_0011_outbox_completion': m0011,
   '20261130_0012_everyday_use': m0012,
+  '20261130_0013_base_lifecycle': m0013,
 }

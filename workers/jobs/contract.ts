@@ -46,6 +46,11 @@ type JobDefinition<N extends string, S extends z.ZodTypeAny> = {
   redispatchAfterMs: number
   /** The business key (what the job is about), part of its BullMQ id. No `:` (BullMQ's separator). */
   key: (payload: z.infer<S>) => string
+  /**
+   * When the job should run, if not at once: the relay adds it to BullMQ with the delay until then
+   * (a job whose time has passed runs at once). The processor still checks the date itself.
+   */
+  runAt?: (payload: z.infer<S>) => Date
 }
 
 function defineJob<const N extends string, S extends z.ZodTypeAny>(def: JobDefinition<N, S>) {
@@ -55,6 +60,12 @@ function defineJob<const N extends string, S extends z.ZodTypeAny>(def: JobDefin
     keyOf(data: unknown): string | null {
       const parsed = def.schema.safeParse(data)
       return parsed.success ? def.key(parsed.data) : null
+    },
+    /** Milliseconds to delay a stored payload by at `now`; 0 when it runs at once or does not parse. */
+    delayOf(data: unknown, now: Date): number {
+      if (!def.runAt) return 0
+      const parsed = def.schema.safeParse(data)
+      return parsed.success ? Math.max(0, def.runAt(parsed.data).getTime() - now.getTime()) : 0
     },
   }
 }
@@ -99,7 +110,25 @@ const certificateRender = defineJob({
   key: (p) => `certificate-${p.certificateId}`,
 })
 
-const DEFINITIONS = [noticeWelcome, certificateRender] as const
+/**
+ * Reminds a base's staff that a rectification (整改) deadline approaches. Enqueued in the
+ * transaction that opens the case and delayed in BullMQ until the reminder day (08:00 China time);
+ * the processor sends nothing if the case was closed or answered meanwhile, or if the reminder
+ * day moved (a newer job carries the new day). Its reconciler deadline counts from the dispatch,
+ * and a job still delayed in BullMQ simply gets more time (ADR 0016), so a long delay costs one
+ * state look-up per reconciler pass, never a duplicate.
+ */
+const baseRectificationReminder = defineJob({
+  name: 'base.rectification_reminder',
+  queue: 'notices',
+  schema: z.object({ caseId: id, remindOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, ...RETENTION },
+  redispatchAfterMs: 6 * 3600_000,
+  key: (p) => `case-${p.caseId}-${p.remindOn}`,
+  runAt: (p) => new Date(`${p.remindOn}T08:00:00+08:00`),
+})
+
+const DEFINITIONS = [noticeWelcome, certificateRender, baseRectificationReminder] as const
 type Definition = (typeof DEFINITIONS)[number]
 
 export type JobName = Definition['name']

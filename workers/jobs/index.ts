@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq'
 
 import type { DB } from '#db/schema.ts'
 
+import * as baseRectificationReminder from './base-rectification-reminder.ts'
 import * as certificateRender from './certificate-render.ts'
 import { isJobName, type JobName, type JobPayload, JOBS } from './contract.ts'
 import * as noticeWelcome from './notice-welcome.ts'
@@ -14,6 +15,7 @@ import * as noticeWelcome from './notice-welcome.ts'
 const PROCESSORS: { [N in JobName]: (db: DB, payload: JobPayload<N>) => Promise<unknown> } = {
   [noticeWelcome.job.name]: noticeWelcome.process,
   [certificateRender.job.name]: certificateRender.process,
+  [baseRectificationReminder.job.name]: baseRectificationReminder.process,
 }
 
 async function run<N extends JobName>(db: DB, name: N, data: unknown): Promise<unknown> {

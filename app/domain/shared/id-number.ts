@@ -80,14 +80,18 @@ const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30
 
 export type CreditCodeProblem = 'empty' | 'format' | 'checksum'
 
+/** The check character of the first 17 characters of a unified social credit code (GB 32100-2015). */
+export function creditCodeCheckChar(first17: string): string {
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first17[i]!) * USCC_WEIGHTS[i]!
+  return USCC_CHARS[(31 - (sum % 31)) % 31]!
+}
+
 export function parseCreditCode(input: string): { ok: true; value: string } | { ok: false; problem: CreditCodeProblem } {
   const value = input.trim().toUpperCase()
   if (value === '') return { ok: false, problem: 'empty' }
   if (value.length !== 18 || [...value].some((c) => !USCC_CHARS.includes(c))) return { ok: false, problem: 'format' }
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(value[i]!) * USCC_WEIGHTS[i]!
-  const check = USCC_CHARS[(31 - (sum % 31)) % 31]
-  if (check !== value[17]) return { ok: false, problem: 'checksum' }
+  if (creditCodeCheckChar(value.slice(0, 17)) !== value[17]) return { ok: false, problem: 'checksum' }
   return { ok: true, value }
 }
 
