@@ -63,6 +63,7 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
     { to: '/hr/claims', key: 'nav.hr.claims' },
     { to: '/hr/people', key: 'nav.hr.people' },
     { to: '/hr/title-changes', key: 'nav.hr.titleChanges' },
+    { to: '/hr/bases', key: 'nav.hr.bases' },
     { to: '/account', key: 'nav.account' },
   ],
   admin: [
@@ -71,6 +72,7 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
     { to: '/admin/api-clients', key: 'nav.admin.api' },
     { to: '/admin/courses', key: 'nav.admin.courses' },
     { to: '/admin/policy', key: 'nav.admin.policy' },
+    { to: '/admin/bases', key: 'nav.admin.bases' },
     { to: '/admin/audit', key: 'nav.admin.audit' },
     { to: '/account', key: 'nav.account' },
   ],

@@ -12,6 +12,11 @@ export default [
   route('verify/:code', 'routes/public/verify.tsx'),
   route('lang', 'routes/public/lang.tsx'),
   route('healthz', 'routes/public/healthz.ts'),
+  // the public registry of training bases; applying is for signed-in accounts (static segments win over :baseId)
+  route('bases', 'routes/public/bases.tsx'),
+  route('bases/:baseId', 'routes/public/base.tsx'),
+  route('bases/apply', 'routes/account/base-apply.tsx'),
+  route('bases/applications/:applicationId', 'routes/account/base-application.tsx'),
 
   // account: sign-in, registration, the signed-in person's own account
   route('login', 'routes/account/login.tsx'),
@@ -47,6 +52,9 @@ export default [
     route('people', 'routes/hr/people.tsx'),
     route('people/:personId', 'routes/hr/person.tsx'),
     route('title-changes', 'routes/hr/title-changes.tsx'),
+    route('bases', 'routes/hr/bases.tsx'),
+    route('bases/applications/:applicationId', 'routes/hr/base-application.tsx'),
+    route('bases/:baseId', 'routes/hr/base.tsx'),
   ]),
 
   // base: staff of a training base
@@ -58,6 +66,7 @@ export default [
     route('api-clients', 'routes/admin/api-clients.tsx'),
     route('audit', 'routes/admin/audit.tsx'),
     route('audit.csv', 'routes/admin/audit-csv.ts'),
+    route('bases', 'routes/admin/bases.tsx'),
     route('courses', 'routes/admin/courses.tsx'),
     route('policy', 'routes/admin/policy.tsx'),
     route('staff', 'routes/admin/staff.tsx'),

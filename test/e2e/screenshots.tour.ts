@@ -19,6 +19,22 @@ async function personOf(db: DB, phone: string): Promise<number> {
   return row.person_id
 }
 
+/** A demo base's id, found by its name. */
+async function baseOf(db: DB, name: string): Promise<number> {
+  return (await db.selectFrom('bases').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id
+}
+
+/** A demo application's id (the latest with that institution name). */
+async function applicationOf(db: DB, name: string): Promise<number> {
+  const row = await db
+    .selectFrom('base_applications')
+    .select('id')
+    .where('institution_name', '=', name)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
 const SHOTS: Shot[] = [
   { name: 'home-zh', path: '/', heading: '吉林省专业技术人员继续教育平台' },
   { name: 'home-en', path: '/', heading: 'Jilin Continuing Education Platform for Professionals', lang: 'en' },
@@ -74,7 +90,37 @@ const SHOTS: Shot[] = [
   { name: 'admin-staff', path: '/admin/staff', heading: '工作人员账户', as: DEMO.admin.login },
   { name: 'admin-audit', path: '/admin/audit', heading: '操作日志', as: DEMO.admin.login },
   { name: 'hr', path: '/hr', heading: '人社工作台', as: DEMO.hrChangchun.login },
+  { name: 'hr-bases', path: '/hr/bases', heading: '基地管理', as: DEMO.hrChangchun.login },
+  {
+    name: 'hr-base-application',
+    path: async (db) => `/hr/bases/applications/${await applicationOf(db, '吉林建筑科技继续教育学院')}`,
+    heading: '基地申请审核',
+    as: DEMO.hrChangchun.login,
+  },
+  {
+    name: 'hr-base',
+    path: async (db) => `/hr/bases/${await baseOf(db, '长春工程技术继续教育基地')}`,
+    heading: '基地详情',
+    as: DEMO.hrChangchun.login,
+  },
+  { name: 'admin-bases', path: '/admin/bases', heading: '基地认定', as: DEMO.admin.login },
   { name: 'base', path: '/base', heading: '基地工作台', as: DEMO.baseStaff.login },
+  { name: 'bases-registry', path: '/bases', heading: '继续教育基地名录' },
+  { name: 'bases-registry-en', path: '/bases?status=designated', heading: 'Registry of training bases', lang: 'en' },
+  { name: 'bases-base', path: async (db) => `/bases/${await baseOf(db, '长春工程技术继续教育基地')}`, heading: '长春工程技术继续教育基地' },
+  { name: 'bases-apply', path: '/bases/apply', heading: '申请成为继续教育基地', as: DEMO.learner.login },
+  {
+    name: 'bases-application-returned',
+    path: async (db) => `/bases/applications/${await applicationOf(db, '长春财经专业技术人员培训中心')}`,
+    heading: '长春财经专业技术人员培训中心',
+    as: '13900000013',
+  },
+  {
+    name: 'bases-application-submitted',
+    path: async (db) => `/bases/applications/${await applicationOf(db, '吉林建筑科技继续教育学院')}`,
+    heading: '吉林建筑科技继续教育学院',
+    as: '13900000013',
+  },
   { name: '404', path: '/no-such-page', heading: '页面不存在' },
 ]
 

@@ -53,6 +53,8 @@ export default {
   'nav.hr.claims': 'Hours review',
   'nav.hr.people': 'People’s hours',
   'nav.hr.titleChanges': 'Title changes',
+  'nav.hr.bases': 'Training bases',
+  'nav.admin.bases': 'Training bases',
   'nav.courses': 'Courses',
   'nav.admin.courses': 'Courses',
   'nav.menu': 'Menu',

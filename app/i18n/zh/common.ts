@@ -50,6 +50,8 @@ export default {
   'nav.hr.claims': '学时审核',
   'nav.hr.people': '人员学时',
   'nav.hr.titleChanges': '职称变更核实',
+  'nav.hr.bases': '基地管理',
+  'nav.admin.bases': '基地管理',
   'nav.courses': '课程',
   'nav.admin.courses': '课程管理',
   'nav.menu': '菜单',

@@ -150,6 +150,11 @@ export default function AccountPage() {
             {t('common.colon')}
             <Link to="/account/password">{t('account.password.change')}</Link>
           </p>
+          {profile.role === 'learner' ? (
+            <p>
+              <Link to="/bases/apply">{t('base.registry.apply')}</Link>
+            </p>
+          ) : null}
         </section>
         {profile.role === 'learner' ? (
           <ProfileForm
