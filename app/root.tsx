@@ -86,7 +86,10 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
     { to: '/', key: 'nav.home', end: true },
     ...(user
       ? NAV[user.role].map((item) => ({ ...item, end: item.to === '/admin' || item.to === '/hr' }))
-      : [{ to: '/courses', key: 'nav.courses' as const }]),
+      : [
+          { to: '/courses', key: 'nav.courses' as const },
+          { to: '/bases', key: 'nav.bases' as const },
+        ]),
   ]
   const trailing: { to: string; key: MessageKey }[] = user
     ? []

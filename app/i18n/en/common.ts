@@ -55,6 +55,7 @@ export default {
   'nav.hr.titleChanges': 'Title changes',
   'nav.hr.bases': 'Training bases',
   'nav.admin.bases': 'Training bases',
+  'nav.bases': 'Training bases',
   'nav.courses': 'Courses',
   'nav.admin.courses': 'Courses',
   'nav.menu': 'Menu',

@@ -52,6 +52,7 @@ export default {
   'nav.hr.titleChanges': '职称变更核实',
   'nav.hr.bases': '基地管理',
   'nav.admin.bases': '基地管理',
+  'nav.bases': '继续教育基地',
   'nav.courses': '课程',
   'nav.admin.courses': '课程管理',
   'nav.menu': '菜单',
