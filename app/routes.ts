@@ -17,6 +17,7 @@ export default [
   route('bases/:baseId', 'routes/public/base.tsx'),
   route('bases/apply', 'routes/account/base-apply.tsx'),
   route('bases/applications/:applicationId', 'routes/account/base-application.tsx'),
+  route('bases/files/:fileId', 'routes/account/base-file.ts'),
 
   // account: sign-in, registration, the signed-in person's own account
   route('login', 'routes/account/login.tsx'),

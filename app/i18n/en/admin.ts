@@ -116,6 +116,7 @@ export default {
   'audit.action.hr.people.search': 'Searched for people',
   'audit.action.hr.person.view': 'Opened a person’s hours',
   'audit.action.hr.evidence.view': 'Opened an evidence file',
+  'audit.action.base.file.view': 'Opened a training-base file',
   'audit.action.audit.export': 'Exported the audit log',
   'audit.target.person': 'Person',
   'audit.target.account': 'Account',

@@ -113,6 +113,7 @@ export default {
   'audit.action.hr.people.search': '查询人员',
   'audit.action.hr.person.view': '查看个人学时',
   'audit.action.hr.evidence.view': '查看证明材料',
+  'audit.action.base.file.view': '查看培训基地材料',
   'audit.action.audit.export': '导出操作日志',
   'audit.target.person': '人员',
   'audit.target.account': '账户',

@@ -15,6 +15,7 @@ import {
   updateApplication,
   withdrawApplication,
 } from '#app/domain/bases/applications.server.ts'
+import { baseFileUrl } from '#app/domain/bases/files.ts'
 import type { Actor } from '#app/domain/bases/lifecycle.ts'
 import { EVIDENCE_ACCEPT, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
 import { REGIONS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
@@ -174,7 +175,10 @@ export default function BaseApplication() {
           <ul>
             {d.files.map((f) => (
               <li key={f.id}>
-                {f.filename} <span className="muted small">{formatDate(lang, f.at, 'date')}</span>
+                <a href={baseFileUrl(f.id)} target="_blank" rel="noreferrer">
+                  {f.filename}
+                </a>{' '}
+                <span className="muted small">{formatDate(lang, f.at, 'date')}</span>
               </li>
             ))}
           </ul>

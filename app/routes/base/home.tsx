@@ -9,6 +9,7 @@ import { FileField, FormAlert, Notice, useErrorText } from '#app/components/form
 import { getBaseRecord } from '#app/domain/bases/bases.server.ts'
 import { AnswerSchema } from '#app/domain/bases/decisions.schema.ts'
 import { chinaDay } from '#app/domain/bases/events.server.ts'
+import { baseFileUrl } from '#app/domain/bases/files.ts'
 import { canBaseDeliver } from '#app/domain/bases/gate.server.ts'
 import { statusOn } from '#app/domain/bases/lifecycle.ts'
 import { answerRectification, casesOf } from '#app/domain/bases/rectification.server.ts'
@@ -193,7 +194,10 @@ export default function BaseHome() {
                   <ul>
                     {openCase.files.map((f) => (
                       <li key={f.id}>
-                        {f.name} · {Math.max(1, Math.round(f.size / 1024))} KB
+                        <a href={baseFileUrl(f.id)} target="_blank" rel="noreferrer">
+                          {f.name}
+                        </a>{' '}
+                        · {Math.max(1, Math.round(f.size / 1024))} KB
                       </li>
                     ))}
                   </ul>

@@ -10,6 +10,7 @@ import { FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
 import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { forwardApplication, getApplication, returnApplication } from '#app/domain/bases/applications.server.ts'
 import { ReviewSchema } from '#app/domain/bases/decisions.schema.ts'
+import { baseFileUrl } from '#app/domain/bases/files.ts'
 import { APPLICATION_SECTIONS } from '#app/domain/bases/lifecycle.ts'
 import { nameOf, regionName, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
@@ -152,7 +153,10 @@ export default function HrBaseApplication() {
           <ul>
             {app.files.map((f) => (
               <li key={f.id}>
-                {f.name} · {Math.max(1, Math.round(f.size / 1024))} KB
+                <a href={baseFileUrl(f.id)} target="_blank" rel="noreferrer">
+                  {f.name}
+                </a>{' '}
+                · {Math.max(1, Math.round(f.size / 1024))} KB
               </li>
             ))}
           </ul>

@@ -11,6 +11,8 @@ import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { getBaseRecord } from '#app/domain/bases/bases.server.ts'
 import { BaseActionSchema, FINDING_AREAS } from '#app/domain/bases/decisions.schema.ts'
 import { chinaDay } from '#app/domain/bases/events.server.ts'
+import { caseFilesOf } from '#app/domain/bases/files.server.ts'
+import { baseFileUrl } from '#app/domain/bases/files.ts'
 import { statusOn } from '#app/domain/bases/lifecycle.ts'
 import { openRectification, passRectification, revokeBase } from '#app/domain/bases/rectification.server.ts'
 import { casesOf } from '#app/domain/bases/rectification.server.ts'
@@ -32,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Outside the officer's region a base does not exist for them.
   if (!base || !inScope(hr.scopeRegion, base.region_code)) throw new Response('Not Found', { status: 404 })
   const today = chinaDay()
-  const [facts, history, cases] = await Promise.all([baseFacts(db, id), baseHistory(db, id), casesOf(db, id)])
+  const [facts, history, cases, files] = await Promise.all([baseFacts(db, id), baseHistory(db, id), casesOf(db, id), caseFilesOf(db, id)])
   return {
     today,
     base,
@@ -46,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       answeredAt: c.answered_at ? new Date(c.answered_at).toISOString() : null,
       outcome: c.outcome,
       overdue: c.outcome === null && c.deadline < today,
+      files: files.filter((f) => f.case_id === c.id).map((f) => ({ id: f.id, name: f.filename, size: f.size })),
     })),
   }
 }
@@ -191,6 +194,18 @@ export default function HrBase() {
                 <span className="muted">{t('hrBases.case.waiting')}</span>
               )}
             </p>
+            {c.files.length > 0 ? (
+              <ul>
+                {c.files.map((f) => (
+                  <li key={f.id}>
+                    <a href={baseFileUrl(f.id)} target="_blank" rel="noreferrer">
+                      {f.name}
+                    </a>{' '}
+                    · {Math.max(1, Math.round(f.size / 1024))} KB
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </article>
         ))}
       </section>
