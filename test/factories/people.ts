@@ -7,13 +7,20 @@ import type { Role } from '#db/schema.ts'
 
 let seq = 0
 
-/** A valid, unique resident ID number (GB 11643 check character), Changchun by default. */
+/**
+ * A valid resident ID number (GB 11643 check character), Changchun by default, unique within this
+ * process: a counter from a random start is spread injectively over birth date and serial
+ * (50 years × 12 months × 28 days × 1,000 serials), so two calls never collide (a time-based
+ * number did, now and then, when a test created many people at once).
+ */
+const ID_SPACE = 50 * 12 * 28 * 1000
+let idCounter = Math.floor(Math.random() * ID_SPACE)
 export function makeIdNumber(area = '220102'): string {
-  seq += 1
-  const n = (Date.now() % 100000) * 100 + seq
-  const year = 1960 + (n % 40)
-  const month = String(1 + (n % 12)).padStart(2, '0')
-  const day = String(1 + (n % 28)).padStart(2, '0')
+  idCounter = (idCounter + 1) % ID_SPACE
+  const n = idCounter
+  const year = 1950 + Math.floor(n / (12 * 28 * 1000))
+  const month = String(1 + (Math.floor(n / (28 * 1000)) % 12)).padStart(2, '0')
+  const day = String(1 + (Math.floor(n / 1000) % 28)).padStart(2, '0')
   const serial = String(n % 1000).padStart(3, '0')
   const first17 = `${area}${year}${month}${day}${serial}`
   return first17 + idNumberCheckChar(first17)
