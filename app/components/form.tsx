@@ -1,7 +1,8 @@
 import { type FieldMetadata, getInputProps, getSelectProps, type SubmissionResult } from '@conform-to/react'
 import type { ChangeEvent, ReactNode } from 'react'
 
-import { useT } from '#app/i18n/index.ts'
+import { type Named, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
+import { type Lang, useLang, useT } from '#app/i18n/index.ts'
 
 /**
  * Form fields driven by Conform's field metadata (`fields.x` from `useForm`): ids, `aria-invalid`
@@ -131,5 +132,35 @@ export function Notice({ children }: { children: ReactNode }) {
     <div className="alert alert-success" role="status">
       {children}
     </div>
+  )
+}
+
+/** A reference list (regions, title series, levels) as select options in the page's language. */
+export function namedOptions(list: readonly Named[], lang: Lang): { value: string; label: string }[] {
+  return list.map((x) => ({ value: x.code, label: x[lang] }))
+}
+
+/** Title series, level and year: the same three fields at registration and on the profile. */
+export function TitleFields({ series, level, year }: { series: Meta; level: Meta; year: Meta }) {
+  const t = useT()
+  const lang = useLang()
+  return (
+    <>
+      <SelectField
+        meta={series}
+        label={t('field.titleSeries')}
+        required
+        placeholder={t('field.choose')}
+        options={namedOptions(TITLE_SERIES, lang)}
+      />
+      <SelectField
+        meta={level}
+        label={t('field.titleLevel')}
+        required
+        placeholder={t('field.choose')}
+        options={namedOptions(TITLE_LEVELS, lang)}
+      />
+      <TextField meta={year} inputMode="numeric" label={t('field.titleYear')} hint={t('field.titleYear.hint')} maxLength={4} />
+    </>
   )
 }

@@ -5,12 +5,12 @@ import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
 
 import { getUser, homeFor, sessionCookie } from '#app/auth/auth.server.ts'
-import { FormAlert, SelectField, TextField } from '#app/components/form.tsx'
+import { FormAlert, namedOptions, SelectField, TextField, TitleFields } from '#app/components/form.tsx'
 import { RegistrationSchema } from '#app/domain/identity/accounts.schema.ts'
 import { registerLearner } from '#app/domain/identity/accounts.server.ts'
 import { REGISTRATION_POLICY } from '#app/domain/identity/security-policy.ts'
 import { createSession } from '#app/domain/identity/sessions.server.ts'
-import { REGIONS, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
+import { REGIONS } from '#app/domain/shared/reference.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
@@ -67,7 +67,6 @@ export default function Register() {
   const [form, fields] = useForm<z.input<typeof RegistrationSchema>>({ id: 'register', lastResult: actionData?.result })
   const formError = form.errors?.[0]
   const waitMinutes = actionData && 'waitMinutes' in actionData ? Number(actionData.waitMinutes) : undefined
-  const opts = (list: readonly { code: string; zh: string; en: string }[]) => list.map((x) => ({ value: x.code, label: x[lang] }))
   return (
     <section className="form-page" aria-labelledby="register-title">
       <h1 id="register-title">{t('register.title')}</h1>
@@ -108,28 +107,14 @@ export default function Register() {
         <fieldset>
           <legend>{t('register.section.work')}</legend>
           <TextField meta={fields.employer} label={t('field.employer')} required autoComplete="organization" />
-          <SelectField meta={fields.region} label={t('field.region')} required placeholder={t('field.choose')} options={opts(REGIONS)} />
           <SelectField
-            meta={fields.titleSeries}
-            label={t('field.titleSeries')}
+            meta={fields.region}
+            label={t('field.region')}
             required
             placeholder={t('field.choose')}
-            options={opts(TITLE_SERIES)}
+            options={namedOptions(REGIONS, lang)}
           />
-          <SelectField
-            meta={fields.titleLevel}
-            label={t('field.titleLevel')}
-            required
-            placeholder={t('field.choose')}
-            options={opts(TITLE_LEVELS)}
-          />
-          <TextField
-            meta={fields.titleYear}
-            inputMode="numeric"
-            label={t('field.titleYear')}
-            hint={t('field.titleYear.hint')}
-            maxLength={4}
-          />
+          <TitleFields series={fields.titleSeries} level={fields.titleLevel} year={fields.titleYear} />
         </fieldset>
         <fieldset>
           <legend>{t('register.section.password')}</legend>

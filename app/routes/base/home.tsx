@@ -5,6 +5,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 
 import { requireRole } from '#app/auth/auth.server.ts'
 import { BaseHistory } from '#app/components/bases/history.tsx'
+import { TermFacts } from '#app/components/bases/term-facts.tsx'
 import { FileField, FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
 import { getBaseRecord } from '#app/domain/bases/bases.server.ts'
 import { AnswerSchema } from '#app/domain/bases/decisions.schema.ts'
@@ -150,18 +151,7 @@ export default function BaseHome() {
               <span className={`badge badge-${base.status}`}>{t.issue(`baseFlow.derived.${statusToday}`)}</span>
             </dd>
           </div>
-          <div>
-            <dt>{t('baseFlow.decision')}</dt>
-            <dd>{base.decision_number ?? '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('baseFlow.notice')}</dt>
-            <dd>{base.notice_start ? `${day(base.notice_start)} – ${day(base.notice_end)}` : '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('baseFlow.term')}</dt>
-            <dd>{base.term_start ? `${day(base.term_start)} – ${day(base.term_end)}` : '—'}</dd>
-          </div>
+          <TermFacts base={base} />
           <div>
             <dt>{t('baseFlow.gate')}</dt>
             <dd>{gateText}</dd>

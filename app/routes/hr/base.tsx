@@ -6,6 +6,7 @@ import type { z } from 'zod'
 
 import { requireHr } from '#app/auth/hr.server.ts'
 import { BaseHistory } from '#app/components/bases/history.tsx'
+import { TermFacts } from '#app/components/bases/term-facts.tsx'
 import { FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
 import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { getBaseRecord } from '#app/domain/bases/bases.server.ts'
@@ -145,18 +146,7 @@ export default function HrBase() {
               <span className={`badge badge-${base.status}`}>{t(`base.status.${base.status}`)}</span>
             </dd>
           </div>
-          <div>
-            <dt>{t('baseFlow.decision')}</dt>
-            <dd>{base.decision_number ?? '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('baseFlow.notice')}</dt>
-            <dd>{base.notice_start ? `${day(base.notice_start)} – ${day(base.notice_end)}` : '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('baseFlow.term')}</dt>
-            <dd>{base.term_start ? `${day(base.term_start)} – ${day(base.term_end)}` : '—'}</dd>
-          </div>
+          <TermFacts base={base} />
           {base.revoked_on ? (
             <div>
               <dt>{t('baseFlow.revocation')}</dt>
