@@ -42,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const lang = getLang(request)
   const user = await getUser(request)
   // The messages of this language only: the catalogs stay on the server.
-  return { lang, messages: messagesFor(lang), user: user ? { name: user.name, role: user.role } : null }
+  return { lang, messages: messagesFor(lang), user: user ? { name: user.name, role: user.role, worksForBase: user.baseId !== null } : null }
 }
 
 type RootData = Awaited<ReturnType<typeof loader>>
@@ -85,7 +85,11 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
   const items: { to: string; key: MessageKey; end?: boolean }[] = [
     { to: '/', key: 'nav.home', end: true },
     ...(user
-      ? NAV[user.role].map((item) => ({ ...item, end: item.to === '/admin' || item.to === '/hr' }))
+      ? [
+          // A learner who also works for a base (ADR 0020) has its workspace too.
+          ...(user.role === 'learner' && user.worksForBase ? [{ to: '/base', key: 'nav.base' as const }] : []),
+          ...NAV[user.role],
+        ].map((item) => ({ ...item, end: item.to === '/admin' || item.to === '/hr' || item.to === '/base' }))
       : [
           { to: '/courses', key: 'nav.courses' as const },
           { to: '/bases', key: 'nav.bases' as const },

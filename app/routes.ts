@@ -25,6 +25,7 @@ export default [
   route('register', 'routes/account/register.tsx'),
   route('account', 'routes/account/account.tsx'),
   route('account/password', 'routes/account/password.tsx'),
+  route('account/base-invitations', 'routes/account/base-invitations.tsx'),
   route('forgot-password', 'routes/account/forgot-password.tsx'),
   // the local SMS channel's outbox (404 unless no SMS provider is configured; loopback only)
   route('dev/outbox', 'routes/account/dev-outbox.tsx'),
@@ -59,7 +60,7 @@ export default [
   ]),
 
   // base: staff of a training base
-  ...prefix('base', [index('routes/base/home.tsx')]),
+  ...prefix('base', [index('routes/base/home.tsx'), route('profile', 'routes/base/profile.tsx'), route('staff', 'routes/base/staff.tsx')]),
 
   // admin: provincial administrators
   ...prefix('admin', [

@@ -42,6 +42,29 @@ export interface BasesTable {
   status_before_revocation: 'designated' | 'rectification' | null
   /** The bases policy version (content/policies/bases.json) the notice and term were computed with. */
   policy_version: string | null
+  /** Migration 0015: the public profile its staff edit. Title series codes (职称系列) it trains for. */
+  training_fields: ColumnType<string[], string | undefined, string>
+  intro: string | null
+  address: string | null
+  /** http(s) only (a check constraint): the public page links it. */
+  website: string | null
+  public_phone: string | null
+  profile_updated_at: Timestamp | null
+}
+
+/** A base's request to change its name or credit code (migration 0015), decided by HR of its region; one pending per base. */
+export interface BaseNameChangesTable {
+  id: Id
+  base_id: number
+  requested_by_account_id: number
+  new_name: string | null
+  new_credit_code: string | null
+  reason: string
+  state: 'pending' | 'approved' | 'rejected' | 'withdrawn'
+  decided_by_account_id: number | null
+  decided_at: Timestamp | null
+  decision_reason: string | null
+  created_at: Generated<Date>
 }
 
 export type BaseApplicationState = 'draft' | 'submitted' | 'returned' | 'forwarded' | 'rejected' | 'withdrawn' | 'approved'
@@ -127,7 +150,6 @@ export interface AccountsTable {
   phone: string
   password_hash: string
   role: Role
-  base_id: number | null
   scope_region: string | null
   disabled_at: Timestamp | null
   last_login_at: Timestamp | null
@@ -142,6 +164,33 @@ export interface AccountsTable {
 }
 
 /** One-time password-reset codes sent by SMS (migration 0010): only a keyed hash is kept. */
+/** Who works for a base (migration 0014, ADR 0020): one live membership per account. */
+export interface BaseMembersTable {
+  id: Id
+  base_id: number
+  account_id: number
+  /** May invite and remove colleagues. */
+  is_admin: Generated<boolean>
+  added_by: number | null
+  how: 'migrated' | 'approval' | 'invitation' | 'admin'
+  created_at: Generated<Date>
+  ended_at: Timestamp | null
+  ended_by: number | null
+}
+
+/** A base admin's invitation to a registered account (migration 0014); the invitee accepts or declines. */
+export interface BaseInvitationsTable {
+  id: Id
+  base_id: number
+  account_id: number
+  is_admin: Generated<boolean>
+  invited_by: number
+  created_at: Generated<Date>
+  expires_at: Timestamp
+  answered_at: Timestamp | null
+  outcome: 'accepted' | 'declined' | 'cancelled' | null
+}
+
 export interface PasswordResetCodesTable {
   id: Id
   account_id: number
@@ -443,8 +492,11 @@ export interface Database {
   base_applications: BaseApplicationsTable
   base_files: BaseFilesTable
   base_status_events: BaseStatusEventsTable
+  base_name_changes: BaseNameChangesTable
   rectification_cases: RectificationCasesTable
   accounts: AccountsTable
+  base_members: BaseMembersTable
+  base_invitations: BaseInvitationsTable
   sessions: SessionsTable
   password_reset_codes: PasswordResetCodesTable
   title_changes: TitleChangesTable

@@ -444,12 +444,17 @@ async function seedPeopleAndHours(db: Kysely<Database>): Promise<'seeded' | 'alr
           phone: a.phone,
           password_hash: passwordHash,
           role: a.role,
-          base_id: a.base === undefined ? null : baseIds[a.base]!,
           scope_region: a.scopeRegion ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
       if (a.role === 'learner') await enqueue(trx, 'notice.welcome', { personId: person.id, accountId: account.id })
+      // The base-only account administers its base (ADR 0020); colleagues join by invitation.
+      if (a.base !== undefined)
+        await trx
+          .insertInto('base_members')
+          .values({ base_id: baseIds[a.base]!, account_id: account.id, is_admin: true, how: 'admin' })
+          .execute()
       const thisYear = new Date().getFullYear()
       for (const [i, [year, month, category, spec, kind, title]] of (DEMO_HISTORY[a.idNumber] ?? []).entries()) {
         if (year > thisYear) continue

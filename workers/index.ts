@@ -10,6 +10,7 @@ import { getEnv } from '#app/lib/env.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
 import { createWorkerRedis } from '#app/lib/redis.server.ts'
 
+import { ensureDailyJobs } from './daily.ts'
 import { QUEUES } from './jobs/contract.ts'
 import { relayOutbox } from './outbox-relay.ts'
 import { openQueues, startWorkers } from './runtime.ts'
@@ -53,6 +54,18 @@ async function relayLoop() {
   if (!stopping) relayTimer = setTimeout(() => void relayLoop(), moved ? 0 : 500)
 }
 void relayLoop()
+
+let dailyTimer: NodeJS.Timeout | undefined
+async function dailyLoop() {
+  if (stopping) return
+  try {
+    if (await ensureDailyJobs(db)) log.info('daily jobs enqueued')
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'daily jobs not enqueued; will retry')
+  }
+  if (!stopping) dailyTimer = setTimeout(() => void dailyLoop(), 10 * 60_000)
+}
+void dailyLoop()
 log.info({ queues: QUEUES }, 'worker started')
 
 async function shutdown(signal: string) {
@@ -60,6 +73,7 @@ async function shutdown(signal: string) {
   stopping = true
   log.info({ signal }, 'worker shutting down')
   clearTimeout(relayTimer)
+  clearTimeout(dailyTimer)
   const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref())
   await Promise.race([Promise.allSettled(workers.map((w) => w.close())), deadline])
   await Promise.allSettled(Object.values(queues).map((q) => q.close()))

@@ -95,6 +95,16 @@ export async function requireRole<R extends Role>(request: Request, roles: reado
 }
 
 /**
+ * Someone who works for a training base (a live membership, ADR 0020) — a base-only account or a
+ * learner who also works there. Anyone else → 403.
+ */
+export async function requireBaseStaff(request: Request): Promise<SessionUser & { baseId: number }> {
+  const user = await requireUser(request)
+  if (user.baseId === null || (user.role !== 'base_staff' && user.role !== 'learner')) throw new Response('Forbidden', { status: 403 })
+  return user as SessionUser & { baseId: number }
+}
+
+/**
  * Only same-site paths, so ?redirectTo can never send someone to another site. Browsers drop
  * tabs and newlines and read backslashes as slashes, so any of those refuses the value too.
  * The answer is the path as a browser normalises it (dot segments resolved, `%2e` read as a

@@ -10,6 +10,7 @@ import enCourses from './en/courses.ts'
 import enForms from './en/forms.ts'
 import enHours from './en/hours.ts'
 import enHr from './en/hr.ts'
+import enMembers from './en/members.ts'
 import enPublic from './en/public.ts'
 import { fill, type Lang, type MessageKey, type Messages, type Params } from './messages.ts'
 import zhAccount from './zh/account.ts'
@@ -20,6 +21,7 @@ import zhCourses from './zh/courses.ts'
 import zhForms from './zh/forms.ts'
 import zhHours from './zh/hours.ts'
 import zhHr from './zh/hr.ts'
+import zhMembers from './zh/members.ts'
 import zhPublic from './zh/public.ts'
 
 /** Each language's catalog area by area (the unit test checks parity per area and that no key is in two areas). */
@@ -33,6 +35,7 @@ export const areas = {
     hours: zhHours,
     hr: zhHr,
     base: zhBase,
+    members: zhMembers,
     admin: zhAdmin,
   },
   en: {
@@ -44,13 +47,14 @@ export const areas = {
     hours: enHours,
     hr: enHr,
     base: enBase,
+    members: enMembers,
     admin: enAdmin,
   },
 } satisfies Record<Lang, Record<string, Partial<Messages>>>
 
 export const catalogs: Record<Lang, Messages> = {
-  zh: { ...zhCommon, ...zhForms, ...zhPublic, ...zhAccount, ...zhCourses, ...zhHours, ...zhHr, ...zhBase, ...zhAdmin },
-  en: { ...enCommon, ...enForms, ...enPublic, ...enAccount, ...enCourses, ...enHours, ...enHr, ...enBase, ...enAdmin },
+  zh: { ...zhCommon, ...zhForms, ...zhPublic, ...zhAccount, ...zhCourses, ...zhHours, ...zhHr, ...zhBase, ...zhMembers, ...zhAdmin },
+  en: { ...enCommon, ...enForms, ...enPublic, ...enAccount, ...enCourses, ...enHours, ...enHr, ...enBase, ...enMembers, ...enAdmin },
 }
 
 /** The messages a page of this language needs (the root loader sends them to the browser). */

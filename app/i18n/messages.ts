@@ -7,6 +7,7 @@ import type courses from './zh/courses.ts'
 import type forms from './zh/forms.ts'
 import type hours from './zh/hours.ts'
 import type hr from './zh/hr.ts'
+import type members from './zh/members.ts'
 import type publicPages from './zh/public.ts'
 
 export const LANGS = ['zh', 'en'] as const
@@ -28,6 +29,7 @@ export type MessageKey = keyof (typeof common &
   typeof hours &
   typeof hr &
   typeof base &
+  typeof members &
   typeof admin)
 export type Messages = Record<MessageKey, string>
 export type Params = Record<string, string | number>

@@ -13,6 +13,8 @@ import * as m0010 from './20261130_0010_account_self_service.ts'
 import * as m0011 from './20261130_0011_outbox_completion.ts'
 import * as m0012 from './20261130_0012_everyday_use.ts'
 import * as m0013 from './20261130_0013_base_lifecycle.ts'
+import * as m0014 from './20261130_0014_base_members.ts'
+import * as m0015 from './20261130_0015_base_profile.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -32,4 +34,6 @@ export const migrations: Record<string, Migration> = {
   '20261130_0011_outbox_completion': m0011,
   '20261130_0012_everyday_use': m0012,
   '20261130_0013_base_lifecycle': m0013,
+  '20261130_0014_base_members': m0014,
+  '20261130_0015_base_profile': m0015,
 }

@@ -128,7 +128,22 @@ const baseRectificationReminder = defineJob({
   runAt: (p) => new Date(`${p.remindOn}T08:00:00+08:00`),
 })
 
-const DEFINITIONS = [noticeWelcome, certificateRender, baseRectificationReminder] as const
+/**
+ * The training bases' daily run for a China day: records the designation of every base whose
+ * public notice is over and tells bases whose rectification deadline passed unanswered. Enqueued
+ * once a day by the worker's clock (workers/daily.ts); idempotent, so a second run of a day, or a
+ * run a day late after an outage, changes nothing twice.
+ */
+const baseDaily = defineJob({
+  name: 'base.daily',
+  queue: 'notices',
+  schema: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, ...RETENTION },
+  redispatchAfterMs: 30 * 60_000,
+  key: (p) => `day-${p.day}`,
+})
+
+const DEFINITIONS = [noticeWelcome, certificateRender, baseRectificationReminder, baseDaily] as const
 type Definition = (typeof DEFINITIONS)[number]
 
 export type JobName = Definition['name']

@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq'
 
 import type { DB } from '#db/schema.ts'
 
+import * as baseDaily from './base-daily.ts'
 import * as baseRectificationReminder from './base-rectification-reminder.ts'
 import * as certificateRender from './certificate-render.ts'
 import { isJobName, type JobName, type JobPayload, JOBS } from './contract.ts'
@@ -16,6 +17,7 @@ const PROCESSORS: { [N in JobName]: (db: DB, payload: JobPayload<N>) => Promise<
   [noticeWelcome.job.name]: noticeWelcome.process,
   [certificateRender.job.name]: certificateRender.process,
   [baseRectificationReminder.job.name]: baseRectificationReminder.process,
+  [baseDaily.job.name]: baseDaily.process,
 }
 
 async function run<N extends JobName>(db: DB, name: N, data: unknown): Promise<unknown> {

@@ -18,6 +18,7 @@ import {
   transition,
   type TransitionCode,
 } from './lifecycle.ts'
+import { addMember, membershipOf } from './members.server.ts'
 
 /**
  * The province's decisions (认定): approve a forwarded application into its public notice (公示)
@@ -125,6 +126,12 @@ export async function approveApplication(
       on,
       documentNumber: approval.decisionNumber.trim(),
       prepare: async (app) => {
+        // The base's public profile starts with the fields it applied for; its staff edit them later.
+        const fields = await trx
+          .selectFrom('base_applications')
+          .select('training_fields')
+          .where('id', '=', app.id)
+          .executeTakeFirstOrThrow()
         const values = {
           name: app.institution_name,
           region_code: app.region_code,
@@ -137,6 +144,7 @@ export async function approveApplication(
           revocation_document: null,
           status_before_revocation: null,
           policy_version: policy.version,
+          training_fields: JSON.stringify(fields.training_fields),
         }
         const row = await trx
           .insertInto('bases')
@@ -150,6 +158,7 @@ export async function approveApplication(
   )
   if (!r.ok) return r
   const baseId = r.application.base_id!
+  await makeApplicantAdmin(trx, baseId, r.application.applicant_account_id, accountIdOf(actor))
   await notifyBase(trx, { baseId, applicantAccountId: r.application.applicant_account_id }, 'base_approved', eventKey(r), {
     name: r.application.institution_name,
     decisionNumber: approval.decisionNumber.trim(),
@@ -209,4 +218,16 @@ export async function designateDue(db: DB, { on = chinaDay() }: { on?: string } 
     if (r.ok) n += 1
   }
   return n
+}
+
+/**
+ * The applicant becomes the first admin of the base their application created (ADR 0020), unless
+ * they already work for a base (then a base admin or the province adds staff) or are regulator
+ * staff. Their own learner account and hours are untouched.
+ */
+async function makeApplicantAdmin(trx: Transaction<Database>, baseId: number, applicantAccountId: number, by: number | null) {
+  const applicant = await trx.selectFrom('accounts').select('role').where('id', '=', applicantAccountId).executeTakeFirstOrThrow()
+  if (applicant.role !== 'learner' && applicant.role !== 'base_staff') return
+  if (await membershipOf(trx, applicantAccountId)) return
+  await addMember(trx, { baseId, accountId: applicantAccountId, isAdmin: true, how: 'approval', addedBy: by })
 }

@@ -12,13 +12,15 @@ import type { Actor, LifecycleEventType, LifecycleState, SectionReasons, Transit
 
 /** The lifecycle actor of a signed-in account. Any account that is not staff acts as an applicant. */
 export function actorOf(account: { id: number; role: Role; base_id: number | null; scope_region: string | null }): Actor {
+  // A member of a base acts for it on its pages, whether a learner who also works there or a
+  // base-only account (ADR 0020); elsewhere (applying for another base) callers pass base_id null.
+  if (account.base_id !== null && (account.role === 'learner' || account.role === 'base_staff'))
+    return { role: 'base_staff', accountId: account.id, baseId: account.base_id }
   switch (account.role) {
     case 'admin':
       return { role: 'admin', accountId: account.id }
     case 'hr':
       return { role: 'hr', accountId: account.id, scopeRegion: account.scope_region ?? '' }
-    case 'base_staff':
-      return { role: 'base_staff', accountId: account.id, baseId: account.base_id ?? 0 }
     default:
       return { role: 'applicant', accountId: account.id }
   }
@@ -90,7 +92,15 @@ export async function notifyBase(
   let q = db.selectFrom('accounts').select('person_id').where('disabled_at', 'is', null)
   q = q.where((eb) =>
     eb.or([
-      ...(target.baseId !== null ? [eb.and([eb('role', '=', 'base_staff'), eb('base_id', '=', target.baseId)])] : []),
+      ...(target.baseId !== null
+        ? [
+            eb(
+              'id',
+              'in',
+              eb.selectFrom('base_members').select('account_id').where('base_id', '=', target.baseId).where('ended_at', 'is', null),
+            ),
+          ]
+        : []),
       ...(target.applicantAccountId != null ? [eb('id', '=', target.applicantAccountId)] : []),
       eb.val(false),
     ]),

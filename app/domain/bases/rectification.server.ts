@@ -242,3 +242,24 @@ export async function casesOf(db: DB, baseId: number) {
     .orderBy('id', 'desc')
     .execute()
 }
+
+/**
+ * Cases whose deadline passed before `on` with no answer: the base is told once per case (the
+ * HR page already lists them as overdue). Idempotent by the notice's dedupe key; returns how many.
+ */
+export async function sendOverdueNotices(db: DB, on: string): Promise<number> {
+  const overdue = await db
+    .selectFrom('rectification_cases')
+    .innerJoin('bases', 'bases.id', 'rectification_cases.base_id')
+    .select(['rectification_cases.id', 'base_id', 'deadline', 'bases.name'])
+    .where('outcome', 'is', null)
+    .where('answered_at', 'is', null)
+    .where('deadline', '<', on)
+    .execute()
+  for (const c of overdue)
+    await notifyBase(db, { baseId: c.base_id }, 'base_rectification_overdue', `rectification-overdue:${c.id}`, {
+      name: c.name,
+      deadline: c.deadline,
+    })
+  return overdue.length
+}

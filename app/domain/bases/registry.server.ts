@@ -62,8 +62,9 @@ export type RegistryFilter = {
 export type RegistryEntry = Awaited<ReturnType<typeof listRegistry>>[number]
 
 /**
- * Bases for the public registry, by name: each with its region, training fields (from the approved
- * application), decision number, notice, term, revocation, and its status on `on`.
+ * Bases for the public registry, by name: each with its region, its public profile (training
+ * fields, intro, address, website, phone), capacity (from the approved application), decision
+ * number, notice, term, revocation, and its status on `on`.
  */
 export async function listRegistry(db: DB, filter: RegistryFilter = {}) {
   const on = filter.on ?? chinaDay()
@@ -84,7 +85,11 @@ export async function listRegistry(db: DB, filter: RegistryFilter = {}) {
       'bases.revoked_on',
       'bases.revocation_document',
       'bases.status_before_revocation',
-      'app.training_fields',
+      'bases.training_fields',
+      'bases.intro',
+      'bases.address',
+      'bases.website',
+      'bases.public_phone',
       'app.online_platform',
       'app.seats',
     ])
@@ -107,7 +112,7 @@ export async function listRegistry(db: DB, filter: RegistryFilter = {}) {
     const status = statusOn(factsOf(r), on)
     if (status === 'not_designated') continue
     if (filter.status && filter.status !== status) continue
-    out.push({ ...r, trainingFields: (r.training_fields as string[] | null) ?? [], statusOn: status, on })
+    out.push({ ...r, trainingFields: r.training_fields, statusOn: status, on })
   }
   return out
 }
@@ -158,6 +163,12 @@ export async function basesForHr(db: DB, scopeRegion: string, { on = chinaDay() 
       'c.deadline as case_deadline',
       'c.answered_at as case_answered_at',
       sql<boolean>`c.deadline < ${on}::date`.as('case_overdue'),
+      (eb) =>
+        eb
+          .exists(
+            eb.selectFrom('base_name_changes as n').select('n.id').whereRef('n.base_id', '=', 'bases.id').where('n.state', '=', 'pending'),
+          )
+          .as('name_change_pending'),
     ])
     .orderBy('bases.name')
   if (!isProvinceScope(scopeRegion)) q = q.where('bases.region_code', '=', scopeRegion)

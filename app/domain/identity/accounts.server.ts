@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2'
 import type { Transaction } from 'kysely'
 
+import { addMember } from '#app/domain/bases/members.server.ts'
 import type { ParsedIdNumber } from '#app/domain/shared/id-number.ts'
 import { maskIdNumber, parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
 import { type Err, err, type Ok, ok, type Result } from '#app/domain/shared/result.ts'
@@ -191,11 +192,12 @@ export async function createStaffAccount(db: DB, actorAccountId: number | null, 
           phone: input.phone,
           password_hash: passwordHash,
           role: input.role,
-          base_id: baseId,
           scope_region: scopeRegion,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
+      // A base-only account administers its base (ADR 0020).
+      if (baseId !== null) await addMember(trx, { baseId, accountId: account.id, isAdmin: true, how: 'admin', addedBy: actorAccountId })
       await audit(trx, {
         actorAccountId,
         action: 'account.create_staff',
@@ -215,7 +217,8 @@ export async function listStaff(db: DB) {
   const rows = await db
     .selectFrom('accounts')
     .innerJoin('people', 'people.id', 'accounts.person_id')
-    .leftJoin('bases', 'bases.id', 'accounts.base_id')
+    .leftJoin('base_members as m', (j) => j.onRef('m.account_id', '=', 'accounts.id').on('m.ended_at', 'is', null))
+    .leftJoin('bases', 'bases.id', 'm.base_id')
     .select([
       'accounts.id',
       'accounts.role',
@@ -241,7 +244,8 @@ export async function getOwnProfile(db: DB, accountId: number) {
   const row = await db
     .selectFrom('accounts')
     .innerJoin('people', 'people.id', 'accounts.person_id')
-    .leftJoin('bases', 'bases.id', 'accounts.base_id')
+    .leftJoin('base_members as m', (j) => j.onRef('m.account_id', '=', 'accounts.id').on('m.ended_at', 'is', null))
+    .leftJoin('bases', 'bases.id', 'm.base_id')
     .select([
       'accounts.id as accountId',
       'accounts.phone',

@@ -55,3 +55,6 @@ export const RESET_CODE_POLICY = {
   /** Sends per client IP (Redis). */
   perIp: { max: 20, windowSeconds: 60 * 60 },
 } as const
+
+/** A training base's invitation to a colleague's account: open this long, then it lapses (ADR 0020). */
+export const BASE_INVITATION_POLICY = { ttlMs: 14 * DAY } as const

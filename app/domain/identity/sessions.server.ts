@@ -15,7 +15,10 @@ export type SessionUser = {
   personId: number
   name: string
   role: Role
+  /** The base this account works for (a live membership), whatever its role. */
   baseId: number | null
+  /** May manage the base's staff. */
+  baseAdmin: boolean
   scopeRegion: string | null
   /** An admin set a temporary password: every signed-in page leads to /account/password until it is changed. */
   mustChangePassword: boolean
@@ -62,22 +65,25 @@ function activeSessions(db: DB, token: string) {
 export async function findSessionUser(db: DB, token: string): Promise<SessionUser | null> {
   const row = await activeSessions(db, token)
     .innerJoin('people', 'people.id', 'accounts.person_id')
+    // Base staff through a live membership (ADR 0020): at most one per account.
+    .leftJoin('base_members', (j) => j.onRef('base_members.account_id', '=', 'accounts.id').on('base_members.ended_at', 'is', null))
     .select([
       'sessions.id as sessionId',
       'accounts.id as accountId',
       'people.id as personId',
       'people.name',
       'accounts.role',
-      'accounts.base_id as baseId',
+      'base_members.base_id as baseId',
+      'base_members.is_admin as baseAdmin',
       'accounts.scope_region as scopeRegion',
       'accounts.must_change_password as mustChangePassword',
       'sessions.last_seen_at as lastSeenAt',
     ])
     .executeTakeFirst()
   if (!row) return null
-  const { lastSeenAt, ...user } = row
+  const { lastSeenAt, baseAdmin, ...user } = row
   await touchSession(db, user.sessionId, lastSeenAt)
-  return user
+  return { ...user, baseAdmin: baseAdmin ?? false }
 }
 
 /**

@@ -95,6 +95,11 @@ export function parseCreditCode(input: string): { ok: true; value: string } | { 
   return { ok: true, value }
 }
 
+/** A mobile number as colleagues may see it: 139****0004. */
+export function maskMobile(value: string): string {
+  return value.length === 11 ? `${value.slice(0, 3)}****${value.slice(7)}` : '*'.repeat(value.length)
+}
+
 /** Mainland mobile numbers: 11 digits starting 1[3-9]. */
 export function parseMobile(input: string): string | null {
   const v = input.trim().replace(/[\s-]/g, '')

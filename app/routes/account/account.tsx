@@ -152,7 +152,8 @@ export default function AccountPage() {
           </p>
           {profile.role === 'learner' ? (
             <p>
-              <Link to="/bases/apply">{t('base.registry.apply')}</Link>
+              <Link to="/bases/apply">{t('base.registry.apply')}</Link> ·{' '}
+              <Link to="/account/base-invitations">{t('invitations.title')}</Link>
             </p>
           ) : null}
         </section>

@@ -1,9 +1,9 @@
 import { getFormProps, getTextareaProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 
-import { requireRole } from '#app/auth/auth.server.ts'
+import { requireBaseStaff } from '#app/auth/auth.server.ts'
 import { BaseHistory } from '#app/components/bases/history.tsx'
 import { TermFacts } from '#app/components/bases/term-facts.tsx'
 import { FileField, FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
@@ -24,9 +24,9 @@ import { readUpload } from '#app/lib/upload.server.ts'
 export const meta = pageTitle('base.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ['base_staff'])
+  const user = await requireBaseStaff(request)
   const db = getDb()
-  const base = user.baseId === null ? undefined : await getBaseRecord(db, user.baseId)
+  const base = await getBaseRecord(db, user.baseId)
   if (!base) throw new Response('Not Found', { status: 404 })
   const today = chinaDay()
   const [facts, gate, cases, history, files] = await Promise.all([
@@ -79,8 +79,7 @@ const FILE_FIELD: Record<string, string> = {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, ['base_staff'])
-  if (user.baseId === null) throw new Response('Not Found', { status: 404 })
+  const user = await requireBaseStaff(request)
   const upload = await readUpload(request, { fileField: 'evidence', maxFileBytes: MAX_EVIDENCE_BYTES })
   if (!upload.ok) {
     const error: Record<string, string[]> =
@@ -130,6 +129,9 @@ export default function BaseHome() {
   return (
     <>
       <h1>{t('base.title')}</h1>
+      <p className="small">
+        <Link to="/base/profile">{t('baseProfile.link')}</Link> · <Link to="/base/staff">{t('members.link')}</Link>
+      </p>
       <section className="panel" aria-labelledby="base-info">
         <h2 id="base-info">{t('base.info')}</h2>
         <dl className="facts">

@@ -23,6 +23,8 @@ import { inScope } from '#app/domain/shared/scope.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
+import { nameChangeAction, type NameChangeActionData, pendingNameChange } from './base-name-change.server.ts'
+import { NameChangePanel } from './base-name-change.tsx'
 import { historyRows, hrActor, idParam } from './bases-helpers.server.ts'
 
 export const meta = pageTitle('hrBases.base.title')
@@ -41,6 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     base,
     statusToday: facts ? statusOn(facts, today) : 'not_designated',
     history: historyRows(history),
+    nameChange: await pendingNameChange(db, id),
     cases: cases.map((c) => ({
       id: c.id,
       findings: (c.findings as Record<string, string> | null) ?? {},
@@ -55,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type Done = 'open' | 'pass' | 'revoke'
-type ActionData = { ok: true; done: Done } | { ok: false; intent: Done | null; result: SubmissionResult }
+type ActionData = { ok: true; done: Done } | { ok: false; intent: Done | null; result: SubmissionResult } | NameChangeActionData
 
 const FIELD_OF: Record<string, string> = {
   reason_required: 'reason',
@@ -67,6 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const hr = await requireHr(request)
   const id = idParam(params.baseId)
   const formData = await request.formData()
+  if (formData.get('intent') === 'name-change') return nameChangeAction(hr, id, formData)
   const raw = formData.get('intent')
   const intent = raw === 'open' || raw === 'pass' || raw === 'revoke' ? raw : null
   const submission = parseWithZod(formData, { schema: BaseActionSchema, disableAutoCoercion: true })
@@ -104,7 +108,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Fields = z.input<typeof BaseActionSchema> & Record<string, string>
 
 export default function HrBase() {
-  const { base, statusToday, history, cases, today } = useLoaderData<typeof loader>()
+  const { base, statusToday, history, cases, today, nameChange } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
@@ -126,7 +130,9 @@ export default function HrBase() {
       <p className="lead">
         {base.name} · {t.issue(`baseFlow.derived.${statusToday}`)}
       </p>
-      {actionData?.ok ? <Notice>{t(`hrBases.done.${actionData.done}`)}</Notice> : null}
+      {actionData?.ok ? (
+        <Notice>{actionData.done === 'name-change' ? t('baseProfile.hr.done') : t(`hrBases.done.${actionData.done}`)}</Notice>
+      ) : null}
       {formError ? <FormAlert>{formError}</FormAlert> : null}
 
       <section className="panel" aria-labelledby="facts">
@@ -157,6 +163,15 @@ export default function HrBase() {
           ) : null}
         </dl>
       </section>
+
+      {nameChange ? (
+        <NameChangePanel
+          base={base}
+          pending={nameChange}
+          lastResult={failed?.intent === 'name-change' ? failed.result : undefined}
+          busy={busy}
+        />
+      ) : null}
 
       <section className="panel" aria-labelledby="cases">
         <h2 id="cases">{t('baseFlow.cases')}</h2>

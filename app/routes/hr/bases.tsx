@@ -33,6 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     caseDeadline: b.case_deadline,
     caseAnswered: b.case_answered_at !== null,
     overdue: b.case_id !== null && Boolean(b.case_overdue),
+    nameChangePending: Boolean(b.name_change_pending),
   }))
   return {
     scope: hr.scopeRegion,
@@ -46,12 +47,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
       submittedAt: a.submitted_at ? new Date(a.submitted_at).toISOString() : null,
     })),
     overdue: rows.filter((r) => r.overdue),
+    nameChanges: rows.filter((r) => r.nameChangePending),
     groups: STATUS_ORDER.map((status) => ({ status, bases: rows.filter((r) => r.status === status) })).filter((g) => g.bases.length > 0),
   }
 }
 
 export default function HrBases() {
-  const { scope, awaiting, overdue, groups } = useLoaderData<typeof loader>()
+  const { scope, awaiting, overdue, groups, nameChanges } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   type App = (typeof awaiting)[number]
@@ -73,7 +75,17 @@ export default function HrBases() {
     { key: 'submitted', header: t('hrBases.col.submitted'), cell: (a) => (a.submittedAt ? formatDate(lang, a.submittedAt, 'date') : '—') },
   ]
   const baseColumns: Column<Base>[] = [
-    { key: 'name', header: t('base.name'), rowHeader: true, cell: (b) => <Link to={`/hr/bases/${b.id}`}>{b.name}</Link> },
+    {
+      key: 'name',
+      header: t('base.name'),
+      rowHeader: true,
+      cell: (b) => (
+        <>
+          <Link to={`/hr/bases/${b.id}`}>{b.name}</Link>
+          {b.nameChangePending ? <div className="small">{t('baseProfile.hr.awaiting.item')}</div> : null}
+        </>
+      ),
+    },
     { key: 'region', header: t('base.region'), cell: (b) => regionName(b.region, lang) },
     { key: 'term', header: t('baseFlow.termEnd'), cell: (b) => (b.termEnd ? formatDate(lang, b.termEnd, 'day') : '—') },
     {
@@ -107,6 +119,18 @@ export default function HrBases() {
         ) : (
           <DataTable caption={t('hrBases.awaiting')} columns={appColumns} rows={awaiting} rowKey={(a) => a.id} />
         )}
+        {nameChanges.length > 0 ? (
+          <>
+            <h3>{t('baseProfile.hr.awaiting')}</h3>
+            <ul>
+              {nameChanges.map((b) => (
+                <li key={b.id}>
+                  <Link to={`/hr/bases/${b.id}`}>{b.name}</Link> · {t('baseProfile.hr.awaiting.item')}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
 
       <section className="panel" aria-labelledby="overdue">

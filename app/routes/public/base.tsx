@@ -2,6 +2,7 @@ import { data, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/
 import { Link, useLoaderData } from '@remix-run/react'
 
 import { asBaseEvent, StatusBadge } from '#app/components/bases/status-badge.tsx'
+import { isHttpUrl } from '#app/domain/bases/profile.schema.ts'
 import { registryEntry } from '#app/domain/bases/registry.server.ts'
 import { nameOf, regionName, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
@@ -32,6 +33,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       revocationDocument: entry.revocation_document,
       online: entry.online_platform,
       seats: entry.seats,
+      intro: entry.intro,
+      address: entry.address,
+      // Linked only when it is http(s) (the column's check says so too): never javascript: or data:.
+      website: entry.website && isHttpUrl(entry.website) ? entry.website : null,
+      phone: entry.public_phone,
       status: entry.statusOn,
       history: entry.history.map((h) => ({ id: h.id, event: asBaseEvent(h.event), document: h.document_number, reason: h.reason, at: h.at.toISOString() })),
     },
@@ -60,6 +66,17 @@ export default function BasePage() {
         <StatusBadge status={b.status} />
         {b.status === 'revoked' && b.revokedOn ? <span className="small"> {t('base.registry.revokedOn', { date: day(b.revokedOn) })}</span> : null}
       </p>
+      {b.intro ? (
+        <section className="panel" aria-labelledby="intro-title">
+          <h2 id="intro-title">{t('baseProfile.intro')}</h2>
+          {b.intro
+            .split(/\n+/)
+            .filter((line) => line.trim() !== '')
+            .map((line, i) => (
+              <p key={i}>{line}</p>
+            ))}
+        </section>
+      ) : null}
       <section className="panel" aria-labelledby="facts-title">
         <h2 id="facts-title">{t('base.page.facts')}</h2>
         <dl className="facts">
@@ -70,6 +87,18 @@ export default function BasePage() {
           {row(t('base.page.term'), b.termStart && b.termEnd ? t('base.registry.term', { start: day(b.termStart), end: day(b.termEnd) }) : '—')}
           {row(t('base.page.online'), b.online === null ? '—' : b.online ? t('base.page.yes') : t('base.page.no'))}
           {row(t('base.page.seats'), b.seats ?? '—')}
+          {row(t('baseProfile.address'), b.address ?? '—')}
+          {row(
+            t('baseProfile.website'),
+            b.website ? (
+              <a href={b.website} rel="noopener nofollow" target="_blank">
+                {b.website}
+              </a>
+            ) : (
+              '—'
+            ),
+          )}
+          {row(t('baseProfile.publicPhone'), b.phone ? <a href={`tel:${b.phone.replace(/[^\d+]/g, '')}`}>{b.phone}</a> : '—')}
         </dl>
       </section>
       <section className="panel" aria-labelledby="hosts-title">

@@ -222,10 +222,11 @@ describe('admin creates staff accounts (admin.staff action)', () => {
     expect(res.data).toMatchObject({ intent: 'create', ok: true })
     const created = await getDb()
       .selectFrom('accounts')
-      .select(['role', 'base_id', 'scope_region'])
+      .innerJoin('base_members as m', 'm.account_id', 'accounts.id')
+      .select(['role', 'm.base_id', 'm.is_admin', 'm.ended_at', 'scope_region'])
       .where('phone', '=', form.phone)
       .executeTakeFirstOrThrow()
-    expect(created).toEqual({ role: 'base_staff', base_id: baseId, scope_region: null })
+    expect(created).toEqual({ role: 'base_staff', base_id: baseId, is_admin: true, ended_at: null, scope_region: null })
   })
 
   test('a bad ID checksum → 400 with a field error; no account, person or audit row is written', async () => {
