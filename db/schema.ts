@@ -269,13 +269,123 @@ export interface NoticesTable {
 }
 
 export type Category = 'public' | 'professional'
-export type SourceKind = 'online_course' | 'seminar' | 'base_training' | 'external' | 'adjustment' | 'reversal'
+export type SourceKind = 'online_course' | 'seminar' | 'base_training' | 'external' | 'adjustment' | 'reversal' | 'legacy_import'
 
 export interface PoliciesTable {
   year: number
   version: string
   body: ColumnType<unknown, string, string>
   loaded_at: Generated<Date>
+}
+
+/** A training activity a base declares and reports with its roster (migration 0016). China days. */
+export interface TrainingActivitiesTable {
+  id: Id
+  base_id: number
+  title: string
+  category: Category
+  mode: 'face_to_face' | 'online' | 'blended'
+  title_series: Json<string[]>
+  start_date: string
+  end_date: string
+  full_days: number
+  half_days: number
+  declared_hours: string
+  venue: string
+  report_due: string
+  due_without_calendar: Json<number[]>
+  policy_version: string
+  state: Generated<'open' | 'reported' | 'accepted' | 'returned'>
+  first_reported_on: string | null
+  late: boolean | null
+  review_reason: string | null
+  reviewed_by: number | null
+  reviewed_at: Timestamp | null
+  created_by: number
+  created_at: Generated<Date>
+}
+
+export type ImportStatus = 'queued' | 'parsing' | 'staged' | 'failed' | 'committing' | 'committed' | 'discarded'
+
+/** An uploaded roster or legacy-hours file and its staged import (migration 0016). */
+export interface ImportFilesTable {
+  id: Id
+  kind: 'roster' | 'legacy'
+  activity_id: number | null
+  version: number | null
+  uploaded_by: number
+  filename: string
+  size: number
+  sha256: Buffer
+  bytes: Buffer
+  status: ImportStatus
+  format: string | null
+  encoding: string | null
+  error_code: string | null
+  error_detail: string | null
+  rows_read: Generated<number>
+  rows_ok: Generated<number>
+  rows_warning: Generated<number>
+  rows_error: Generated<number>
+  commit_mode: 'all' | 'valid_only' | null
+  outcome: Json<Record<string, number>> | null
+  created_at: Generated<Date>
+  staged_at: Timestamp | null
+  committed_at: Timestamp | null
+  committed_by: number | null
+}
+
+/** One staged row of an import (written by the worker with COPY). */
+export interface ImportRowsTable {
+  import_id: number
+  row_number: number
+  id_enc: Buffer
+  id_hash: Buffer | null
+  gender: 'M' | 'F' | null
+  birth_date: string | null
+  name: string
+  name_norm: string
+  hours: string | null
+  employer: string | null
+  mobile: string | null
+  ce_year: number | null
+  category: Category | null
+  source: string | null
+  person_id: number | null
+  status: 'ok' | 'warning' | 'error'
+  issues: ColumnType<string[], string[] | undefined, string[]>
+}
+
+/** The committed roster of an activity: who is credited now, by which live entry, from which file and row. */
+export interface ActivityCreditsTable {
+  activity_id: number
+  person_id: number
+  hours: string
+  entry_id: number
+  import_id: number
+  row_number: number
+}
+
+export interface ActivityExclusionsTable {
+  activity_id: number
+  person_id: number
+  dispute_id: number
+  created_at: Generated<Date>
+}
+
+export interface RosterDisputesTable {
+  id: Id
+  activity_id: number
+  person_id: number
+  entry_id: number
+  kind: 'not_me' | 'wrong_hours'
+  claimed_hours: string | null
+  note: string
+  state: Generated<'open' | 'upheld' | 'dismissed' | 'withdrawn'>
+  decided_by: number | null
+  decided_at: Timestamp | null
+  decision_reason: string | null
+  created_at: Generated<Date>
 }
 
 export interface HourEntriesTable {
@@ -486,6 +596,12 @@ export interface Database {
   credit_checks: CreditChecksTable
   policies: PoliciesTable
   hour_entries: HourEntriesTable
+  training_activities: TrainingActivitiesTable
+  import_files: ImportFilesTable
+  import_rows: ImportRowsTable
+  activity_credits: ActivityCreditsTable
+  activity_exclusions: ActivityExclusionsTable
+  roster_disputes: RosterDisputesTable
   hour_totals: HourTotalsTable
   people: PeopleTable
   bases: BasesTable

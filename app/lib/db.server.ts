@@ -127,7 +127,30 @@ export function createDb(connectionString: string, max = 10): DB {
         })
       : r
   }) as typeof pool.connect
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  pools.set(db, pool)
+  return db
+}
+
+const pools = new WeakMap<DB, pg.Pool>()
+
+/**
+ * A pooled pg client of `db` for what Kysely cannot express: COPY … FROM STDIN (the import
+ * engine's staging, ADR 0021). Autocommit; released (or discarded after an error) when `fn` ends.
+ */
+export async function withPgClient<T>(db: DB, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const pool = pools.get(db)
+  if (!pool) throw new Error('withPgClient: not a handle made by createDb')
+  const client = await pool.connect()
+  let failed: Error | undefined
+  try {
+    return await fn(client)
+  } catch (e) {
+    failed = e instanceof Error ? e : new Error(String(e))
+    throw e
+  } finally {
+    client.release(failed)
+  }
 }
 
 // One pool per process, also when the Remix build and the fast path each load this module.

@@ -15,6 +15,7 @@ import * as m0012 from './20261130_0012_everyday_use.ts'
 import * as m0013 from './20261130_0013_base_lifecycle.ts'
 import * as m0014 from './20261130_0014_base_members.ts'
 import * as m0015 from './20261130_0015_base_profile.ts'
+import * as m0016 from './20261130_0016_training_reports.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261130_0013_base_lifecycle': m0013,
   '20261130_0014_base_members': m0014,
   '20261130_0015_base_profile': m0015,
+  '20261130_0016_training_reports': m0016,
 }

@@ -24,6 +24,11 @@ export const QUEUES = {
    * behind the same event loop and delay lock renewal.
    */
   pdf: { concurrency: 2 },
+  /**
+   * Roster and legacy imports (parse, validate, stage with COPY; commit set-based): one at a time
+   * per worker, so a 200,000-row file's memory is the most a worker holds (ADR 0021).
+   */
+  imports: { concurrency: 1 },
 } as const satisfies Record<string, { concurrency: number }>
 
 export type QueueName = keyof typeof QUEUES
@@ -143,7 +148,27 @@ const baseDaily = defineJob({
   key: (p) => `day-${p.day}`,
 })
 
-const DEFINITIONS = [noticeWelcome, certificateRender, baseRectificationReminder, baseDaily] as const
+/** Parses and validates an uploaded roster or legacy file into import_rows (import engine, ADR 0021). */
+const importStage = defineJob({
+  name: 'import.stage',
+  queue: 'imports',
+  schema: z.object({ importId: id }),
+  options: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, ...RETENTION },
+  redispatchAfterMs: 15 * 60_000,
+  key: (p) => `import-${p.importId}`,
+})
+
+/** Commits a staged import the uploader chose to commit: people, ledger credits and reversals, one transaction. */
+const importCommit = defineJob({
+  name: 'import.commit',
+  queue: 'imports',
+  schema: z.object({ importId: id }),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, ...RETENTION },
+  redispatchAfterMs: 15 * 60_000,
+  key: (p) => `import-${p.importId}`,
+})
+
+const DEFINITIONS = [noticeWelcome, certificateRender, baseRectificationReminder, baseDaily, importStage, importCommit] as const
 type Definition = (typeof DEFINITIONS)[number]
 
 export type JobName = Definition['name']

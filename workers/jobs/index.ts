@@ -6,6 +6,8 @@ import * as baseDaily from './base-daily.ts'
 import * as baseRectificationReminder from './base-rectification-reminder.ts'
 import * as certificateRender from './certificate-render.ts'
 import { isJobName, type JobName, type JobPayload, JOBS } from './contract.ts'
+import * as importCommit from './import-commit.ts'
+import * as importStage from './import-stage.ts'
 import * as noticeWelcome from './notice-welcome.ts'
 
 /**
@@ -18,6 +20,8 @@ const PROCESSORS: { [N in JobName]: (db: DB, payload: JobPayload<N>) => Promise<
   [certificateRender.job.name]: certificateRender.process,
   [baseRectificationReminder.job.name]: baseRectificationReminder.process,
   [baseDaily.job.name]: baseDaily.process,
+  [importStage.job.name]: importStage.process,
+  [importCommit.job.name]: importCommit.process,
 }
 
 async function run<N extends JobName>(db: DB, name: N, data: unknown): Promise<unknown> {

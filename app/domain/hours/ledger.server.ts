@@ -250,3 +250,92 @@ export async function entriesForYear(db: DB, personId: number, ceYear: number) {
     .execute()
   return rows.map((r) => ({ ...r, hours: normalizeHours(r.hours) }))
 }
+
+/**
+ * Credits many earning events in one statement (a committed roster or a legacy import of up to
+ * 200,000 rows): the same rules as `credit` — one entry per idempotency key, totals changed in
+ * the same transaction — set-based instead of a round trip per row. Returns the entry id of each
+ * key created now; keys credited before are left as they were and are absent from the map.
+ */
+export async function creditBatch(trx: Transaction<Database>, inputs: readonly CreditInput[]): Promise<Map<string, number>> {
+  const created = new Map<string, number>()
+  for (let i = 0; i < inputs.length; i += BATCH) {
+    const chunk = inputs.slice(i, i + BATCH)
+    for (const input of chunk)
+      if (!isHours(input.hours) || toCents(input.hours) <= 0)
+        throw new LedgerError('invalid_hours', `hours must be a positive decimal with at most 2 places, got ${input.hours}`)
+    const col = <T>(f: (x: CreditInput) => T) => chunk.map(f)
+    const rows = await sql<{ id: string; idempotency_key: string }>`
+      with input as (
+        select * from unnest(
+          ${col((x) => x.personId)}::bigint[], ${col((x) => x.ceYear ?? ceYearOf(x.occurredAt))}::int[],
+          ${col((x) => x.category)}::text[], ${col((x) => normalizeHours(x.hours))}::numeric[],
+          ${col((x) => x.sourceKind)}::text[], ${col((x) => x.sourceRef ?? null)}::text[],
+          ${col((x) => JSON.stringify(x.evidence ?? {}))}::jsonb[], ${col((x) => x.notCountedReason ?? null)}::text[],
+          ${col((x) => x.idempotencyKey)}::text[], ${col((x) => x.occurredAt.toISOString())}::timestamptz[],
+          ${col((x) => x.createdBy ?? null)}::bigint[], ${col((x) => x.reason ?? null)}::text[]
+        ) as t(person_id, ce_year, category, hours, source_kind, source_ref, evidence, not_counted_reason,
+               idempotency_key, occurred_at, created_by, reason)
+      ), ins as (
+        insert into hour_entries (person_id, ce_year, category, hours, source_kind, source_ref, evidence, counted,
+                                  not_counted_reason, idempotency_key, occurred_at, created_by, reason)
+        select person_id, ce_year, category, hours, source_kind, source_ref, evidence, not_counted_reason is null,
+               not_counted_reason, idempotency_key, occurred_at, created_by, reason
+        from input
+        on conflict (idempotency_key) do nothing
+        returning id, person_id, ce_year, category, hours, counted, idempotency_key
+      ), totals as (
+        insert into hour_totals (person_id, ce_year, category, recorded_hours, counted_hours)
+        select person_id, ce_year, category, sum(hours), sum(case when counted then hours else 0 end)
+        from ins group by person_id, ce_year, category order by person_id, ce_year, category
+        on conflict (person_id, ce_year, category) do update set
+          recorded_hours = hour_totals.recorded_hours + excluded.recorded_hours,
+          counted_hours = hour_totals.counted_hours + excluded.counted_hours
+      )
+      select id, idempotency_key from ins`.execute(trx)
+    for (const r of rows.rows) created.set(r.idempotency_key, Number(r.id))
+  }
+  return created
+}
+
+/**
+ * Reverses many entries with one reason and actor, set-based (a re-uploaded roster's removals and
+ * changes, a dispute upheld). Entries already reversed, reversals and unknown ids are skipped.
+ * Returns the ids of the entries reversed now.
+ */
+export async function reverseBatch(
+  trx: Transaction<Database>,
+  input: { entryIds: readonly number[]; reason: string; actorAccountId: number | null; occurredAt?: Date },
+): Promise<number[]> {
+  if (!input.reason.trim()) throw new LedgerError('reason_required', 'a reversal needs a reason')
+  const reversed: number[] = []
+  for (let i = 0; i < input.entryIds.length; i += BATCH) {
+    const ids = input.entryIds.slice(i, i + BATCH)
+    const rows = await sql<{ reverses_id: string }>`
+      with original as (
+        select * from hour_entries where id = any(${ids}::bigint[]) and source_kind <> 'reversal' order by id for update
+      ), ins as (
+        insert into hour_entries (person_id, ce_year, category, hours, source_kind, source_ref, counted, not_counted_reason,
+                                  idempotency_key, reverses_id, reason, occurred_at, created_by)
+        select person_id, ce_year, category, -hours, 'reversal', id::text, counted, not_counted_reason,
+               'reversal:' || id, id, ${input.reason.trim()}, ${(input.occurredAt ?? new Date()).toISOString()}::timestamptz,
+               ${input.actorAccountId}::bigint
+        from original
+        on conflict (idempotency_key) do nothing
+        returning person_id, ce_year, category, hours, counted, reverses_id
+      ), totals as (
+        insert into hour_totals (person_id, ce_year, category, recorded_hours, counted_hours)
+        select person_id, ce_year, category, sum(hours), sum(case when counted then hours else 0 end)
+        from ins group by person_id, ce_year, category order by person_id, ce_year, category
+        on conflict (person_id, ce_year, category) do update set
+          recorded_hours = hour_totals.recorded_hours + excluded.recorded_hours,
+          counted_hours = hour_totals.counted_hours + excluded.counted_hours
+      )
+      select reverses_id from ins`.execute(trx)
+    for (const r of rows.rows) reversed.push(Number(r.reverses_id))
+  }
+  return reversed
+}
+
+/** Rows per statement of the batch writers: big enough to amortise round trips, small enough for one parameter array. */
+const BATCH = 5000
