@@ -12,6 +12,8 @@ import enHours from './en/hours.ts'
 import enHr from './en/hr.ts'
 import enMembers from './en/members.ts'
 import enPublic from './en/public.ts'
+import enReports from './en/reports.ts'
+import enReviews from './en/reviews.ts'
 import { fill, type Lang, type MessageKey, type Messages, type Params } from './messages.ts'
 import zhAccount from './zh/account.ts'
 import zhAdmin from './zh/admin.ts'
@@ -23,6 +25,8 @@ import zhHours from './zh/hours.ts'
 import zhHr from './zh/hr.ts'
 import zhMembers from './zh/members.ts'
 import zhPublic from './zh/public.ts'
+import zhReports from './zh/reports.ts'
+import zhReviews from './zh/reviews.ts'
 
 /** Each language's catalog area by area (the unit test checks parity per area and that no key is in two areas). */
 export const areas = {
@@ -36,6 +40,8 @@ export const areas = {
     hr: zhHr,
     base: zhBase,
     members: zhMembers,
+    reports: zhReports,
+    reviews: zhReviews,
     admin: zhAdmin,
   },
   en: {
@@ -48,13 +54,41 @@ export const areas = {
     hr: enHr,
     base: enBase,
     members: enMembers,
+    reports: enReports,
+    reviews: enReviews,
     admin: enAdmin,
   },
 } satisfies Record<Lang, Record<string, Partial<Messages>>>
 
 export const catalogs: Record<Lang, Messages> = {
-  zh: { ...zhCommon, ...zhForms, ...zhPublic, ...zhAccount, ...zhCourses, ...zhHours, ...zhHr, ...zhBase, ...zhMembers, ...zhAdmin },
-  en: { ...enCommon, ...enForms, ...enPublic, ...enAccount, ...enCourses, ...enHours, ...enHr, ...enBase, ...enMembers, ...enAdmin },
+  zh: {
+    ...zhCommon,
+    ...zhForms,
+    ...zhPublic,
+    ...zhAccount,
+    ...zhCourses,
+    ...zhHours,
+    ...zhHr,
+    ...zhBase,
+    ...zhMembers,
+    ...zhReports,
+    ...zhReviews,
+    ...zhAdmin,
+  },
+  en: {
+    ...enCommon,
+    ...enForms,
+    ...enPublic,
+    ...enAccount,
+    ...enCourses,
+    ...enHours,
+    ...enHr,
+    ...enBase,
+    ...enMembers,
+    ...enReports,
+    ...enReviews,
+    ...enAdmin,
+  },
 }
 
 /** The messages a page of this language needs (the root loader sends them to the browser). */

@@ -9,6 +9,8 @@ import type hours from './zh/hours.ts'
 import type hr from './zh/hr.ts'
 import type members from './zh/members.ts'
 import type publicPages from './zh/public.ts'
+import type reports from './zh/reports.ts'
+import type reviews from './zh/reviews.ts'
 
 export const LANGS = ['zh', 'en'] as const
 export type Lang = (typeof LANGS)[number]
@@ -30,6 +32,8 @@ export type MessageKey = keyof (typeof common &
   typeof hr &
   typeof base &
   typeof members &
+  typeof reports &
+  typeof reviews &
   typeof admin)
 export type Messages = Record<MessageKey, string>
 export type Params = Record<string, string | number>

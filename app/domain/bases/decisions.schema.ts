@@ -15,8 +15,17 @@ const day = z
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'baseCode.bad_date')
 
-/** HR reviewing one application: return (a reason for at least one section) or forward. */
+/** The province's decision on one application (the lifecycle checks the number, the date and the reason). */
+const approval = { decisionNumber: text(100).default(''), noticeStart: day }
+const rejection = { reason: required(1000) }
+
+/**
+ * HR reviewing one application: return (a reason for at least one section) or forward; HR of the
+ * province also approves or rejects a forwarded one (the lifecycle refuses anyone else).
+ */
 export const ReviewSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('approve'), ...approval }),
+  z.object({ intent: z.literal('reject'), ...rejection }),
   z.object({ intent: z.literal('forward') }),
   z.object({
     intent: z.literal('return'),
@@ -30,8 +39,12 @@ export const ReviewSchema = z.discriminatedUnion('intent', [
   }),
 ])
 
-/** HR (or the province) on one base: open a rectification case, pass it, or revoke the base. */
+/**
+ * HR (or the province) on one base: open a rectification case, pass it, or revoke the base; HR of
+ * the province also designates a base whose notice is over.
+ */
 export const BaseActionSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('designate') }),
   z.object({
     intent: z.literal('open'),
     deadline: day,
@@ -63,8 +76,8 @@ export const FINDING_AREAS = [
 
 /** The province deciding: approve, reject, designate one base, or every base due. */
 export const ProvinceSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('approve'), applicationId: id, decisionNumber: text(100).default(''), noticeStart: day }),
-  z.object({ intent: z.literal('reject'), applicationId: id, reason: required(1000) }),
+  z.object({ intent: z.literal('approve'), applicationId: id, ...approval }),
+  z.object({ intent: z.literal('reject'), applicationId: id, ...rejection }),
   z.object({ intent: z.literal('designate'), baseId: id }),
   z.object({ intent: z.literal('designate-due') }),
 ])

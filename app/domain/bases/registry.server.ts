@@ -174,3 +174,46 @@ export async function basesForHr(db: DB, scopeRegion: string, { on = chinaDay() 
   if (!isProvinceScope(scopeRegion)) q = q.where('bases.region_code', '=', scopeRegion)
   return q.execute()
 }
+
+/**
+ * What awaits an HR officer in their region (the province: everywhere), counted in one query for
+ * the HR home page: applications to review, forwarded ones to decide (the province only), name
+ * changes pending, open rectification cases past their deadline.
+ */
+export async function awaitingHr(db: DB, scopeRegion: string, { on = chinaDay() }: { on?: string } = {}) {
+  const province = isProvinceScope(scopeRegion)
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('base_applications')
+        .select(sql<string>`count(*) filter (where state = 'submitted')`.as('n'))
+        .$if(!province, (q) => q.where('region_code', '=', scopeRegion))
+        .as('to_review'),
+      eb
+        .selectFrom('base_applications')
+        .select(sql<string>`count(*) filter (where state = 'forwarded')`.as('n'))
+        .as('to_decide'),
+      eb
+        .selectFrom('base_name_changes as n')
+        .innerJoin('bases', 'bases.id', 'n.base_id')
+        .select(sql<string>`count(*)`.as('n'))
+        .where('n.state', '=', 'pending')
+        .$if(!province, (q) => q.where('bases.region_code', '=', scopeRegion))
+        .as('name_changes'),
+      eb
+        .selectFrom('rectification_cases as c')
+        .innerJoin('bases', 'bases.id', 'c.base_id')
+        .select(sql<string>`count(*)`.as('n'))
+        .where('c.outcome', 'is', null)
+        .where(sql<boolean>`c.deadline < ${on}::date`)
+        .$if(!province, (q) => q.where('bases.region_code', '=', scopeRegion))
+        .as('overdue'),
+    ])
+    .executeTakeFirstOrThrow()
+  return {
+    toReview: Number(row.to_review),
+    toDecide: province ? Number(row.to_decide) : 0,
+    nameChanges: Number(row.name_changes),
+    overdue: Number(row.overdue),
+  }
+}

@@ -6,6 +6,12 @@ export default {
   'hr.peopleLabel': 'Professionals on record in your jurisdiction',
   'hr.link.claims': 'Review outside hours: conferences, further study, training and their evidence, reported by people in your region.',
   'hr.link.people': 'Find a person in your region, see their hours by year, add an adjustment or reverse an entry.',
+  'hr.link.bases.title': 'Continuing-education bases',
+  'hr.link.bases': 'Review base applications in your region, decide name changes, follow rectification.',
+  'hr.bases.toReview': 'Applications to review: {count}',
+  'hr.bases.toDecide': 'Awaiting the province’s decision: {count}',
+  'hr.bases.nameChanges': 'Name changes pending: {count}',
+  'hr.bases.overdue': 'Rectification past its deadline: {count}',
   'hrClaims.title': 'Outside hours review',
   'hrClaims.lead':
     'Scope: {region}. Approving credits the converted hours to the person’s year; rejecting needs a reason, which the person sees.',
@@ -124,4 +130,12 @@ export default {
   'hrBases.done.open': 'The case is open; the base has been told.',
   'hrBases.done.pass': 'Re-inspection passed; the case is closed.',
   'hrBases.done.revoke': 'The designation has been revoked.',
+  'hrBases.done.designate': 'The base has been designated.',
+  'hrBases.toDecide': 'Applications awaiting the province’s decision',
+  'hrBases.toDecide.none': 'No applications awaiting a decision.',
+  'hrBases.decide': 'Province decision',
+  'hrBases.decide.hint':
+    'Approval starts the public notice; the base is designated once it is over. A refusal needs a reason. Neither can be undone.',
+  'hrBases.decide.noticeStartHint': 'Today ({today}) or later',
+  'hrBases.designate.hint': 'The public notice ended on {date}; the base can be designated.',
 } satisfies Record<keyof typeof zh, string>

@@ -6,14 +6,17 @@ import type { z } from 'zod'
 
 import { requireHr } from '#app/auth/hr.server.ts'
 import { BaseHistory } from '#app/components/bases/history.tsx'
-import { FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
 import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { forwardApplication, getApplication, returnApplication } from '#app/domain/bases/applications.server.ts'
 import { ReviewSchema } from '#app/domain/bases/decisions.schema.ts'
+import { approveApplication, rejectApplication } from '#app/domain/bases/decisions.server.ts'
+import { chinaDay } from '#app/domain/bases/events.server.ts'
 import { baseFileUrl } from '#app/domain/bases/files.ts'
 import { APPLICATION_SECTIONS } from '#app/domain/bases/lifecycle.ts'
 import { nameOf, regionName, TITLE_SERIES } from '#app/domain/shared/reference.ts'
-import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { isProvinceScope } from '#app/domain/shared/scope.ts'
+import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 import { historyRows, hrActor, idParam } from './bases-helpers.server.ts'
@@ -30,6 +33,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const app = await getApplication(getDb(), hrActor(hr), id)
   if (!app) throw new Response('Not Found', { status: 404 })
   return {
+    // HR of the province decides forwarded applications here too (the lifecycle refuses anyone else).
+    canDecide: isProvinceScope(hr.scopeRegion),
+    today: chinaDay(),
     app: {
       id: app.id,
       state: app.state,
@@ -50,45 +56,67 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { ok: true; done: 'forward' | 'return' } | { ok: false; result: SubmissionResult }
+type Intent = z.output<typeof ReviewSchema>['intent']
+type ActionData = { ok: true; done: Intent } | { ok: false; intent: Intent | null; result: SubmissionResult }
+
+const INTENTS = ['forward', 'return', 'approve', 'reject'] as const satisfies readonly Intent[]
+/** The field a lifecycle refusal belongs to, per intent (otherwise the form's own error). */
+const FIELD_OF: Partial<Record<Intent, Partial<Record<string, string>>>> = {
+  approve: { document_number_required: 'decisionNumber', bad_date: 'noticeStart' },
+  reject: { reason_required: 'reason' },
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const hr = await requireHr(request)
   const id = idParam(params.applicationId)
   const formData = await request.formData()
+  const intent = INTENTS.find((i) => i === formData.get('intent')) ?? null
+  const fail = (result: SubmissionResult, status: number) => data<ActionData>({ ok: false, intent, result }, { status })
   const submission = parseWithZod(formData, { schema: ReviewSchema, disableAutoCoercion: true })
-  if (submission.status !== 'success') return data<ActionData>({ ok: false, result: submission.reply() }, { status: 400 })
+  if (submission.status !== 'success') return fail(submission.reply(), 400)
   const input = submission.value
-  if (input.intent === 'forward' && !isConfirmed(formData))
-    return data<ActionData>({ ok: false, result: submission.reply({ formErrors: ['err.confirm'] }) }, { status: 400 })
+  // Forwarding and the province's decisions are final: without the confirmation step's field nothing happens.
+  if (input.intent !== 'return' && !isConfirmed(formData)) return fail(submission.reply({ formErrors: ['err.confirm'] }), 400)
   const actor = hrActor(hr)
   const r = await getDb()
     .transaction()
     .execute((trx) => {
-      if (input.intent === 'forward') return forwardApplication(trx, actor, id)
-      const { intent: _, ...reasons } = input
-      return returnApplication(trx, actor, id, reasons)
+      switch (input.intent) {
+        case 'forward':
+          return forwardApplication(trx, actor, id)
+        case 'approve':
+          return approveApplication(trx, actor, id, { decisionNumber: input.decisionNumber, noticeStart: input.noticeStart })
+        case 'reject':
+          return rejectApplication(trx, actor, id, input.reason)
+        case 'return': {
+          const { intent: _, ...reasons } = input
+          return returnApplication(trx, actor, id, reasons)
+        }
+      }
     })
   if (!r.ok) {
     if (r.code === 'not_found') throw new Response('Not Found', { status: 404 })
     if (r.code === 'forbidden') throw new Response('Forbidden', { status: 403 })
-    return data<ActionData>(
-      { ok: false, result: submission.reply({ formErrors: [`baseCode.${r.code}`] }) },
-      { status: r.code === 'invalid_transition' ? 409 : 400 },
+    const key = `baseCode.${r.code}`
+    const field = FIELD_OF[input.intent]?.[r.code]
+    return fail(
+      field ? submission.reply({ fieldErrors: { [field]: [key] } }) : submission.reply({ formErrors: [key] }),
+      r.code === 'invalid_transition' ? 409 : 400,
     )
   }
   return { ok: true, done: input.intent } satisfies ActionData
 }
 
 export default function HrBaseApplication() {
-  const { app, history } = useLoaderData<typeof loader>()
+  const { app, history, canDecide, today } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const lang = useLang()
-  const failed = actionData && !actionData.ok ? actionData.result : undefined
-  const formError = useErrorText(failed?.error?.[''] ?? undefined)
-  const [form, fields] = useForm<z.input<typeof ReviewSchema> & Record<string, string>>({ id: 'return', lastResult: failed })
+  const failed = actionData && !actionData.ok ? actionData : undefined
+  const formError = useErrorText(failed?.result.error?.[''] ?? undefined)
+  const lastFor = (intent: Intent) => (actionData ? (failed?.intent === intent ? failed.result : ANSWERED_ELSEWHERE) : undefined)
+  const [form, fields] = useForm<Fields>({ id: 'return', lastResult: lastFor('return') })
   return (
     <>
       <p className="small">
@@ -98,7 +126,7 @@ export default function HrBaseApplication() {
       <p className="lead">
         {app.name} · {t.issue(`baseFlow.state.${app.state}`)}
       </p>
-      {actionData?.ok ? <Notice>{t(actionData.done === 'forward' ? 'hrBases.forwarded' : 'hrBases.returned')}</Notice> : null}
+      {actionData?.ok ? <Notice>{t(DONE[actionData.done])}</Notice> : null}
       {formError ? <FormAlert>{formError}</FormAlert> : null}
 
       <section className="panel" aria-labelledby="facts">
@@ -207,10 +235,79 @@ export default function HrBaseApplication() {
         </section>
       ) : null}
 
+      {app.state === 'forwarded' && canDecide ? (
+        <section className="panel" aria-labelledby="decide">
+          <h2 id="decide">{t('hrBases.decide')}</h2>
+          <p className="small muted">{t('hrBases.decide.hint')}</p>
+          <div className="row-actions">
+            <ApproveForm name={app.name} today={today} lastResult={lastFor('approve')} busy={busy} />
+            <RejectForm name={app.name} lastResult={lastFor('reject')} busy={busy} />
+          </div>
+        </section>
+      ) : null}
+
       <section className="panel" aria-labelledby="history">
         <h2 id="history">{t('baseFlow.history')}</h2>
         <BaseHistory rows={history} headingId="history" />
       </section>
     </>
+  )
+}
+
+type Fields = z.input<typeof ReviewSchema> & Record<string, string>
+
+const DONE = {
+  forward: 'hrBases.forwarded',
+  return: 'hrBases.returned',
+  approve: 'adminBases.done.approve',
+  reject: 'adminBases.done.reject',
+} as const satisfies Record<Intent, string>
+
+function ApproveForm(props: { name: string; today: string; lastResult: SubmissionResult | undefined; busy: boolean }) {
+  const t = useT()
+  const lang = useLang()
+  const [form, fields] = useForm<Fields>({ id: 'approve', lastResult: props.lastResult })
+  return (
+    <Confirm
+      variant="button"
+      tone="primary"
+      label={t('adminBases.approve')}
+      title={t('adminBases.approve.title')}
+      body={<p>{t('adminBases.approve.body', { name: props.name })}</p>}
+      confirmLabel={t('adminBases.approve.submit')}
+      intent="approve"
+      formProps={getFormProps(form)}
+      defaultOpen={Boolean(fields.decisionNumber!.errors ?? fields.noticeStart!.errors)}
+      busy={props.busy}
+    >
+      <TextField meta={fields.decisionNumber!} label={t('adminBases.decisionNumber')} required maxLength={100} />
+      <TextField
+        meta={fields.noticeStart!}
+        label={t('adminBases.noticeStart')}
+        type="date"
+        required
+        hint={t('hrBases.decide.noticeStartHint', { today: formatDate(lang, props.today, 'day') })}
+      />
+    </Confirm>
+  )
+}
+
+function RejectForm(props: { name: string; lastResult: SubmissionResult | undefined; busy: boolean }) {
+  const t = useT()
+  const [form, fields] = useForm<Fields>({ id: 'reject', lastResult: props.lastResult })
+  return (
+    <Confirm
+      variant="button-secondary"
+      label={t('adminBases.reject')}
+      title={t('adminBases.reject.title')}
+      body={<p>{t('adminBases.reject.body', { name: props.name })}</p>}
+      confirmLabel={t('adminBases.reject.submit')}
+      intent="reject"
+      formProps={getFormProps(form)}
+      defaultOpen={Boolean(fields.reason!.errors)}
+      busy={props.busy}
+    >
+      <TextField meta={fields.reason!} label={t('adminBases.reject.reason')} required maxLength={1000} />
+    </Confirm>
   )
 }

@@ -11,15 +11,17 @@ import { FormAlert, Notice, TextField, useErrorText } from '#app/components/form
 import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { getBaseRecord } from '#app/domain/bases/bases.server.ts'
 import { BaseActionSchema, FINDING_AREAS } from '#app/domain/bases/decisions.schema.ts'
+import { designateBase } from '#app/domain/bases/decisions.server.ts'
 import { chinaDay } from '#app/domain/bases/events.server.ts'
 import { caseFilesOf } from '#app/domain/bases/files.server.ts'
 import { baseFileUrl } from '#app/domain/bases/files.ts'
 import { statusOn } from '#app/domain/bases/lifecycle.ts'
-import { openRectification, passRectification, revokeBase } from '#app/domain/bases/rectification.server.ts'
+import { openRectification, passRectification, type RectificationCode, revokeBase } from '#app/domain/bases/rectification.server.ts'
 import { casesOf } from '#app/domain/bases/rectification.server.ts'
 import { baseFacts, baseHistory } from '#app/domain/bases/registry.server.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
-import { inScope } from '#app/domain/shared/scope.ts'
+import type { Result } from '#app/domain/shared/result.ts'
+import { inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
@@ -41,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     today,
     base,
+    // The province records the designation once the public notice is over (the lifecycle refuses anyone else).
+    canDesignate: isProvinceScope(hr.scopeRegion) && base.status === 'approved' && base.notice_end !== null && base.notice_end < today,
     statusToday: facts ? statusOn(facts, today) : 'not_designated',
     history: historyRows(history),
     nameChange: await pendingNameChange(db, id),
@@ -57,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type Done = 'open' | 'pass' | 'revoke'
+type Done = 'open' | 'pass' | 'revoke' | 'designate'
 type ActionData = { ok: true; done: Done } | { ok: false; intent: Done | null; result: SubmissionResult } | NameChangeActionData
 
 const FIELD_OF: Record<string, string> = {
@@ -72,7 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData()
   if (formData.get('intent') === 'name-change') return nameChangeAction(hr, id, formData)
   const raw = formData.get('intent')
-  const intent = raw === 'open' || raw === 'pass' || raw === 'revoke' ? raw : null
+  const intent = raw === 'open' || raw === 'pass' || raw === 'revoke' || raw === 'designate' ? raw : null
   const submission = parseWithZod(formData, { schema: BaseActionSchema, disableAutoCoercion: true })
   if (submission.status !== 'success') return data<ActionData>({ ok: false, intent, result: submission.reply() }, { status: 400 })
   const input = submission.value
@@ -81,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = hrActor(hr)
   const r = await getDb()
     .transaction()
-    .execute((trx) => {
+    .execute((trx): Promise<Result<object, RectificationCode>> => {
       switch (input.intent) {
         case 'open': {
           const findings: Record<string, string> = {}
@@ -92,6 +96,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
           return passRectification(trx, actor, id, { reason: input.reason || null })
         case 'revoke':
           return revokeBase(trx, actor, id, { reason: input.reason, documentNumber: input.documentNumber, effectiveOn: input.effectiveOn })
+        case 'designate':
+          return designateBase(trx, actor, id)
       }
     })
   if (!r.ok) {
@@ -108,7 +114,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Fields = z.input<typeof BaseActionSchema> & Record<string, string>
 
 export default function HrBase() {
-  const { base, statusToday, history, cases, today, nameChange } = useLoaderData<typeof loader>()
+  const { base, statusToday, history, cases, today, nameChange, canDesignate } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
@@ -214,6 +220,23 @@ export default function HrBase() {
           </article>
         ))}
       </section>
+
+      {canDesignate ? (
+        <section className="panel" aria-labelledby="designate">
+          <h2 id="designate">{t('adminBases.designate')}</h2>
+          <p className="small muted">{t('hrBases.designate.hint', { date: day(base.notice_end) })}</p>
+          <Confirm
+            variant="button"
+            tone="primary"
+            label={t('adminBases.designate')}
+            title={t('adminBases.designate.title')}
+            body={<p>{t('adminBases.designate.body', { name: base.name })}</p>}
+            confirmLabel={t('adminBases.designate.submit')}
+            intent="designate"
+            busy={busy}
+          />
+        </section>
+      ) : null}
 
       {base.status === 'designated' ? (
         <section className="panel" aria-labelledby="open-case">

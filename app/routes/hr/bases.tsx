@@ -7,6 +7,7 @@ import { applicationsAwaiting } from '#app/domain/bases/applications.server.ts'
 import { chinaDay } from '#app/domain/bases/events.server.ts'
 import { basesForHr } from '#app/domain/bases/registry.server.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
+import { isProvinceScope } from '#app/domain/shared/scope.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
@@ -35,17 +36,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
     overdue: b.case_id !== null && Boolean(b.case_overdue),
     nameChangePending: Boolean(b.name_change_pending),
   }))
+  const apps = awaiting.map((a) => ({
+    id: a.id,
+    name: a.institution_name,
+    creditCode: a.credit_code,
+    region: a.region_code,
+    state: a.state,
+    submittedAt: a.submitted_at ? new Date(a.submitted_at).toISOString() : null,
+    updatedAt: new Date(a.updated_at).toISOString(),
+  }))
   return {
     scope: hr.scopeRegion,
     today,
-    awaiting: awaiting.map((a) => ({
-      id: a.id,
-      name: a.institution_name,
-      creditCode: a.credit_code,
-      region: a.region_code,
-      state: a.state,
-      submittedAt: a.submitted_at ? new Date(a.submitted_at).toISOString() : null,
-    })),
+    province: isProvinceScope(hr.scopeRegion),
+    awaiting: apps.filter((a) => a.state === 'submitted'),
+    // Forwarded applications await the province's decision (only province-scope HR is given them).
+    toDecide: apps.filter((a) => a.state === 'forwarded'),
     overdue: rows.filter((r) => r.overdue),
     nameChanges: rows.filter((r) => r.nameChangePending),
     groups: STATUS_ORDER.map((status) => ({ status, bases: rows.filter((r) => r.status === status) })).filter((g) => g.bases.length > 0),
@@ -53,7 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function HrBases() {
-  const { scope, awaiting, overdue, groups, nameChanges } = useLoaderData<typeof loader>()
+  const { scope, province, awaiting, toDecide, overdue, groups, nameChanges } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   type App = (typeof awaiting)[number]
@@ -73,6 +79,10 @@ export default function HrBases() {
     { key: 'region', header: t('base.region'), cell: (a) => regionName(a.region, lang) },
     { key: 'state', header: t('base.status'), cell: (a) => t.issue(`baseFlow.state.${a.state}`) },
     { key: 'submitted', header: t('hrBases.col.submitted'), cell: (a) => (a.submittedAt ? formatDate(lang, a.submittedAt, 'date') : '—') },
+  ]
+  const decideColumns: Column<App>[] = [
+    ...appColumns.filter((c) => c.key !== 'state' && c.key !== 'submitted'),
+    { key: 'forwarded', header: t('adminBases.col.forwarded'), cell: (a) => formatDate(lang, a.updatedAt, 'date') },
   ]
   const baseColumns: Column<Base>[] = [
     {
@@ -132,6 +142,17 @@ export default function HrBases() {
           </>
         ) : null}
       </section>
+
+      {province ? (
+        <section className="panel" aria-labelledby="to-decide">
+          <h2 id="to-decide">{t('hrBases.toDecide')}</h2>
+          {toDecide.length === 0 ? (
+            <p className="muted">{t('hrBases.toDecide.none')}</p>
+          ) : (
+            <DataTable caption={t('hrBases.toDecide')} columns={decideColumns} rows={toDecide} rowKey={(a) => a.id} />
+          )}
+        </section>
+      ) : null}
 
       <section className="panel" aria-labelledby="overdue">
         <h2 id="overdue">{t('hrBases.overdue')}</h2>

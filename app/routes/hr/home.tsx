@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 
 import { requireRole } from '#app/auth/auth.server.ts'
+import { awaitingHr } from '#app/domain/bases/registry.server.ts'
 import { countPeopleInScope } from '#app/domain/identity/accounts.server.ts'
 import { PROVINCE, regionName } from '#app/domain/shared/reference.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
@@ -12,11 +13,17 @@ export const meta = pageTitle('hr.title')
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['hr'])
   const scope = user.scopeRegion ?? PROVINCE.code
-  return { scope, people: await countPeopleInScope(getDb(), scope, PROVINCE.code) }
+  const db = getDb()
+  const [people, bases] = await Promise.all([
+    countPeopleInScope(db, scope, PROVINCE.code),
+    // The base pages need a scope (requireHr); without one there is nothing to count for them.
+    user.scopeRegion ? awaitingHr(db, user.scopeRegion) : null,
+  ])
+  return { scope, people, bases }
 }
 
 export default function HrHome() {
-  const { scope, people } = useLoaderData<typeof loader>()
+  const { scope, people, bases } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   return (
@@ -42,6 +49,20 @@ export default function HrHome() {
           </h2>
           <p>{t('hr.link.people')}</p>
         </section>
+        {bases ? (
+          <section className="card">
+            <h2>
+              <Link to="/hr/bases">{t('hr.link.bases.title')}</Link>
+            </h2>
+            <p>{t('hr.link.bases')}</p>
+            <ul className="small">
+              <li>{t('hr.bases.toReview', { count: bases.toReview })}</li>
+              {scope === PROVINCE.code ? <li>{t('hr.bases.toDecide', { count: bases.toDecide })}</li> : null}
+              <li>{t('hr.bases.nameChanges', { count: bases.nameChanges })}</li>
+              <li>{t('hr.bases.overdue', { count: bases.overdue })}</li>
+            </ul>
+          </section>
+        ) : null}
       </div>
     </>
   )
