@@ -15,6 +15,7 @@ import express from 'express'
 import helmet from 'helmet'
 
 import { cookieFromHeader } from '#app/auth/auth.server.ts'
+import { maxImportBytes } from '#app/domain/imports/imports.server.ts'
 import { isApiPath, serveApi } from '#app/http/dispatch.server.ts'
 
 import { translate } from './i18n/catalog.server.ts'
@@ -36,15 +37,19 @@ app.disable('x-powered-by')
 app.set('trust proxy', env.TRUST_PROXY)
 
 // Body caps for pages (the API fast path and file uploads enforce their own): a form post is a
-// few kilobytes, so anything declaring more than 1 MB (16 MB for a multipart upload, whose parts
-// readUpload limits again) is refused before it is read; a body without a declared length that
-// is not multipart is refused too, since nothing would bound it.
+// few kilobytes, so anything declaring more than 1 MB (16 MB for a multipart upload; for a roster
+// or legacy file the reports policy's file limit; readUpload limits the parts again) is refused
+// before it is read; a body without a declared length that is not multipart is refused too, since
+// nothing would bound it.
 const PAGE_BODY_LIMIT = 1024 * 1024
 const UPLOAD_BODY_LIMIT = 16 * 1024 * 1024
+// Rosters and legacy-hours files: the reports policy's file limit, plus room for the form's other parts.
+const IMPORT_PATHS = /^\/(base\/activities\/[^/]+|hr\/legacy)\/?$/
+const importBodyLimit = () => maxImportBytes() + 1024 * 1024
 app.use((req, res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD') return next()
   const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')
-  const limit = multipart ? UPLOAD_BODY_LIMIT : PAGE_BODY_LIMIT
+  const limit = multipart ? (IMPORT_PATHS.test(req.path) ? importBodyLimit() : UPLOAD_BODY_LIMIT) : PAGE_BODY_LIMIT
   const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length'])
   if (declared === null && req.headers['transfer-encoding'] && !multipart) return refuseBody(res, 411)
   if (declared !== null && declared > limit) return refuseBody(res, 413, limit)
