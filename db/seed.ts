@@ -112,8 +112,6 @@ type DemoEntry = [
  */
 const DEMO_HISTORY: Record<string, DemoEntry[]> = {
   '220381198802145677': [
-    [2022, 3, 'public', '30', 'adjustment', '2022年度公需科目学时（平台上线前记录导入）'],
-    [2022, 9, 'professional', '64', 'adjustment', '2022年度专业科目学时（平台上线前记录导入）'],
     [2023, 4, 'public', '30', 'base_training', '习近平新时代中国特色社会主义思想专题培训'],
     [2023, 7, 'professional', '36', 'base_training', '新课标背景下的课堂教学设计研修班'],
     [2023, 11, 'professional', { activity: 'academic_conference', units: '4' }, 'external', '吉林省基础教育学术年会'],
@@ -126,8 +124,6 @@ const DEMO_HISTORY: Record<string, DemoEntry[]> = {
     [2026, 6, 'professional', '30', 'base_training', '大单元教学设计实践'],
   ],
   '220104199207256787': [
-    [2022, 5, 'public', '30', 'adjustment', '2022年度公需科目学时（平台上线前记录导入）'],
-    [2022, 10, 'professional', '60', 'adjustment', '2022年度专业科目学时（平台上线前记录导入）'],
     [2023, 6, 'public', '30', 'base_training', '新时代科技创新政策解读'],
     [2023, 9, 'professional', '66', 'base_training', '水利水电工程BIM技术应用培训'],
     [2024, 4, 'public', '24', 'base_training', '知识产权保护与成果转化'],
@@ -137,8 +133,6 @@ const DEMO_HISTORY: Record<string, DemoEntry[]> = {
     [2026, 3, 'public', '6', 'base_training', '保密知识与网络安全'],
   ],
   '222401197512128917': [
-    [2022, 6, 'public', '30', 'adjustment', '2022年度公需科目学时（平台上线前记录导入）'],
-    [2022, 12, 'professional', '72', 'adjustment', '2022年度专业科目学时（平台上线前记录导入）'],
     [2023, 5, 'public', '30', 'base_training', '健康中国战略与公共卫生政策'],
     [2023, 9, 'professional', '60', 'base_training', '胸痛中心建设与急危重症救治'],
     [2024, 3, 'public', '30', 'base_training', '医疗卫生法律法规'],
@@ -182,6 +176,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'alread
     await seedPendingClaim(db)
     await seedStudy(db)
     await seedBases(db)
+    await seedReports(db)
   }
   return result
 }
@@ -383,6 +378,91 @@ async function seedBases(db: Kysely<Database>) {
 }
 
 /** 赵磊 reported a conference outside the platform this year: waiting for Changchun HR (张伟). */
+/**
+ * Training reports through the real engine (issue 11): province HR imports the demo learners'
+ * pre-platform years (2021–2022) from content/demo/legacy-hours.csv (GBK, as exported by Excel),
+ * including two people not registered yet whose hours wait for them; the demo base reports an
+ * activity with its roster (committed), and has a second roster with errors awaiting its decision.
+ * Run here step by step (the worker would skip these imports: they are no longer queued).
+ */
+async function seedReports(db: Kysely<Database>) {
+  const { readFile } = await import('node:fs/promises')
+  const { createImport, requestCommit } = await import('#app/domain/imports/imports.server.ts')
+  const { stageImport } = await import('#app/domain/imports/stage.server.ts')
+  const { commitImport } = await import('#app/domain/imports/commit.server.ts')
+  const { declareActivity } = await import('#app/domain/reports/activities.server.ts')
+  const { ActivitySchema } = await import('#app/domain/reports/activities.schema.ts')
+  const { addDays } = await import('#app/domain/bases/lifecycle.ts')
+  const { chinaDay } = await import('#app/domain/bases/events.server.ts')
+  const account = async (phone: string) =>
+    db.selectFrom('accounts').select(['id', 'person_id']).where('phone', '=', phone).executeTakeFirstOrThrow()
+  const must = <T extends { ok: boolean }>(r: T): T => {
+    if (!r.ok) throw new Error(`demo report refused: ${JSON.stringify(r)}`)
+    return r
+  }
+  const upload = async (owner: Parameters<typeof createImport>[1], activityId: number | undefined, filename: string, bytes: Buffer) => {
+    const r = must(await db.transaction().execute((trx) => createImport(trx, owner, { activityId, file: { filename, bytes } })))
+    if (!r.ok) throw new Error('unreachable')
+    await stageImport(db, r.importId)
+    return r.importId
+  }
+  const commit = async (owner: Parameters<typeof createImport>[1], importId: number, mode: 'all' | 'valid_only') => {
+    must(await db.transaction().execute((trx) => requestCommit(trx, owner, importId, mode)))
+    await commitImport(db, importId)
+  }
+
+  const provinceHr = await account('13900000002')
+  const legacy = { kind: 'legacy', accountId: provinceHr.id } as const
+  const legacyId = await upload(legacy, undefined, '历史学时-2021-2022.csv', await readFile('content/demo/legacy-hours.csv'))
+  await commit(legacy, legacyId, 'all')
+
+  const staff = await account('13900000004')
+  const member = await db.selectFrom('base_members').select('base_id').where('account_id', '=', staff.id).executeTakeFirstOrThrow()
+  const owner = { kind: 'roster', baseId: member.base_id, accountId: staff.id } as const
+  const today = chinaDay()
+  const declare = async (title: string, start: number, end: number, hours: string, category: 'professional' | 'public') => {
+    const input = ActivitySchema.parse({
+      title,
+      category,
+      mode: 'face_to_face',
+      titleSeries: ['education', 'engineering'],
+      startDate: addDays(today, start),
+      endDate: addDays(today, end),
+      fullDays: String(end - start + 1),
+      halfDays: '0',
+      declaredHours: hours,
+      venue: '长春市南关区人民大街 7989 号',
+    })
+    const r = must(await db.transaction().execute((trx) => declareActivity(trx, { accountId: staff.id, baseId: member.base_id }, input)))
+    if (!r.ok) throw new Error('unreachable')
+    return r.activityId
+  }
+  const csv = (rows: string[][]) => Buffer.from(['姓名,身份证号,学时,工作单位', ...rows.map((r) => r.join(','))].join('\r\n'), 'utf8')
+  const reported = await declare('基础教育数字化转型专题培训', -30, -29, '12', 'professional')
+  const rosterId = await upload(
+    owner,
+    reported,
+    '数字化转型培训名单.csv',
+    csv([
+      ['陈静', '220381198802145677', '12', '长春市第一中学'],
+      ['赵磊', '220104199207256787', '6', '吉林省水利水电勘测设计研究院'],
+      ['周文', '220102198003151230', '12', '长春市第二实验中学'],
+    ]),
+  )
+  await commit(owner, rosterId, 'all')
+  const pending = await declare('专业技术人员职业道德与法治（面授）', -5, -5, '6', 'public')
+  await upload(
+    owner,
+    pending,
+    '职业道德培训名单.csv',
+    csv([
+      ['陈静', '220381198802145677', '6', '长春市第一中学'],
+      ['赵磊', '2.20104E+17', '6', '吉林省水利水电勘测设计研究院'],
+      ['吴敏', '220202198607222349', '8', '长春市朝阳区教师进修学校'],
+    ]),
+  )
+}
+
 async function seedPendingClaim(db: Kysely<Database>) {
   const { submitClaim } = await import('#app/domain/claims/external-claims.server.ts')
   const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')

@@ -26,6 +26,7 @@ export const ERROR_ISSUES = [
   'hours_invalid',
   'hours_over_declared',
   'duplicate_person',
+  'duplicate_row',
   'formula',
   'year_invalid',
   'category_invalid',

@@ -43,9 +43,10 @@ type Known = { id: number; name: string }
 /**
  * The rules that need the people table or the whole file, for one chunk: the person by ID (their
  * hours wait for them if they have no record yet), the recorded name compared after the same
- * normalisation as the row's, one row per person per file.
+ * normalisation as the row's; in a roster one row per person, in a legacy file no row twice (a person
+ * may have several records in one year).
  */
-async function checkChunk(db: DB, rows: StagedRow[], seen: Set<string>) {
+async function checkChunk(db: DB, kind: ImportKind, rows: StagedRow[], seen: Set<string>) {
   const hashes = rows.map((r) => (r.id ? lookupHash(r.id.value) : null))
   const wanted = [...new Set(hashes.filter((h): h is Buffer => h !== null).map((h) => h.toString('hex')))]
   const known = new Map<string, Known>()
@@ -62,8 +63,9 @@ async function checkChunk(db: DB, rows: StagedRow[], seen: Set<string>) {
     let personId: number | null = null
     if (hash) {
       const key = hash.toString('hex')
-      if (seen.has(key)) row.issues.push('duplicate_person')
-      seen.add(key)
+      const once = kind === 'roster' ? key : [key, row.ceYear, row.category, row.hours, row.source].join('|')
+      if (seen.has(once)) row.issues.push(kind === 'roster' ? 'duplicate_person' : 'duplicate_row')
+      seen.add(once)
       const person = known.get(key)
       if (!person) row.issues.push('new_person')
       else {
@@ -149,7 +151,7 @@ export async function stageImport(db: DB, importId: number, now = new Date()): P
       let chunk: StagedRow[] = []
       const flush = async () => {
         if (chunk.length === 0) return
-        const checked = await checkChunk(db, chunk, seen)
+        const checked = await checkChunk(db, kind, chunk, seen)
         chunk = []
         const ok = copy.write(checked.map((c) => copyLine(importId, c)).join('\n') + '\n')
         if (!ok) await once(copy, 'drain')
