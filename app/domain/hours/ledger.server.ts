@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { type RawBuilder, sql, type Transaction } from 'kysely'
 
 /**
  * The hours ledger (学时记录): the one module that writes hour_entries and hour_totals.
@@ -252,90 +252,80 @@ export async function entriesForYear(db: DB, personId: number, ceYear: number) {
 }
 
 /**
- * Credits many earning events in one statement (a committed roster or a legacy import of up to
- * 200,000 rows): the same rules as `credit` — one entry per idempotency key, totals changed in
- * the same transaction — set-based instead of a round trip per row. Returns the entry id of each
- * key created now; keys credited before are left as they were and are absent from the map.
+ * The columns a batch credit's source query must select, in this order (ADR 0021): one row per
+ * earning event. `not_counted_reason` null means counted.
  */
-export async function creditBatch(trx: Transaction<Database>, inputs: readonly CreditInput[]): Promise<Map<string, number>> {
-  const created = new Map<string, number>()
-  for (let i = 0; i < inputs.length; i += BATCH) {
-    const chunk = inputs.slice(i, i + BATCH)
-    for (const input of chunk)
-      if (!isHours(input.hours) || toCents(input.hours) <= 0)
-        throw new LedgerError('invalid_hours', `hours must be a positive decimal with at most 2 places, got ${input.hours}`)
-    const col = <T>(f: (x: CreditInput) => T) => chunk.map(f)
-    const rows = await sql<{ id: string; idempotency_key: string }>`
-      with input as (
-        select * from unnest(
-          ${col((x) => x.personId)}::bigint[], ${col((x) => x.ceYear ?? ceYearOf(x.occurredAt))}::int[],
-          ${col((x) => x.category)}::text[], ${col((x) => normalizeHours(x.hours))}::numeric[],
-          ${col((x) => x.sourceKind)}::text[], ${col((x) => x.sourceRef ?? null)}::text[],
-          ${col((x) => JSON.stringify(x.evidence ?? {}))}::jsonb[], ${col((x) => x.notCountedReason ?? null)}::text[],
-          ${col((x) => x.idempotencyKey)}::text[], ${col((x) => x.occurredAt.toISOString())}::timestamptz[],
-          ${col((x) => x.createdBy ?? null)}::bigint[], ${col((x) => x.reason ?? null)}::text[]
-        ) as t(person_id, ce_year, category, hours, source_kind, source_ref, evidence, not_counted_reason,
-               idempotency_key, occurred_at, created_by, reason)
-      ), ins as (
-        insert into hour_entries (person_id, ce_year, category, hours, source_kind, source_ref, evidence, counted,
-                                  not_counted_reason, idempotency_key, occurred_at, created_by, reason)
-        select person_id, ce_year, category, hours, source_kind, source_ref, evidence, not_counted_reason is null,
-               not_counted_reason, idempotency_key, occurred_at, created_by, reason
-        from input
-        on conflict (idempotency_key) do nothing
-        returning id, person_id, ce_year, category, hours, counted, idempotency_key
-      ), totals as (
-        insert into hour_totals (person_id, ce_year, category, recorded_hours, counted_hours)
-        select person_id, ce_year, category, sum(hours), sum(case when counted then hours else 0 end)
-        from ins group by person_id, ce_year, category order by person_id, ce_year, category
-        on conflict (person_id, ce_year, category) do update set
-          recorded_hours = hour_totals.recorded_hours + excluded.recorded_hours,
-          counted_hours = hour_totals.counted_hours + excluded.counted_hours
-      )
-      select id, idempotency_key from ins`.execute(trx)
-    for (const r of rows.rows) created.set(r.idempotency_key, Number(r.id))
-  }
-  return created
+export type CreditRow = {
+  person_id: number
+  ce_year: number
+  category: Category
+  hours: string
+  source_kind: Exclude<SourceKind, 'reversal'>
+  source_ref: string | null
+  evidence: unknown
+  not_counted_reason: string | null
+  idempotency_key: string
+  occurred_at: Date
+  created_by: number | null
+  reason: string | null
+}
+
+const TOTALS_FROM_INS = sql`
+  insert into hour_totals (person_id, ce_year, category, recorded_hours, counted_hours)
+  select person_id, ce_year, category, sum(hours), sum(case when counted then hours else 0 end)
+  from ins group by person_id, ce_year, category order by person_id, ce_year, category
+  on conflict (person_id, ce_year, category) do update set
+    recorded_hours = hour_totals.recorded_hours + excluded.recorded_hours,
+    counted_hours = hour_totals.counted_hours + excluded.counted_hours`
+
+/**
+ * Credits every row a query selects (a committed roster or a legacy import of up to 200,000
+ * rows) in one statement: the same rules as `credit` — one entry per idempotency key (a key
+ * credited before is skipped), totals changed in the same transaction — set-based, so the rows
+ * never travel through the process. The query selects the columns of `CreditRow`, in order.
+ * Hours must be positive: the caller selects only valid rows. Returns how many
+ * entries were created.
+ */
+export async function creditFromQuery(trx: Transaction<Database>, source: RawBuilder<CreditRow>): Promise<number> {
+  const r = await sql<{ n: string }>`
+    with input (person_id, ce_year, category, hours, source_kind, source_ref, evidence, not_counted_reason,
+                idempotency_key, occurred_at, created_by, reason) as (${source}),
+    ins as (
+      insert into hour_entries (person_id, ce_year, category, hours, source_kind, source_ref, evidence, counted,
+                                not_counted_reason, idempotency_key, occurred_at, created_by, reason)
+      select person_id, ce_year, category, hours, source_kind, source_ref, evidence, not_counted_reason is null,
+             not_counted_reason, idempotency_key, occurred_at, created_by, reason
+      from input
+      on conflict (idempotency_key) do nothing
+      returning person_id, ce_year, category, hours, counted
+    ), totals as (${TOTALS_FROM_INS})
+    select count(*) as n from ins`.execute(trx)
+  return Number(r.rows[0]?.n ?? 0)
 }
 
 /**
- * Reverses many entries with one reason and actor, set-based (a re-uploaded roster's removals and
- * changes, a dispute upheld). Entries already reversed, reversals and unknown ids are skipped.
- * Returns the ids of the entries reversed now.
+ * Reverses every entry whose id a query selects, with one reason and actor, in one statement
+ * (a re-uploaded roster's removals and changes). Entries already reversed, reversals and unknown
+ * ids are skipped. Returns how many were reversed now.
  */
-export async function reverseBatch(
+export async function reverseFromQuery(
   trx: Transaction<Database>,
-  input: { entryIds: readonly number[]; reason: string; actorAccountId: number | null; occurredAt?: Date },
-): Promise<number[]> {
+  input: { entryIds: RawBuilder<{ id: number }>; reason: string; actorAccountId: number | null; occurredAt?: Date },
+): Promise<number> {
   if (!input.reason.trim()) throw new LedgerError('reason_required', 'a reversal needs a reason')
-  const reversed: number[] = []
-  for (let i = 0; i < input.entryIds.length; i += BATCH) {
-    const ids = input.entryIds.slice(i, i + BATCH)
-    const rows = await sql<{ reverses_id: string }>`
-      with original as (
-        select * from hour_entries where id = any(${ids}::bigint[]) and source_kind <> 'reversal' order by id for update
-      ), ins as (
-        insert into hour_entries (person_id, ce_year, category, hours, source_kind, source_ref, counted, not_counted_reason,
-                                  idempotency_key, reverses_id, reason, occurred_at, created_by)
-        select person_id, ce_year, category, -hours, 'reversal', id::text, counted, not_counted_reason,
-               'reversal:' || id, id, ${input.reason.trim()}, ${(input.occurredAt ?? new Date()).toISOString()}::timestamptz,
-               ${input.actorAccountId}::bigint
-        from original
-        on conflict (idempotency_key) do nothing
-        returning person_id, ce_year, category, hours, counted, reverses_id
-      ), totals as (
-        insert into hour_totals (person_id, ce_year, category, recorded_hours, counted_hours)
-        select person_id, ce_year, category, sum(hours), sum(case when counted then hours else 0 end)
-        from ins group by person_id, ce_year, category order by person_id, ce_year, category
-        on conflict (person_id, ce_year, category) do update set
-          recorded_hours = hour_totals.recorded_hours + excluded.recorded_hours,
-          counted_hours = hour_totals.counted_hours + excluded.counted_hours
-      )
-      select reverses_id from ins`.execute(trx)
-    for (const r of rows.rows) reversed.push(Number(r.reverses_id))
-  }
-  return reversed
+  const r = await sql<{ n: string }>`
+    with original as (
+      select * from hour_entries where id in (${input.entryIds}) and source_kind <> 'reversal' order by id for update
+    ), ins as (
+      insert into hour_entries (person_id, ce_year, category, hours, source_kind, source_ref, counted, not_counted_reason,
+                                idempotency_key, reverses_id, reason, occurred_at, created_by)
+      select person_id, ce_year, category, -hours, 'reversal', id::text, counted, not_counted_reason,
+             'reversal:' || id, id, ${input.reason.trim()}, ${(input.occurredAt ?? new Date()).toISOString()}::timestamptz,
+             ${input.actorAccountId}::bigint
+      from original
+      on conflict (idempotency_key) do nothing
+      returning person_id, ce_year, category, hours, counted
+    ), totals as (${TOTALS_FROM_INS})
+    select count(*) as n from ins`.execute(trx)
+  return Number(r.rows[0]?.n ?? 0)
 }
-
-/** Rows per statement of the batch writers: big enough to amortise round trips, small enough for one parameter array. */
-const BATCH = 5000

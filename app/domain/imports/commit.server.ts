@@ -16,9 +16,8 @@ import { sql, type Transaction } from 'kysely'
 
 import { chinaDay } from '#app/domain/bases/events.server.ts'
 import { canBaseDeliver } from '#app/domain/bases/gate.server.ts'
-import { creditBatch, type CreditInput, reverseBatch } from '#app/domain/hours/ledger.server.ts'
+import { ceYearOf, creditFromQuery, type CreditRow, reverseFromQuery } from '#app/domain/hours/ledger.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
-import { normalizeHours } from '#app/domain/shared/decimal.ts'
 import type { Database, DB } from '#db/schema.ts'
 
 export type CommitOutcome =
@@ -29,7 +28,7 @@ export type CommitOutcome =
 /** Rows that go into the ledger: no error, or (valid_only) the valid ones of a file with errors. */
 const INCLUDED = sql`r.status <> 'error'`
 
-/** Records for people named by a valid ID who have none yet, then links every row to its person. */
+/** Records for people named by a valid ID who have none yet (their hours wait for them). */
 async function createPeople(trx: Transaction<Database>, importId: number) {
   await sql`
     insert into people (id_number_enc, id_number_hash, name, gender, birth_date, employer)
@@ -38,12 +37,9 @@ async function createPeople(trx: Transaction<Database>, importId: number) {
     where r.import_id = ${importId} and ${INCLUDED} and r.person_id is null and r.id_hash is not null
     order by r.id_hash, r.row_number
     on conflict (id_number_hash) do nothing`.execute(trx)
-  await sql`
-    update import_rows r set person_id = p.id from people p
-    where r.import_id = ${importId} and r.person_id is null and r.id_hash = p.id_number_hash`.execute(trx)
 }
 
-export async function commitImport(db: DB, importId: number, now = new Date()): Promise<CommitOutcome> {
+export async function commitImport(db: DB, importId: number): Promise<CommitOutcome> {
   return db.transaction().execute(async (trx): Promise<CommitOutcome> => {
     const file = await trx
       .selectFrom('import_files')
@@ -54,9 +50,7 @@ export async function commitImport(db: DB, importId: number, now = new Date()): 
     if (!file || file.status !== 'committing') return { done: 'skipped' }
     await createPeople(trx, importId)
     const result =
-      file.kind === 'roster'
-        ? await commitRoster(trx, file as typeof file & { activity_id: number }, now)
-        : await commitLegacy(trx, file, now)
+      file.kind === 'roster' ? await commitRoster(trx, file as typeof file & { activity_id: number }) : await commitLegacy(trx, file)
     if ('code' in result) {
       await trx
         .updateTable('import_files')
@@ -65,9 +59,10 @@ export async function commitImport(db: DB, importId: number, now = new Date()): 
         .execute()
       return { done: 'refused', code: result.code }
     }
+    const { version, ...counts } = result
     await trx
       .updateTable('import_files')
-      .set({ status: 'committed', committed_at: now, outcome: JSON.stringify(result), version: result.version })
+      .set({ status: 'committed', committed_at: new Date(), outcome: JSON.stringify(counts), version })
       .where('id', '=', importId)
       .execute()
     await audit(trx, {
@@ -75,9 +70,8 @@ export async function commitImport(db: DB, importId: number, now = new Date()): 
       action: file.kind === 'roster' ? 'report.roster_commit' : 'report.legacy_commit',
       targetType: 'import',
       targetId: importId,
-      detail: { activityId: file.activity_id, ...result },
+      detail: { activityId: file.activity_id, version, ...counts },
     })
-    const { version: _, ...counts } = result
     return { done: 'committed', ...counts }
   })
 }
@@ -87,62 +81,42 @@ type Counts = { added: number; removed: number; changed: number; unchanged: numb
 async function commitRoster(
   trx: Transaction<Database>,
   file: { id: number; activity_id: number; committed_by: number | null },
-  now: Date,
 ): Promise<Counts | { code: 'revoked' | 'outside_term' | 'not_designated' }> {
   const a = await trx.selectFrom('training_activities').selectAll().where('id', '=', file.activity_id).forUpdate().executeTakeFirstOrThrow()
-  const today = chinaDay(now)
+  const today = chinaDay()
   // The one gate: the training inside the designation, and no revocation in force today.
   const held = await canBaseDeliver(trx, a.base_id, a.end_date)
   if (!held.ok) return { code: held.code }
   const reporting = await canBaseDeliver(trx, a.base_id, today)
   if (!reporting.ok && reporting.code === 'revoked') return { code: 'revoked' }
 
-  // The diff, by person: what this file says (included rows, people HR excluded left out) against
-  // what is credited now. A person whose row has an error but a valid ID is neither added nor
-  // removed: their credit stays as it was.
-  const diff = await sql<{
-    person_id: string
-    new_hours: string | null
-    row_number: number | null
-    old_hours: string | null
-    entry_id: string | null
-    present: boolean
-  }>`
-    with wanted as (
-      select distinct on (r.person_id) r.person_id, r.hours, r.row_number
-      from import_rows r
-      where r.import_id = ${file.id} and ${INCLUDED} and r.person_id is not null
+  // The diff, by person, into a temporary table: what this file says (included rows, people HR
+  // excluded left out) against what is credited now. A person whose row has an error but a valid
+  // ID is neither added nor removed: their credit stays as it was.
+  await sql`
+    create temporary table roster_diff on commit drop as
+    with rows as (
+      select r.row_number, r.status, r.hours, p.id as person_id
+      from import_rows r join people p on p.id_number_hash = r.id_hash
+      where r.import_id = ${file.id}
+    ), wanted as (
+      select distinct on (r.person_id) r.person_id, r.hours, r.row_number from rows r
+      where ${INCLUDED}
         and not exists (select 1 from activity_exclusions e where e.activity_id = ${a.id} and e.person_id = r.person_id)
       order by r.person_id, r.row_number
-    ), present as (
-      select distinct r.person_id from import_rows r where r.import_id = ${file.id} and r.person_id is not null
     ), current as (
       select person_id, hours, entry_id from activity_credits where activity_id = ${a.id}
     )
     select coalesce(w.person_id, c.person_id) as person_id, w.hours as new_hours, w.row_number, c.hours as old_hours,
-           c.entry_id, exists (select 1 from present p where p.person_id = coalesce(w.person_id, c.person_id)) as present
+           c.entry_id, exists (select 1 from rows r where r.person_id = coalesce(w.person_id, c.person_id)) as present
     from wanted w full join current c on c.person_id = w.person_id
     where w.person_id is null or c.person_id is null or w.hours <> c.hours`.execute(trx)
-
-  const toReverse: number[] = []
-  const toCredit: { personId: number; hours: string; rowNumber: number }[] = []
-  let added = 0
-  let removed = 0
-  let changed = 0
-  for (const d of diff.rows) {
-    const personId = Number(d.person_id)
-    if (d.new_hours !== null && d.old_hours === null) {
-      added++
-      toCredit.push({ personId, hours: d.new_hours, rowNumber: d.row_number! })
-    } else if (d.new_hours !== null && d.old_hours !== null) {
-      changed++
-      toReverse.push(Number(d.entry_id))
-      toCredit.push({ personId, hours: d.new_hours, rowNumber: d.row_number! })
-    } else if (d.new_hours === null && !d.present) {
-      removed++
-      toReverse.push(Number(d.entry_id))
-    }
-  }
+  const counts = await sql<{ added: number; changed: number; removed: number }>`
+    select count(*) filter (where new_hours is not null and old_hours is null)::int as added,
+           count(*) filter (where new_hours is not null and old_hours is not null)::int as changed,
+           count(*) filter (where new_hours is null and not present)::int as removed
+    from roster_diff`.execute(trx)
+  const { added, changed, removed } = counts.rows[0]!
   const version =
     Number(
       (
@@ -153,54 +127,39 @@ async function commitRoster(
           .executeTakeFirstOrThrow()
       ).v ?? 0,
     ) + 1
-  if (toReverse.length > 0) {
-    await reverseBatch(trx, {
-      entryIds: toReverse,
+
+  const stale = sql<{ id: number }>`select entry_id from roster_diff where old_hours is not null and (new_hours is not null or not present)`
+  if (changed + removed > 0) {
+    await reverseFromQuery(trx, {
+      entryIds: stale,
       reason: `名单第 ${version} 版更正 roster version ${version}`,
       actorAccountId: file.committed_by,
     })
-    await trx.deleteFrom('activity_credits').where('activity_id', '=', a.id).where('entry_id', 'in', toReverse).execute()
+    await sql`delete from activity_credits where activity_id = ${a.id} and entry_id in (${stale})`.execute(trx)
   }
-  if (toCredit.length > 0) {
-    const occurredAt = new Date(`${a.end_date}T12:00:00+08:00`)
-    const inputs: CreditInput[] = toCredit.map((c) => ({
-      personId: c.personId,
-      category: a.category,
-      hours: normalizeHours(c.hours),
-      sourceKind: 'base_training',
-      sourceRef: `activity:${a.id}`,
-      evidence: { activityId: a.id, baseId: a.base_id, importId: file.id, rowNumber: c.rowNumber, title: a.title },
-      idempotencyKey: `roster:${a.id}:${c.personId}:${file.id}`,
-      occurredAt,
-      createdBy: file.committed_by,
-    }))
-    const ids = await creditBatch(trx, inputs)
-    const credits = toCredit.map((c) => ({
-      activity_id: a.id,
-      person_id: c.personId,
-      hours: normalizeHours(c.hours),
-      entry_id: ids.get(`roster:${a.id}:${c.personId}:${file.id}`)!,
-      import_id: file.id,
-      row_number: c.rowNumber,
-    }))
-    for (let i = 0; i < credits.length; i += 5000)
-      await trx
-        .insertInto('activity_credits')
-        .values(credits.slice(i, i + 5000))
-        .execute()
+  const key = sql`'roster:' || ${a.id}::text || ':' || d.person_id::text || ':' || ${file.id}::text`
+  if (added + changed > 0) {
+    await creditFromQuery(
+      trx,
+      sql<CreditRow>`
+        select d.person_id, ${ceYearOf(new Date(`${a.end_date}T12:00:00+08:00`))}::int, ${a.category}::text, d.new_hours,
+               'base_training'::text, ${`activity:${a.id}`}::text,
+               jsonb_build_object('activityId', ${a.id}::bigint, 'baseId', ${a.base_id}::bigint, 'importId', ${file.id}::bigint,
+                                  'rowNumber', d.row_number, 'title', ${a.title}::text),
+               null::text, ${key}, ${`${a.end_date}T12:00:00+08:00`}::timestamptz, ${file.committed_by}::bigint, null::text
+        from roster_diff d where d.new_hours is not null`,
+    )
+    await sql`
+      insert into activity_credits (activity_id, person_id, hours, entry_id, import_id, row_number)
+      select ${a.id}, d.person_id, d.new_hours, e.id, ${file.id}, d.row_number
+      from roster_diff d join hour_entries e on e.idempotency_key = ${key}
+      where d.new_hours is not null`.execute(trx)
   }
-  const unchanged =
-    Number(
-      (
-        await trx
-          .selectFrom('activity_credits')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('activity_id', '=', a.id)
-          .executeTakeFirstOrThrow()
-      ).n,
-    ) -
-    added -
-    changed
+  const total = await trx
+    .selectFrom('activity_credits')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('activity_id', '=', a.id)
+    .executeTakeFirstOrThrow()
   await trx
     .updateTable('training_activities')
     .set({
@@ -211,37 +170,28 @@ async function commitRoster(
     })
     .where('id', '=', a.id)
     .execute()
-  return { added, removed, changed, unchanged, credited: toCredit.length, version }
+  return { added, removed, changed, unchanged: Number(total.n) - added - changed, credited: added + changed, version }
 }
 
 async function commitLegacy(
   trx: Transaction<Database>,
   file: { id: number; sha256: Buffer; committed_by: number | null },
-  _now: Date,
 ): Promise<Counts> {
-  const rows = await trx
-    .selectFrom('import_rows as r')
-    .select(['r.row_number', 'r.person_id', 'r.ce_year', 'r.category', 'r.hours', 'r.source'])
-    .where('r.import_id', '=', file.id)
-    .where('r.status', '<>', 'error')
-    .where('r.person_id', 'is not', null)
-    .orderBy('r.row_number')
-    .execute()
   const sha = file.sha256.toString('hex')
-  const inputs: CreditInput[] = rows.map((r) => ({
-    personId: r.person_id!,
-    category: r.category!,
-    hours: normalizeHours(r.hours!),
-    sourceKind: 'legacy_import',
-    sourceRef: `import:${file.id}`,
-    evidence: { importId: file.id, rowNumber: r.row_number, source: r.source },
-    // The same file again (same bytes) credits nothing twice.
-    idempotencyKey: `legacy:${sha}:${r.row_number}`,
-    occurredAt: new Date(`${r.ce_year}-07-01T12:00:00+08:00`),
-    ceYear: r.ce_year!,
-    createdBy: file.committed_by,
-    reason: r.source,
-  }))
-  const created = await creditBatch(trx, inputs)
-  return { added: created.size, removed: 0, changed: 0, unchanged: inputs.length - created.size, credited: created.size, version: null }
+  const [{ n }] = (
+    await sql<{ n: number }>`select count(*)::int as n from import_rows r where r.import_id = ${file.id} and ${INCLUDED}`.execute(trx)
+  ).rows as [{ n: number }]
+  // The same file again (same bytes) credits nothing twice: keys are the file's hash and row.
+  const credited = await creditFromQuery(
+    trx,
+    sql<CreditRow>`
+      select p.id, r.ce_year, r.category, r.hours, 'legacy_import'::text, ${`import:${file.id}`}::text,
+             jsonb_build_object('importId', ${file.id}::bigint, 'rowNumber', r.row_number, 'source', r.source),
+             null::text, ${`legacy:${sha}:`}::text || r.row_number::text,
+             make_timestamptz(r.ce_year, 7, 1, 12, 0, 0, 'Asia/Shanghai'), ${file.committed_by}::bigint, r.source
+      from import_rows r join people p on p.id_number_hash = r.id_hash
+      where r.import_id = ${file.id} and ${INCLUDED}
+      order by r.row_number`,
+  )
+  return { added: credited, removed: 0, changed: 0, unchanged: n - credited, credited, version: null }
 }

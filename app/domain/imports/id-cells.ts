@@ -5,10 +5,10 @@
  * apart from a mistyped ID lets the import say "format the column as text and retype" instead of
  * "invalid ID". Pure.
  */
-import { parseIdNumber } from '#app/domain/shared/id-number.ts'
+import { type ParsedIdNumber, parseIdNumber } from '#app/domain/shared/id-number.ts'
 
 export type IdCell =
-  | { kind: 'ok'; value: string }
+  | { kind: 'ok'; value: string; id: ParsedIdNumber }
   | { kind: 'empty' }
   | { kind: 'scientific' }
   | { kind: 'truncated' }
@@ -29,7 +29,7 @@ export function classifyIdCell(raw: string, now: Date = new Date()): IdCell {
   if (SCIENTIFIC.test(value)) return { kind: 'scientific' }
   if (DECIMAL_ZERO.test(value)) return { kind: 'truncated' }
   const parsed = parseIdNumber(value, now)
-  if (parsed.ok) return { kind: 'ok', value: parsed.id.value }
+  if (parsed.ok) return { kind: 'ok', value: parsed.id.value, id: parsed.id }
   switch (parsed.problem) {
     case 'checksum':
       // One truncated ID in eleven passes the check by chance; those cannot be told apart.

@@ -7,7 +7,7 @@
  */
 import type { ColumnSpec } from '#app/domain/imports/table-reader.server.ts'
 import { isHours, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
-import { parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
+import { parseMobile } from '#app/domain/shared/id-number.ts'
 
 import { classifyIdCell } from './id-cells.ts'
 import { normaliseName } from './names.ts'
@@ -96,12 +96,7 @@ function idOf(raw: string, issues: Issue[], now: Date): StagedRow['id'] {
     issues.push(ID_ISSUE[cell.kind])
     return null
   }
-  const parsed = parseIdNumber(cell.value, now)
-  if (!parsed.ok) {
-    issues.push('id_invalid')
-    return null
-  }
-  return { value: parsed.id.value, gender: parsed.id.gender, birthDate: parsed.id.birthDate }
+  return { value: cell.id.value, gender: cell.id.gender, birthDate: cell.id.birthDate }
 }
 
 /** Hours as typed ("4", "4.5", "４", " 4.50 "), or null when not a positive amount with at most 2 places. */

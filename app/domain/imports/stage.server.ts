@@ -149,12 +149,22 @@ export async function stageImport(db: DB, importId: number, now = new Date()): P
       const copy = client.query(copyFrom(COPY_SQL))
       const seen = new Set<string>()
       let chunk: StagedRow[] = []
-      const flush = async () => {
-        if (chunk.length === 0) return
-        const checked = await checkChunk(db, kind, chunk, seen)
-        chunk = []
+      // The people look-up of one chunk runs while the next is parsed; chunks are written in order.
+      let pending: Promise<Awaited<ReturnType<typeof checkChunk>>> | null = null
+      const write = async () => {
+        if (!pending) return
+        const checked = await pending
+        pending = null
         const ok = copy.write(checked.map((c) => copyLine(importId, c)).join('\n') + '\n')
         if (!ok) await once(copy, 'drain')
+      }
+      const flush = async () => {
+        await write()
+        if (chunk.length === 0) return
+        pending = checkChunk(db, kind, chunk, seen)
+        // A failed look-up is thrown by `write`; until then it must not count as unhandled.
+        pending.catch(() => undefined)
+        chunk = []
       }
       try {
         for await (const ev of readTable(tmp, {
@@ -175,6 +185,7 @@ export async function stageImport(db: DB, importId: number, now = new Date()): P
           if (chunk.length >= CHUNK) await flush()
         }
         await flush()
+        await write()
         copy.end()
         await finished(copy)
       } catch (e) {

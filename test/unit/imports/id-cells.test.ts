@@ -10,16 +10,16 @@ const VALID = FIRST17 + idNumberCheckChar(FIRST17)
 
 describe('classifyIdCell', () => {
   it('accepts a valid ID and trims it', () => {
-    expect(classifyIdCell(` ${VALID}\t`, NOW)).toEqual({ kind: 'ok', value: VALID })
+    expect(classifyIdCell(` ${VALID}\t`, NOW)).toMatchObject({ kind: 'ok', value: VALID, id: { value: VALID } })
   })
 
   it('accepts lower-case x and upper-cases it', () => {
-    expect(classifyIdCell('11010519491231002x', NOW)).toEqual({ kind: 'ok', value: '11010519491231002X' })
+    expect(classifyIdCell('11010519491231002x', NOW)).toMatchObject({ kind: 'ok', value: '11010519491231002X' })
   })
 
   it('accepts full-width digits and Ｘ', () => {
-    expect(classifyIdCell('１１０１０５１９４９１２３１００２Ｘ', NOW)).toEqual({ kind: 'ok', value: '11010519491231002X' })
-    expect(classifyIdCell('１１０１０５１９４９１２３１００２ｘ', NOW)).toEqual({ kind: 'ok', value: '11010519491231002X' })
+    expect(classifyIdCell('１１０１０５１９４９１２３１００２Ｘ', NOW)).toMatchObject({ kind: 'ok', value: '11010519491231002X' })
+    expect(classifyIdCell('１１０１０５１９４９１２３１００２ｘ', NOW)).toMatchObject({ kind: 'ok', value: '11010519491231002X' })
   })
 
   it('is empty for blank cells', () => {
