@@ -56,6 +56,7 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
   ],
   base_staff: [
     { to: '/base', key: 'nav.base' },
+    { to: '/base/activities', key: 'nav.base.activities' },
     { to: '/account', key: 'nav.account' },
   ],
   hr: [
@@ -64,6 +65,8 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
     { to: '/hr/people', key: 'nav.hr.people' },
     { to: '/hr/title-changes', key: 'nav.hr.titleChanges' },
     { to: '/hr/bases', key: 'nav.hr.bases' },
+    { to: '/hr/reports', key: 'nav.hr.reports' },
+    { to: '/hr/disputes', key: 'nav.hr.disputes' },
     { to: '/account', key: 'nav.account' },
   ],
   admin: [

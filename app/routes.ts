@@ -44,6 +44,7 @@ export default [
     index('routes/hours/hours.tsx'),
     route('certificates', 'routes/hours/certificates.tsx'),
     route('external', 'routes/hours/external.tsx'),
+    route('reported', 'routes/hours/reported.tsx'),
   ]),
   route('certificates/:id.pdf', 'routes/hours/certificate-pdf.ts'),
 
@@ -57,10 +58,27 @@ export default [
     route('bases', 'routes/hr/bases.tsx'),
     route('bases/applications/:applicationId', 'routes/hr/base-application.tsx'),
     route('bases/:baseId', 'routes/hr/base.tsx'),
+    // training reports (施教机构报送学时), learners' disputes, and the province's legacy hours
+    route('reports', 'routes/hr/reports.tsx'),
+    route('reports/:activityId', 'routes/hr/report.tsx'),
+    route('disputes', 'routes/hr/disputes.tsx'),
+    route('legacy', 'routes/hr/legacy.tsx'),
+    route('legacy/:importId', 'routes/hr/legacy-import.tsx'),
+    route('legacy-template.xlsx', 'routes/hr/legacy-template.ts'),
   ]),
 
   // base: staff of a training base
-  ...prefix('base', [index('routes/base/home.tsx'), route('profile', 'routes/base/profile.tsx'), route('staff', 'routes/base/staff.tsx')]),
+  ...prefix('base', [
+    index('routes/base/home.tsx'),
+    route('profile', 'routes/base/profile.tsx'),
+    route('staff', 'routes/base/staff.tsx'),
+    // training activities and their rosters (施教机构报送学时)
+    route('activities', 'routes/base/activities.tsx'),
+    route('activities/:activityId', 'routes/base/activity.tsx'),
+    route('imports/:importId', 'routes/base/import.tsx'),
+    route('imports/:importId/issues.xlsx', 'routes/base/import-issues.ts'),
+    route('roster-template.xlsx', 'routes/base/roster-template.ts'),
+  ]),
 
   // admin: provincial administrators
   ...prefix('admin', [

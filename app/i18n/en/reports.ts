@@ -165,6 +165,7 @@ export default {
   'reportBase.col.row': 'Row',
   'reportBase.col.name': 'Name',
   'reportBase.col.id': 'ID number',
+  'reportBase.col.rowHours': 'Hours',
   'reportBase.col.issues': 'Issues',
   'reportBase.level.error': 'Error',
   'reportBase.level.warning': 'Warning',

@@ -157,6 +157,7 @@ export default {
   'reportBase.col.row': '行号',
   'reportBase.col.name': '姓名',
   'reportBase.col.id': '身份证号',
+  'reportBase.col.rowHours': '学时',
   'reportBase.col.issues': '问题',
   'reportBase.level.error': '错误',
   'reportBase.level.warning': '提示',

@@ -130,7 +130,8 @@ export default function BaseHome() {
     <>
       <h1>{t('base.title')}</h1>
       <p className="small">
-        <Link to="/base/profile">{t('baseProfile.link')}</Link> · <Link to="/base/staff">{t('members.link')}</Link>
+        <Link to="/base/profile">{t('baseProfile.link')}</Link> · <Link to="/base/staff">{t('members.link')}</Link> ·{' '}
+        <Link to="/base/activities">{t('reportBase.link')}</Link>
       </p>
       <section className="panel" aria-labelledby="base-info">
         <h2 id="base-info">{t('base.info')}</h2>

@@ -165,6 +165,9 @@ export default function HoursPage() {
         <p>
           <Link to="/hours/external">{t('hours.external.link')}</Link>
         </p>
+        <p>
+          <Link to="/hours/reported">{t('reported.link')}</Link>
+        </p>
       </section>
     </>
   )

@@ -4,6 +4,8 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { awaitingHr } from '#app/domain/bases/registry.server.ts'
 import { countPeopleInScope } from '#app/domain/identity/accounts.server.ts'
+import { disputesAwaiting } from '#app/domain/reports/disputes.server.ts'
+import { reportsAwaiting } from '#app/domain/reports/review.server.ts'
 import { PROVINCE, regionName } from '#app/domain/shared/reference.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
@@ -14,16 +16,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['hr'])
   const scope = user.scopeRegion ?? PROVINCE.code
   const db = getDb()
-  const [people, bases] = await Promise.all([
+  const [people, bases, reviews] = await Promise.all([
     countPeopleInScope(db, scope, PROVINCE.code),
     // The base pages need a scope (requireHr); without one there is nothing to count for them.
     user.scopeRegion ? awaitingHr(db, user.scopeRegion) : null,
+    user.scopeRegion
+      ? Promise.all([reportsAwaiting(db, user.scopeRegion), disputesAwaiting(db, user.scopeRegion)]).then(([reports, disputes]) => ({
+          reports,
+          disputes,
+        }))
+      : null,
   ])
-  return { scope, people, bases }
+  return { scope, people, bases, reviews }
 }
 
 export default function HrHome() {
-  const { scope, people, bases } = useLoaderData<typeof loader>()
+  const { scope, people, bases, reviews } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   return (
@@ -61,6 +69,30 @@ export default function HrHome() {
               <li>{t('hr.bases.nameChanges', { count: bases.nameChanges })}</li>
               <li>{t('hr.bases.overdue', { count: bases.overdue })}</li>
             </ul>
+          </section>
+        ) : null}
+        {reviews ? (
+          <>
+            <section className="card">
+              <h2>
+                <Link to="/hr/reports">{t('nav.hr.reports')}</Link>
+              </h2>
+              <p>{t('reviews.home.reports', { count: reviews.reports })}</p>
+            </section>
+            <section className="card">
+              <h2>
+                <Link to="/hr/disputes">{t('nav.hr.disputes')}</Link>
+              </h2>
+              <p>{t('reviews.home.disputes', { count: reviews.disputes })}</p>
+            </section>
+          </>
+        ) : null}
+        {reviews && scope === PROVINCE.code ? (
+          <section className="card">
+            <h2>
+              <Link to="/hr/legacy">{t('legacy.title')}</Link>
+            </h2>
+            <p>{t('reviews.home.legacy')}</p>
           </section>
         ) : null}
       </div>
