@@ -91,7 +91,8 @@ async function commitRoster(
   if (!reporting.ok && reporting.code === 'revoked') return { code: 'revoked' }
 
   // The diff, by person, into a temporary table: what this file says (included rows, people HR
-  // excluded left out) against what is credited now. A person whose row has an error but a valid
+  // excluded left out, and people whose hours HR corrected after a dispute: HR's entry stands)
+  // against what is credited now. A person whose row has an error but a valid
   // ID is neither added nor removed: their credit stays as it was.
   await sql`
     create temporary table roster_diff on commit drop as
@@ -103,6 +104,8 @@ async function commitRoster(
       select distinct on (r.person_id) r.person_id, r.hours, r.row_number from rows r
       where ${INCLUDED}
         and not exists (select 1 from activity_exclusions e where e.activity_id = ${a.id} and e.person_id = r.person_id)
+        and not exists (select 1 from roster_disputes d where d.activity_id = ${a.id} and d.person_id = r.person_id
+                          and d.kind = 'wrong_hours' and d.state = 'upheld')
       order by r.person_id, r.row_number
     ), current as (
       select person_id, hours, entry_id from activity_credits where activity_id = ${a.id}

@@ -219,6 +219,8 @@ export async function rosterDiff(db: DB, importId: number, activityId: number): 
       from import_rows r
       where r.import_id = ${importId} and r.status <> 'error' and r.id_hash is not null
         and not exists (select 1 from activity_exclusions e where e.activity_id = ${activityId} and e.person_id = r.person_id)
+        and not exists (select 1 from roster_disputes d where d.activity_id = ${activityId} and d.person_id = r.person_id
+                          and d.kind = 'wrong_hours' and d.state = 'upheld')
       order by r.person_id, r.id_hash, r.row_number
     ), present as (
       select distinct person_id from import_rows where import_id = ${importId} and person_id is not null

@@ -32,7 +32,7 @@ export const ERROR_ISSUES = [
   'category_invalid',
   'source_empty',
 ] as const
-export const WARNING_ISSUES = ['mobile_invalid', 'overlap_other_base', 'excluded_by_dispute', 'new_person'] as const
+export const WARNING_ISSUES = ['mobile_invalid', 'overlap_other_base', 'excluded_by_dispute', 'corrected_by_hr', 'new_person'] as const
 export type ErrorIssue = (typeof ERROR_ISSUES)[number]
 export type WarningIssue = (typeof WARNING_ISSUES)[number]
 export type Issue = ErrorIssue | WarningIssue

@@ -232,7 +232,8 @@ const countWhere = (importId: number, status: 'ok' | 'warning' | 'error') =>
 
 /**
  * Set-based warnings for a roster: the same person credited by another base for training on
- * overlapping dates, and people HR removed from this activity (an upheld dispute).
+ * overlapping dates, people HR removed from this activity and people whose hours HR corrected
+ * (upheld disputes: the file does not change them again).
  */
 async function flagAcrossActivities(db: DB, importId: number, a: { id: number; base_id: number; start_date: string; end_date: string }) {
   await sql`
@@ -247,4 +248,10 @@ async function flagAcrossActivities(db: DB, importId: number, a: { id: number; b
       status = case when r.status = 'ok' then 'warning' else r.status end
     where r.import_id = ${importId} and r.person_id is not null and exists (
       select 1 from activity_exclusions e where e.activity_id = ${a.id} and e.person_id = r.person_id)`.execute(db)
+  await sql`
+    update import_rows r set issues = array_append(r.issues, 'corrected_by_hr'),
+      status = case when r.status = 'ok' then 'warning' else r.status end
+    where r.import_id = ${importId} and r.person_id is not null and exists (
+      select 1 from roster_disputes d where d.activity_id = ${a.id} and d.person_id = r.person_id
+        and d.kind = 'wrong_hours' and d.state = 'upheld')`.execute(db)
 }

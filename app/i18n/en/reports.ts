@@ -21,6 +21,7 @@ export default {
   'importIssue.mobile_invalid': 'Mobile number is invalid and was ignored',
   'importIssue.overlap_other_base': 'This person has training at another base on overlapping dates: please check',
   'importIssue.excluded_by_dispute': 'HR removed this person from this activity after a dispute; they are not credited',
+  'importIssue.corrected_by_hr': 'HR set this person’s hours after a dispute; this row does not change them',
   'importIssue.new_person': 'Not on the platform yet: the hours appear once they register',
   'importStatus.queued': 'Queued',
   'importStatus.parsing': 'Reading and checking',

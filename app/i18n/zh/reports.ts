@@ -18,6 +18,7 @@ export default {
   'importIssue.mobile_invalid': '手机号无效，已忽略',
   'importIssue.overlap_other_base': '此人同期在其他基地也有培训记录，请核实',
   'importIssue.excluded_by_dispute': '此人经人社部门核查已从本次培训中移除，不再计入',
+  'importIssue.corrected_by_hr': '人社部门已核定此人的学时（学时争议），本行不再改变其学时',
   'importIssue.new_person': '平台上尚无此人，学时将在其实名注册后显示',
   'importStatus.queued': '排队中',
   'importStatus.parsing': '正在读取和校验',

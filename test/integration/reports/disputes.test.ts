@@ -146,6 +146,12 @@ describe('learners dispute reported hours; HR of their region resolves', () => {
       .where('person_id', '=', r.a.personId)
       .executeTakeFirstOrThrow()
     expect(credit).toEqual({ entry_id: entries[2]!.id, hours: '10.50' })
+    // The base uploads its original roster again: HR's corrected hours stand, the row says why.
+    const again = await uploadAndStage(db(), r.owner, r.activityId, r.roster)
+    expect((await issueRows(db(), again)).find((row) => row.row_number === 2)?.issues).toContain('corrected_by_hr')
+    expect(await rosterDiff(db(), again, r.activityId)).toMatchObject({ added: 0, removed: 0, changed: 0 })
+    expect(await commit(db(), r.owner, again)).toMatchObject({ added: 0, removed: 0, changed: 0 })
+    expect(await totalOf(r.a.personId)).toBe('10.50')
   })
 
   test('dismissed: nothing reversed, the learner gets the reason', async () => {
