@@ -14,6 +14,7 @@ import { fork } from 'node:child_process'
 import path from 'node:path'
 
 import { createDb } from '#app/lib/db.server.ts'
+import { WORKER_NODE_ARGS } from '#workers/node-args.ts'
 
 import { buildIfNeeded } from './build.ts'
 import { provideDatabase, provideDataKey } from './local-config.ts'
@@ -152,11 +153,11 @@ async function main() {
     await db.destroy()
   }
 
-  const run = (name: string, file: string) => {
+  const run = (name: string, file: string, nodeArgs: string[] = []) => {
     const child = new Supervised({
       name,
       command: process.execPath,
-      args: ['--import', 'tsx', file],
+      args: [...nodeArgs, '--import', 'tsx', file],
       options: { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
       log: say,
     }).start()
@@ -164,7 +165,8 @@ async function main() {
     return child
   }
   const web = run('web', 'app/server.ts')
-  run('worker', 'workers/index.ts')
+  // A bounded heap (workers/node-args.ts, ADR 0021).
+  run('worker', 'workers/index.ts', WORKER_NODE_ARGS)
 
   const url = `http://localhost:${port}`
   await waitForHealth(url, web)

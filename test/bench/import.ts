@@ -30,6 +30,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 
 import { idNumberCheckChar } from '#app/domain/shared/id-number.ts'
 import { dropDatabase, recreateDatabase, startTestServices, TEST_DATA_KEY } from '#test/setup/services.ts'
+import { WORKER_NODE_ARGS } from '#workers/node-args.ts'
 
 import { root } from './lib.ts'
 
@@ -139,11 +140,15 @@ type Worker = { child: ChildProcess; logFile: string; exited: Promise<number | n
 function startWorker(env: Record<string, string>, logFile: string, profileDir?: string): Worker {
   const fd = openSync(logFile, 'a')
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'workers/index.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', fd, fd],
-  })
+  const child = spawn(
+    process.execPath,
+    [...prof, ...(process.env.BENCH_WORKER_ARGS?.split(' ').filter(Boolean) ?? WORKER_NODE_ARGS), '--import', 'tsx', 'workers/index.ts'],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', fd, fd],
+    },
+  )
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return { child, logFile, exited }
 }
