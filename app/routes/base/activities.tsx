@@ -144,8 +144,8 @@ export default function BaseActivities() {
         )}
       </section>
 
-      <section className="panel" aria-labelledby="declare-title">
-        <h2 id="declare-title">{t('reportBase.declare')}</h2>
+      <section className="panel" aria-labelledby="declare-heading">
+        <h2 id="declare-heading">{t('reportBase.declare')}</h2>
         <Form method="post" className="stack" {...getFormProps(form)}>
           {formError ? <FormAlert>{formError}</FormAlert> : null}
           <TextField meta={fields.title} label={t('reportBase.field.title')} required maxLength={200} />
