@@ -585,6 +585,125 @@ export interface QuizAttemptsTable {
 
 export type QuizLayout = { id: string; options: number[] }[]
 
+/** Advanced seminars (高级研修班, migration 0017). */
+export type SeminarLevel = 'national' | 'provincial'
+export type SeminarStatus = 'draft' | 'published' | 'cancelled' | 'finished'
+export type WaitlistMode = 'auto' | 'offer'
+/** Who may register, as data: codes of content/reference/titles.json and regions (a 'NN0000' entry matches the resident ID's province). */
+export type SeminarEligibility = { levels?: string[]; series?: string[]; regions?: string[] }
+export type SeminarRegistrationStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'declined' | 'expired' | 'pending_approval'
+
+export interface SeminarsTable {
+  id: Id
+  level: SeminarLevel
+  host_base_id: number
+  title: string
+  category: Category
+  title_series: ColumnType<string[], string | undefined, string>
+  declared_hours: string
+  start_date: string
+  end_date: string
+  venue: string
+  capacity: number
+  registration_opens_at: Timestamp
+  registration_closes_at: Timestamp
+  cancel_cutoff_at: Timestamp
+  waitlist_mode: Generated<WaitlistMode>
+  offer_hours: number
+  promotion_stops_at: Timestamp
+  approval_required: Generated<boolean>
+  eligibility: ColumnType<SeminarEligibility, string | undefined, string>
+  status: Generated<SeminarStatus>
+  policy_version: string
+  created_by: number
+  created_at: Generated<Date>
+}
+
+/** A seat pool: 'open', 'province:NN' or 'region:NNNNNN'; CHECK (0 <= taken <= size). */
+export interface SeminarQuotasTable {
+  id: Id
+  seminar_id: number
+  scope: string
+  size: number
+  taken: Generated<number>
+  release_at: Timestamp | null
+}
+
+export interface SeminarBlocksTable {
+  id: Id
+  seminar_id: number
+  starts_at: Timestamp
+  ends_at: Timestamp
+  credit_hours: string
+}
+
+export interface SeminarRegistrationsTable {
+  id: Id
+  seminar_id: number
+  person_id: number
+  status: SeminarRegistrationStatus
+  /** The quota holding the seat (confirmed, offered, pending_approval); null otherwise. */
+  quota_id: number | null
+  /** The quota of the person's own province/region at registration, null when the seminar has none for it. */
+  home_quota_id: number | null
+  /** Arrival order (a sequence); int8, so read as a string. */
+  waitlist_seq: ColumnType<string, never, never>
+  offer_expires_at: Timestamp | null
+  idempotency_key: string
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+/** Append-only (a trigger refuses UPDATE and DELETE). */
+export interface SeminarRegistrationEventsTable {
+  id: Id
+  registration_id: number
+  from_status: SeminarRegistrationStatus | null
+  to_status: SeminarRegistrationStatus
+  reason: string
+  actor_account_id: number | null
+  quota_id: number | null
+  at: Generated<Date>
+}
+
+export interface SeminarCheckinsTable {
+  id: Id
+  block_id: number
+  person_id: number | null
+  direction: 'in' | 'out'
+  method: 'scan' | 'staff'
+  nonce: string | null
+  accepted: boolean
+  reason: string | null
+  actor_account_id: number | null
+  at: Generated<Date>
+}
+
+export interface SeminarAttendanceTable {
+  block_id: number
+  person_id: number
+  signed_in_at: Timestamp | null
+  signed_out_at: Timestamp | null
+  attended: Generated<boolean>
+  corrected_by: number | null
+  correction_reason: string | null
+  updated_at: Generated<Date>
+}
+
+export interface SeminarSurveySubmittersTable {
+  seminar_id: number
+  person_id: number
+  submitted_at: Generated<Date>
+}
+
+/** No person column: who answered is in seminar_survey_submitters only. */
+export interface SeminarSurveyAnswersTable {
+  id: Generated<string>
+  seminar_id: number
+  answers: ColumnType<Record<string, unknown>, string, string>
+  survey_version: string
+}
+
 export interface Database {
   enrollments: EnrollmentsTable
   lesson_progress: LessonProgressTable
@@ -622,6 +741,15 @@ export interface Database {
   certificates: CertificatesTable
   external_claims: ExternalClaimsTable
   evidence_files: EvidenceFilesTable
+  seminars: SeminarsTable
+  seminar_quotas: SeminarQuotasTable
+  seminar_blocks: SeminarBlocksTable
+  seminar_registrations: SeminarRegistrationsTable
+  seminar_registration_events: SeminarRegistrationEventsTable
+  seminar_checkins: SeminarCheckinsTable
+  seminar_attendance: SeminarAttendanceTable
+  seminar_survey_submitters: SeminarSurveySubmittersTable
+  seminar_survey_answers: SeminarSurveyAnswersTable
 }
 
 /** The Kysely handle (a pool, or a transaction where one is open): declared once, used by lib and domain. */

@@ -16,6 +16,7 @@ import * as m0013 from './20261130_0013_base_lifecycle.ts'
 import * as m0014 from './20261130_0014_base_members.ts'
 import * as m0015 from './20261130_0015_base_profile.ts'
 import * as m0016 from './20261130_0016_training_reports.ts'
+import * as m0017 from './20261130_0017_seminars.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261130_0014_base_members': m0014,
   '20261130_0015_base_profile': m0015,
   '20261130_0016_training_reports': m0016,
+  '20261130_0017_seminars': m0017,
 }

@@ -35,6 +35,16 @@ async function applicationOf(db: DB, name: string): Promise<number> {
   return row.id
 }
 
+/** A demo activity's id, by its title. */
+async function activityOf(db: DB, title: string): Promise<number> {
+  return (await db.selectFrom('training_activities').select('id').where('title', '=', title).executeTakeFirstOrThrow()).id
+}
+
+/** A demo upload's id, by its file name. */
+async function importOf(db: DB, filename: string): Promise<number> {
+  return (await db.selectFrom('import_files').select('id').where('filename', '=', filename).executeTakeFirstOrThrow()).id
+}
+
 const SHOTS: Shot[] = [
   { name: 'home-zh', path: '/', heading: '吉林省专业技术人员继续教育平台' },
   { name: 'home-en', path: '/', heading: 'Jilin Continuing Education Platform for Professionals', lang: 'en' },
@@ -120,6 +130,53 @@ const SHOTS: Shot[] = [
     path: async (db) => `/bases/applications/${await applicationOf(db, '吉林建筑科技继续教育学院')}`,
     heading: '吉林建筑科技继续教育学院',
     as: '13900000013',
+  },
+  // Training reports (issue 11) and base staff (issue 10)
+  { name: 'base-activities', path: '/base/activities', heading: '培训活动与学时报送', as: DEMO.baseStaff.login },
+  {
+    name: 'base-activity',
+    path: async (db) => `/base/activities/${await activityOf(db, '基础教育数字化转型专题培训')}`,
+    heading: '基础教育数字化转型专题培训',
+    as: DEMO.baseStaff.login,
+  },
+  {
+    name: 'base-import-errors',
+    path: async (db) => `/base/imports/${await importOf(db, '职业道德培训名单.csv')}`,
+    heading: '名单导入',
+    as: DEMO.baseStaff.login,
+  },
+  {
+    name: 'base-import-errors-en',
+    path: async (db) => `/base/imports/${await importOf(db, '职业道德培训名单.csv')}`,
+    heading: 'Roster import',
+    as: DEMO.baseStaff.login,
+    lang: 'en',
+  },
+  {
+    name: 'base-activities-en',
+    path: '/base/activities',
+    heading: 'Training activities and hours reports',
+    as: DEMO.baseStaff.login,
+    lang: 'en',
+  },
+  { name: 'hours-reported-en', path: '/hours/reported', heading: 'Hours reported by bases', as: DEMO.learner.login, lang: 'en' },
+  { name: 'base-staff', path: '/base/staff', heading: '基地工作人员', as: DEMO.baseStaff.login },
+  { name: 'base-profile', path: '/base/profile', heading: '基地信息维护', as: DEMO.baseStaff.login },
+  { name: 'hours-reported', path: '/hours/reported', heading: '机构报送的学时', as: DEMO.learner.login },
+  { name: 'hr-reports', path: '/hr/reports?state=all', heading: '培训学时报送审核', as: DEMO.hrChangchun.login },
+  {
+    name: 'hr-report',
+    path: async (db) => `/hr/reports/${await activityOf(db, '基础教育数字化转型专题培训')}`,
+    heading: '基础教育数字化转型专题培训',
+    as: DEMO.hrChangchun.login,
+  },
+  { name: 'hr-disputes', path: '/hr/disputes', heading: '学时异议', as: DEMO.hrChangchun.login },
+  { name: 'hr-legacy', path: '/hr/legacy', heading: '历史学时导入', as: DEMO.hrProvince.login },
+  {
+    name: 'hr-legacy-import',
+    path: async (db) => `/hr/legacy/${await importOf(db, '历史学时-2021-2022.csv')}`,
+    heading: '历史学时-2021-2022.csv',
+    as: DEMO.hrProvince.login,
   },
   { name: '404', path: '/no-such-page', heading: '页面不存在' },
 ]

@@ -168,7 +168,45 @@ const importCommit = defineJob({
   key: (p) => `import-${p.importId}`,
 })
 
-const DEFINITIONS = [noticeWelcome, certificateRender, baseRectificationReminder, baseDaily, importStage, importCommit] as const
+/**
+ * Fills a seminar's freed seats from its waitlist, earliest arrival first (auto-confirm or a timed
+ * offer, as the seminar chose). Enqueued in the transaction of every cancel, decline and expiry;
+ * idempotent and serialised per seminar by the seminar row's lock, so two runs serve each seat once.
+ */
+const seminarPromote = defineJob({
+  name: 'seminar.promote',
+  queue: 'notices',
+  schema: z.object({ seminarId: id }),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...RETENTION },
+  redispatchAfterMs: 2 * 60_000,
+  key: (p) => `seminar-${p.seminarId}`,
+})
+
+/**
+ * Expires a seminar's waitlist offers that ran out, then promotes the next people. Enqueued with
+ * each offer and delayed in BullMQ until the offer's expiry (as base.rectification_reminder), so
+ * an offer ends on time without a periodic scan; the processor expires whatever is due then.
+ */
+const seminarExpireOffers = defineJob({
+  name: 'seminar.expire_offers',
+  queue: 'notices',
+  schema: z.object({ seminarId: id, at: z.string().datetime({ offset: true }) }),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, ...RETENTION },
+  redispatchAfterMs: 6 * 3600_000,
+  key: (p) => `seminar-${p.seminarId}-${Date.parse(p.at)}`,
+  runAt: (p) => new Date(p.at),
+})
+
+const DEFINITIONS = [
+  noticeWelcome,
+  certificateRender,
+  baseRectificationReminder,
+  baseDaily,
+  importStage,
+  importCommit,
+  seminarPromote,
+  seminarExpireOffers,
+] as const
 type Definition = (typeof DEFINITIONS)[number]
 
 export type JobName = Definition['name']

@@ -9,6 +9,8 @@ import { isJobName, type JobName, type JobPayload, JOBS } from './contract.ts'
 import * as importCommit from './import-commit.ts'
 import * as importStage from './import-stage.ts'
 import * as noticeWelcome from './notice-welcome.ts'
+import * as seminarExpireOffers from './seminar-expire-offers.ts'
+import * as seminarPromote from './seminar-promote.ts'
 
 /**
  * Every job's processor by name (the worker's side; producers import ./contract.ts only). The
@@ -22,6 +24,8 @@ const PROCESSORS: { [N in JobName]: (db: DB, payload: JobPayload<N>) => Promise<
   [baseDaily.job.name]: baseDaily.process,
   [importStage.job.name]: importStage.process,
   [importCommit.job.name]: importCommit.process,
+  [seminarPromote.job.name]: seminarPromote.process,
+  [seminarExpireOffers.job.name]: seminarExpireOffers.process,
 }
 
 async function run<N extends JobName>(db: DB, name: N, data: unknown): Promise<unknown> {

@@ -153,10 +153,16 @@ export default function BaseImport() {
   }
   type Row = (typeof issues)[number]
   const columns: Column<Row>[] = [
-    { key: 'row', header: t('reportBase.col.row'), rowHeader: true, numeric: true, cell: (r) => r.row },
-    { key: 'name', header: t('reportBase.col.name'), cell: (r) => r.name || '—' },
+    { key: 'row', header: t('reportBase.col.row'), rowHeader: true, numeric: true, nowrap: true, cell: (r) => r.row },
+    { key: 'name', header: t('reportBase.col.name'), nowrap: true, cell: (r) => r.name || '—' },
     { key: 'id', header: t('reportBase.col.id'), nowrap: true, cell: (r) => <span className="mono">{r.id || '—'}</span> },
-    { key: 'hours', header: t('reportBase.col.rowHours'), numeric: true, cell: (r) => (r.hours ? formatHours(r.hours) : '—') },
+    {
+      key: 'hours',
+      header: t('reportBase.col.rowHours'),
+      numeric: true,
+      nowrap: true,
+      cell: (r) => (r.hours ? formatHours(r.hours) : '—'),
+    },
     {
       key: 'issues',
       header: t('reportBase.col.issues'),

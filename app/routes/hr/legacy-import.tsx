@@ -113,7 +113,7 @@ export default function HrLegacyImport() {
   useAutoRevalidate(working)
   type Row = (typeof issues)[number]
   const columns: Column<Row>[] = [
-    { key: 'row', header: t('legacy.col.row'), rowHeader: true, numeric: true, cell: (r) => r.rowNumber },
+    { key: 'row', header: t('legacy.col.row'), rowHeader: true, numeric: true, nowrap: true, cell: (r) => r.rowNumber },
     {
       key: 'person',
       header: t('reviews.col.person'),

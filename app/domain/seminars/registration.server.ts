@@ -1,0 +1,523 @@
+import { sql, type Transaction } from 'kysely'
+
+import { canBaseDeliver,type GateCode } from '#app/domain/bases/gate.server.ts'
+import { seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
+import { type Err, err, type Ok, ok, type Result } from '#app/domain/shared/result.ts'
+import { decryptPii } from '#app/lib/crypto.server.ts'
+import { enqueue } from '#app/lib/queue.server.ts'
+import type { Database, DB, SeminarRegistrationStatus } from '#db/schema.ts'
+
+import { type Ineligibility, ineligibility, type LiveRegistration, type WindowProblem, windowProblem } from './eligibility.ts'
+import { drawOrder, homeQuota, newcomerCandidates, nextPromotion, type Quota, seatsLeft } from './quotas.ts'
+
+/**
+ * Seminar registration (高级研修班报名): register, cancel, the waitlist and its offers. Seats are held
+ * by the database: a seat is taken by a conditional `UPDATE seminar_quotas SET taken = taken + 1
+ * WHERE id = $q AND taken < size` in the transaction that writes the registration, so two
+ * transactions can never both take the last seat (the second one's UPDATE re-reads the row after
+ * the first commits and matches nothing), and `CHECK (taken <= size)` stops any other writer.
+ *
+ * Statuses: `confirmed`, `pending_approval` and `offered` hold a seat (`quota_id` set);
+ * `waitlisted` holds a place in line (`waitlist_seq`, arrival order); `cancelled`, `declined` and
+ * `expired` are final, so a person who left is never promoted (a new click is a new registration
+ * at the end of the line). Every change appends a `seminar_registration_events` row and an in-app
+ * notice to the person (dedupe key per event).
+ */
+
+type Trx = Transaction<Database>
+
+/** Who acts: the learner's person and account. */
+export type Registrant = { personId: number; accountId: number }
+
+export const LIVE_STATUSES = ['confirmed', 'waitlisted', 'offered', 'pending_approval'] as const satisfies SeminarRegistrationStatus[]
+export const SEAT_STATUSES = ['confirmed', 'offered', 'pending_approval'] as const satisfies SeminarRegistrationStatus[]
+const holdsSeat = (s: SeminarRegistrationStatus) => (SEAT_STATUSES as readonly string[]).includes(s)
+
+// Namespace of the per-person advisory lock: one registration at a time per person, so a double
+// click, two tabs or two seminars at once cannot slip past the one-live-registration and
+// one-national-seminar-a-year rules.
+const LOCK_NAMESPACE = 0x5853_534d // 'XSSM'
+
+type SeminarRow = Awaited<ReturnType<typeof loadSeminar>>
+
+function loadSeminar(db: DB, seminarId: number) {
+  return db.selectFrom('seminars').selectAll().where('id', '=', seminarId).executeTakeFirst()
+}
+
+async function loadQuotas(db: DB, seminarId: number): Promise<Quota[]> {
+  const rows = await db
+    .selectFrom('seminar_quotas')
+    .select(['id', 'scope', 'size', 'taken', 'release_at'])
+    .where('seminar_id', '=', seminarId)
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => ({ id: r.id, scope: r.scope, size: r.size, taken: r.taken, releaseAt: r.release_at }))
+}
+
+/** Takes one seat of a quota if one is left; false when another transaction took the last one. */
+async function takeSeat(db: DB, quotaId: number): Promise<boolean> {
+  const row = await db
+    .updateTable('seminar_quotas')
+    .set((eb) => ({ taken: eb('taken', '+', 1) }))
+    .where('id', '=', quotaId)
+    .whereRef('taken', '<', 'size')
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+async function freeSeat(db: DB, quotaId: number): Promise<void> {
+  await db
+    .updateTable('seminar_quotas')
+    .set((eb) => ({ taken: eb('taken', '-', 1) }))
+    .where('id', '=', quotaId)
+    .execute()
+}
+
+const NOTICE_KIND: Record<SeminarRegistrationStatus, string> = {
+  confirmed: 'seminar_confirmed',
+  waitlisted: 'seminar_waitlisted',
+  offered: 'seminar_offered',
+  pending_approval: 'seminar_pending_approval',
+  cancelled: 'seminar_cancelled',
+  declined: 'seminar_declined',
+  expired: 'seminar_offer_expired',
+}
+
+/** The history row and the person's notice for one status change. */
+async function recordChange(
+  db: DB,
+  change: {
+    registrationId: number
+    personId: number
+    seminar: { id: number; title: string }
+    from: SeminarRegistrationStatus | null
+    to: SeminarRegistrationStatus
+    reason: string
+    actorAccountId: number | null
+    quotaId: number | null
+    params?: Record<string, unknown>
+  },
+): Promise<void> {
+  const event = await db
+    .insertInto('seminar_registration_events')
+    .values({
+      registration_id: change.registrationId,
+      from_status: change.from,
+      to_status: change.to,
+      reason: change.reason,
+      actor_account_id: change.actorAccountId,
+      quota_id: change.quotaId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('notices')
+    .values({
+      person_id: change.personId,
+      kind: NOTICE_KIND[change.to],
+      dedupe_key: `seminar-registration-event:${event.id}`,
+      params: JSON.stringify({
+        seminarId: change.seminar.id,
+        title: change.seminar.title,
+        registrationId: change.registrationId,
+        ...change.params,
+      }),
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute()
+}
+
+/** 1-based place in the seminar's waiting line, or null when the registration is not waitlisted. */
+export async function waitlistPosition(db: DB, registrationId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('seminar_registrations as r')
+    .select((eb) =>
+      eb
+        .selectFrom('seminar_registrations as o')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .whereRef('o.seminar_id', '=', 'r.seminar_id')
+        .where('o.status', '=', 'waitlisted')
+        .whereRef('o.waitlist_seq', '<=', 'r.waitlist_seq')
+        .as('position'),
+    )
+    .where('r.id', '=', registrationId)
+    .where('r.status', '=', 'waitlisted')
+    .executeTakeFirst()
+  return row?.position == null ? null : Number(row.position)
+}
+
+/** The person's verified facts eligibility and quotas look at (the resident ID only as its province). */
+async function personFacts(db: DB, personId: number) {
+  const p = await db
+    .selectFrom('people')
+    .select(['id_number_enc', 'region_code', 'title_series', 'title_level'])
+    .where('id', '=', personId)
+    .executeTakeFirstOrThrow()
+  return {
+    idProvince: decryptPii(p.id_number_enc).slice(0, 2),
+    regionCode: p.region_code,
+    titleSeries: p.title_series,
+    titleLevel: p.title_level,
+  }
+}
+
+async function liveRegistrations(db: DB, personId: number): Promise<LiveRegistration[]> {
+  const rows = await db
+    .selectFrom('seminar_registrations as r')
+    .innerJoin('seminars as s', 's.id', 'r.seminar_id')
+    .select(['r.seminar_id', 's.level', 's.start_date', 's.end_date'])
+    .where('r.person_id', '=', personId)
+    .where('r.status', 'in', LIVE_STATUSES)
+    .execute()
+  return rows.map((r) => ({ seminarId: r.seminar_id, level: r.level, startDate: r.start_date, endDate: r.end_date }))
+}
+
+/**
+ * Every reason the person may not register now, for the page to show before anyone clicks (the
+ * window, the host base, eligibility). Empty: the button may be pressed. `register` decides again.
+ */
+export async function registrationBlockers(db: DB, personId: number, seminarId: number, now: Date) {
+  const seminar = await loadSeminar(db, seminarId)
+  if (!seminar || seminar.status === 'draft') return { window: 'not_published' as const, host: null, reasons: [] }
+  const window = windowProblem(
+    { status: seminar.status, registrationOpensAt: seminar.registration_opens_at, registrationClosesAt: seminar.registration_closes_at },
+    now,
+  )
+  const gate = await canBaseDeliver(db, seminar.host_base_id, seminar.start_date)
+  const reasons = ineligibility(
+    await personFacts(db, personId),
+    toEligibilitySeminar(seminar),
+    await liveRegistrations(db, personId),
+    seminarPolicyOn(seminar.start_date),
+  )
+  return { window, host: gate.ok ? null : gate.code, reasons }
+}
+
+function toEligibilitySeminar(s: NonNullable<SeminarRow>) {
+  return { id: s.id, level: s.level, startDate: s.start_date, endDate: s.end_date, eligibility: s.eligibility }
+}
+
+export type RegisterCode = 'not_found' | WindowProblem | 'host_unavailable' | 'already_registered' | 'ineligible' | 'key_reused'
+
+export type Registered = { registrationId: number; status: SeminarRegistrationStatus; position: number | null; repeated: boolean }
+
+export type RegisterResult =
+  | Ok<Registered>
+  | Err<Exclude<RegisterCode, 'ineligible' | 'host_unavailable'>>
+  | Err<'ineligible', { reasons: Ineligibility[] }>
+  | Err<'host_unavailable', { gate: GateCode }>
+
+/**
+ * A learner presses "register". Idempotent by `idempotencyKey` (one per click, chosen by the
+ * page): the same key again returns the registration it made, as it stands now. Refused, with
+ * nothing written, outside the window, when the host base may not deliver on the first day, for
+ * a person already registered, or an ineligible one (with every reason).
+ *
+ * A seat comes from the person's own quota, then the open pool, then released quotas, but never
+ * from a pool someone already waiting could use (they are ahead); without one the person joins
+ * the waitlist at the end (arrival order).
+ */
+export async function register(
+  trx: Trx,
+  person: Registrant,
+  seminarId: number,
+  idempotencyKey: string,
+  now: Date,
+): Promise<RegisterResult> {
+  await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, ${person.personId}::int)`.execute(trx)
+
+  const previous = await trx
+    .selectFrom('seminar_registrations')
+    .select(['id', 'seminar_id', 'person_id', 'status'])
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst()
+  if (previous) {
+    if (previous.person_id !== person.personId || previous.seminar_id !== seminarId) return err('key_reused')
+    return ok({
+      registrationId: previous.id,
+      status: previous.status,
+      position: await waitlistPosition(trx, previous.id),
+      repeated: true,
+    })
+  }
+
+  const seminar = await loadSeminar(trx, seminarId)
+  if (!seminar || seminar.status === 'draft') return err('not_found')
+  const window = windowProblem(
+    { status: seminar.status, registrationOpensAt: seminar.registration_opens_at, registrationClosesAt: seminar.registration_closes_at },
+    now,
+  )
+  if (window) return err(window)
+  const gate = await canBaseDeliver(trx, seminar.host_base_id, seminar.start_date)
+  if (!gate.ok) return err('host_unavailable', { gate: gate.code })
+
+  const facts = await personFacts(trx, person.personId)
+  const reasons = ineligibility(
+    facts,
+    toEligibilitySeminar(seminar),
+    await liveRegistrations(trx, person.personId),
+    seminarPolicyOn(seminar.start_date),
+  )
+  if (reasons.includes('already_registered')) return err('already_registered')
+  if (reasons.length > 0) return err('ineligible', { reasons })
+
+  const quotas = await loadQuotas(trx, seminarId)
+  const home = homeQuota(quotas, seminar.level, facts)
+  const waiting = await trx
+    .selectFrom('seminar_registrations')
+    .select('home_quota_id')
+    .distinct()
+    .where('seminar_id', '=', seminarId)
+    .where('status', '=', 'waitlisted')
+    .execute()
+  const candidates = newcomerCandidates(
+    quotas,
+    home?.id ?? null,
+    waiting.map((w) => ({ homeQuotaId: w.home_quota_id })),
+    now,
+  )
+  let seat: number | null = null
+  for (const q of candidates) {
+    if (await takeSeat(trx, q.id)) {
+      seat = q.id
+      break
+    }
+  }
+
+  const status: SeminarRegistrationStatus = seat === null ? 'waitlisted' : seminar.approval_required ? 'pending_approval' : 'confirmed'
+  const row = await trx
+    .insertInto('seminar_registrations')
+    .values({
+      seminar_id: seminarId,
+      person_id: person.personId,
+      status,
+      quota_id: seat,
+      home_quota_id: home?.id ?? null,
+      idempotency_key: idempotencyKey,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const position = status === 'waitlisted' ? await waitlistPosition(trx, row.id) : null
+  await recordChange(trx, {
+    registrationId: row.id,
+    personId: person.personId,
+    seminar,
+    from: null,
+    to: status,
+    reason: 'register',
+    actorAccountId: person.accountId,
+    quotaId: seat,
+    params: position === null ? {} : { position },
+  })
+  // Seats free but held back for people already waiting (a seat freed while its promotion was
+  // in flight): make sure a promotion runs, so the line is served rather than stuck.
+  if (seat === null && drawOrder(quotas, home?.id ?? null, now).some((q) => seatsLeft(q) > 0 && !candidates.includes(q)))
+    await enqueue(trx, 'seminar.promote', { seminarId })
+  return ok({ registrationId: row.id, status, position, repeated: false })
+}
+
+/** Locks one of the person's registrations with its seminar (null when it is not theirs). */
+async function lockOwn(trx: Trx, person: Registrant, registrationId: number) {
+  const reg = await trx
+    .selectFrom('seminar_registrations')
+    .select(['id', 'seminar_id', 'person_id', 'status', 'quota_id', 'offer_expires_at'])
+    .where('id', '=', registrationId)
+    .where('person_id', '=', person.personId)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!reg) return null
+  const seminar = await trx.selectFrom('seminars').selectAll().where('id', '=', reg.seminar_id).executeTakeFirstOrThrow()
+  return { reg, seminar }
+}
+
+/** Moves a seat-holding registration to a final status, freeing its seat, and asks for a promotion. */
+async function release(
+  trx: Trx,
+  reg: { id: number; seminar_id: number; person_id: number; status: SeminarRegistrationStatus; quota_id: number | null },
+  seminar: { id: number; title: string },
+  to: 'cancelled' | 'declined' | 'expired',
+  actorAccountId: number | null,
+  now: Date,
+) {
+  await trx
+    .updateTable('seminar_registrations')
+    .set({ status: to, quota_id: null, offer_expires_at: null, updated_at: now })
+    .where('id', '=', reg.id)
+    .execute()
+  if (reg.quota_id !== null) {
+    await freeSeat(trx, reg.quota_id)
+    await enqueue(trx, 'seminar.promote', { seminarId: reg.seminar_id })
+  }
+  await recordChange(trx, {
+    registrationId: reg.id,
+    personId: reg.person_id,
+    seminar,
+    from: reg.status,
+    to,
+    reason: to === 'expired' ? 'offer_expired' : to,
+    actorAccountId,
+    quotaId: reg.quota_id,
+  })
+}
+
+export type CancelCode = 'not_found' | 'not_live' | 'cutoff_passed'
+
+/**
+ * The learner cancels (or leaves the waitlist). A seat may be given back until the seminar's
+ * cancellation cutoff; a place in line may be left at any time. The seat is freed in this
+ * transaction and `seminar.promote` goes into the outbox with it.
+ */
+export async function cancel(trx: Trx, person: Registrant, registrationId: number, now: Date): Promise<Result<object, CancelCode>> {
+  const own = await lockOwn(trx, person, registrationId)
+  if (!own) return err('not_found')
+  const { reg, seminar } = own
+  if (!(LIVE_STATUSES as readonly string[]).includes(reg.status)) return err('not_live')
+  if (holdsSeat(reg.status) && now.getTime() >= seminar.cancel_cutoff_at.getTime()) return err('cutoff_passed')
+  await release(trx, reg, seminar, 'cancelled', person.accountId, now)
+  return ok()
+}
+
+export type OfferCode = 'not_found' | 'not_offered' | 'offer_expired'
+
+/** The learner takes the seat they were offered, before the offer expires. */
+export async function acceptOffer(trx: Trx, person: Registrant, registrationId: number, now: Date): Promise<Result<object, OfferCode>> {
+  const own = await lockOwn(trx, person, registrationId)
+  if (!own) return err('not_found')
+  const { reg, seminar } = own
+  if (reg.status !== 'offered') return err('not_offered')
+  if (reg.offer_expires_at === null || now.getTime() >= reg.offer_expires_at.getTime()) return err('offer_expired')
+  const to: SeminarRegistrationStatus = seminar.approval_required ? 'pending_approval' : 'confirmed'
+  await trx
+    .updateTable('seminar_registrations')
+    .set({ status: to, offer_expires_at: null, updated_at: now })
+    .where('id', '=', reg.id)
+    .execute()
+  await recordChange(trx, {
+    registrationId: reg.id,
+    personId: reg.person_id,
+    seminar,
+    from: 'offered',
+    to,
+    reason: 'offer_accepted',
+    actorAccountId: person.accountId,
+    quotaId: reg.quota_id,
+  })
+  return ok()
+}
+
+/** The learner turns the offer down: the seat goes to the next person, and this one is out for good. */
+export async function declineOffer(trx: Trx, person: Registrant, registrationId: number, now: Date): Promise<Result<object, OfferCode>> {
+  const own = await lockOwn(trx, person, registrationId)
+  if (!own) return err('not_found')
+  const { reg, seminar } = own
+  if (reg.status !== 'offered') return err('not_offered')
+  await release(trx, reg, seminar, 'declined', person.accountId, now)
+  return ok()
+}
+
+/**
+ * Fills a seminar's free seats from its waitlist (the `seminar.promote` job). Serialised per
+ * seminar by the seminar row's lock, so concurrent runs serve each seat once and in order: the
+ * earliest waiting person who can use a seat with room (their own quota, the open pool, a
+ * released quota) gets it, confirmed at once in auto mode, or offered for `offer_hours` in offer
+ * mode (with a delayed `seminar.expire_offers`). Nothing after `promotion_stops_at`, nor for a
+ * seminar that is not published.
+ */
+export async function promote(db: DB, seminarId: number, now: Date): Promise<{ promoted: number[]; stopped: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const seminar = await trx.selectFrom('seminars').selectAll().where('id', '=', seminarId).forUpdate().executeTakeFirst()
+    if (!seminar || seminar.status !== 'published') return { promoted: [], stopped: true }
+    if (now.getTime() >= seminar.promotion_stops_at.getTime()) return { promoted: [], stopped: true }
+
+    let quotas = await loadQuotas(trx, seminarId)
+    let waiting = await trx
+      .selectFrom('seminar_registrations')
+      .select(['id', 'person_id', 'home_quota_id'])
+      .where('seminar_id', '=', seminarId)
+      .where('status', '=', 'waitlisted')
+      .orderBy('waitlist_seq')
+      .execute()
+      .then((rows) => rows.map((r) => ({ id: r.id, personId: r.person_id, homeQuotaId: r.home_quota_id })))
+    const promoted: number[] = []
+    for (;;) {
+      const next = nextPromotion(quotas, waiting, now)
+      if (!next) break
+      const { waiter, quota } = next
+      // The person may be leaving the line right now: lock them, and skip them if they left.
+      const still = await trx
+        .selectFrom('seminar_registrations')
+        .select('id')
+        .where('id', '=', waiter.id)
+        .where('status', '=', 'waitlisted')
+        .forUpdate()
+        .executeTakeFirst()
+      if (!still) {
+        waiting = waiting.filter((w) => w.id !== waiter.id)
+        continue
+      }
+      if (!(await takeSeat(trx, quota.id))) {
+        // A newcomer of that quota took it (allowed when nobody waiting could use it): look again.
+        quotas = await loadQuotas(trx, seminarId)
+        continue
+      }
+      quotas = quotas.map((q) => (q.id === quota.id ? { ...q, taken: q.taken + 1 } : q))
+      waiting = waiting.filter((w) => w.id !== waiter.id)
+
+      const offer = seminar.waitlist_mode === 'offer'
+      const to: SeminarRegistrationStatus = offer ? 'offered' : seminar.approval_required ? 'pending_approval' : 'confirmed'
+      const expiresAt = offer ? new Date(now.getTime() + seminar.offer_hours * 3600_000) : null
+      await trx
+        .updateTable('seminar_registrations')
+        .set({ status: to, quota_id: quota.id, offer_expires_at: expiresAt, updated_at: now })
+        .where('id', '=', waiter.id)
+        .execute()
+      await recordChange(trx, {
+        registrationId: waiter.id,
+        personId: waiter.personId,
+        seminar,
+        from: 'waitlisted',
+        to,
+        reason: 'promoted',
+        actorAccountId: null,
+        quotaId: quota.id,
+        params: expiresAt ? { offerExpiresAt: expiresAt.toISOString() } : {},
+      })
+      if (expiresAt) await enqueue(trx, 'seminar.expire_offers', { seminarId, at: expiresAt.toISOString() })
+      promoted.push(waiter.id)
+    }
+    return { promoted, stopped: false }
+  })
+}
+
+/**
+ * Ends every offer that ran out (of one seminar, or all), freeing their seats, then promotes the
+ * next people. Offers are locked with SKIP LOCKED, so a learner accepting at this moment is never
+ * waited on (their acceptance then finds the offer still theirs or refuses it as expired).
+ */
+export async function expireOffers(db: DB, now: Date, seminarId?: number): Promise<{ expired: number[]; promoted: number[] }> {
+  const expired = await db.transaction().execute(async (trx) => {
+    let q = trx
+      .selectFrom('seminar_registrations')
+      .select(['id', 'seminar_id', 'person_id', 'status', 'quota_id'])
+      .where('status', '=', 'offered')
+      .where('offer_expires_at', '<=', now)
+      .orderBy('id')
+      .forUpdate()
+      .skipLocked()
+    if (seminarId !== undefined) q = q.where('seminar_id', '=', seminarId)
+    const due = await q.execute()
+    for (const reg of due) {
+      const seminar = await trx.selectFrom('seminars').select(['id', 'title']).where('id', '=', reg.seminar_id).executeTakeFirstOrThrow()
+      await release(trx, reg, seminar, 'expired', null, now)
+    }
+    return due
+  })
+  const seminars = new Set(expired.map((r) => r.seminar_id))
+  if (seminarId !== undefined) seminars.add(seminarId)
+  const promoted: number[] = []
+  for (const id of [...seminars].sort((a, b) => a - b)) promoted.push(...(await promote(db, id, now)).promoted)
+  return { expired: expired.map((r) => r.id), promoted }
+}

@@ -1,0 +1,138 @@
+import { promotionStopsAt, seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
+import type { Registrant } from '#app/domain/seminars/registration.server.ts'
+import { parseIdNumber } from '#app/domain/shared/id-number.ts'
+import { encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
+import type { DB } from '#app/lib/db.server.ts'
+import type { SeminarEligibility, SeminarLevel, WaitlistMode } from '#db/schema.ts'
+
+import { createBase, createStaff, makeIdNumber, makePhone } from './people.ts'
+
+const HOUR = 3600_000
+let seq = 0
+
+/**
+ * A learner with a resident ID of `area` (its first two digits decide their province quota),
+ * written straight to the tables: dozens are needed at once and the registration form's argon2
+ * hash would dominate the test's time. The password hash is a placeholder (never logged in).
+ */
+export async function learnerFrom(
+  db: DB,
+  area = '220102',
+  facts: { region?: string | null; titleLevel?: string | null; titleSeries?: string | null } = {},
+): Promise<Registrant & { idNumber: string }> {
+  const idNumber = makeIdNumber(area)
+  const parsed = parseIdNumber(idNumber)
+  if (!parsed.ok) throw new Error(`factory: bad ID ${parsed.problem}`)
+  const person = await db
+    .insertInto('people')
+    .values({
+      id_number_enc: encryptPii(idNumber),
+      id_number_hash: lookupHash(idNumber),
+      name: `学员${++seq}`,
+      gender: parsed.id.gender,
+      birth_date: parsed.id.birthDate,
+      region_code: facts.region === undefined ? '220100' : facts.region,
+      title_series: facts.titleSeries === undefined ? 'engineering' : facts.titleSeries,
+      title_level: facts.titleLevel === undefined ? 'intermediate' : facts.titleLevel,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const account = await db
+    .insertInto('accounts')
+    .values({ person_id: person.id, phone: makePhone(), password_hash: 'x', role: 'learner' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return { personId: person.id, accountId: account.id, idNumber }
+}
+
+export type QuotaSpec = { scope: string; size: number; releaseAt?: Date | null }
+
+export type SeminarSpec = {
+  level?: SeminarLevel
+  hostBaseId?: number
+  capacity?: number
+  /** Scoped quotas; the open pool gets the rest of the capacity. */
+  quotas?: QuotaSpec[]
+  startDate?: string
+  endDate?: string
+  opensAt?: Date
+  closesAt?: Date
+  cancelCutoffAt?: Date
+  promotionStopsAt?: Date
+  waitlistMode?: WaitlistMode
+  offerHours?: number
+  approvalRequired?: boolean
+  eligibility?: SeminarEligibility
+  status?: 'draft' | 'published' | 'cancelled' | 'finished'
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10)
+
+/**
+ * A published seminar hosted by a designated base (no term: it may deliver any day), registration
+ * open from a day before `now` for ten days, starting in 30 days for 3 days, 70 seats by default.
+ */
+export async function createSeminar(db: DB, spec: SeminarSpec = {}, now = new Date()) {
+  const hostBaseId = spec.hostBaseId ?? (await createBase(db, `研修基地${++seq}`))
+  const admin = await createStaff(db, 'admin')
+  const startDate = spec.startDate ?? day(new Date(now.getTime() + 30 * 24 * HOUR))
+  const endDate = spec.endDate ?? day(new Date(new Date(`${startDate}T00:00:00Z`).getTime() + 2 * 24 * HOUR))
+  const policy = seminarPolicyOn(startDate)
+  const capacity = spec.capacity ?? 70
+  const scoped = spec.quotas ?? []
+  const open = capacity - scoped.reduce((n, q) => n + q.size, 0)
+  if (open < 0) throw new Error('factory: quotas exceed capacity')
+  const seminar = await db
+    .insertInto('seminars')
+    .values({
+      level: spec.level ?? 'national',
+      host_base_id: hostBaseId,
+      title: `高级研修班${seq}`,
+      category: 'professional',
+      title_series: JSON.stringify(['engineering']),
+      declared_hours: '18',
+      start_date: startDate,
+      end_date: endDate,
+      venue: '长春市人民大街 1 号',
+      capacity,
+      registration_opens_at: spec.opensAt ?? new Date(now.getTime() - 24 * HOUR),
+      registration_closes_at: spec.closesAt ?? new Date(now.getTime() + 10 * 24 * HOUR),
+      cancel_cutoff_at: spec.cancelCutoffAt ?? new Date(new Date(`${startDate}T00:00:00+08:00`).getTime() - 7 * 24 * HOUR),
+      waitlist_mode: spec.waitlistMode ?? 'auto',
+      offer_hours: spec.offerHours ?? policy.defaultOfferHours,
+      promotion_stops_at: spec.promotionStopsAt ?? promotionStopsAt(startDate, policy),
+      approval_required: spec.approvalRequired ?? false,
+      eligibility: JSON.stringify(spec.eligibility ?? {}),
+      status: spec.status ?? 'published',
+      policy_version: policy.version,
+      created_by: admin.accountId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('seminar_quotas')
+    .values([
+      { seminar_id: seminar.id, scope: 'open', size: open, release_at: null },
+      ...scoped.map((q) => ({ seminar_id: seminar.id, scope: q.scope, size: q.size, release_at: q.releaseAt ?? null })),
+    ])
+    .execute()
+  return { seminarId: seminar.id, hostBaseId }
+}
+
+export async function quotasOf(db: DB, seminarId: number) {
+  const rows = await db.selectFrom('seminar_quotas').select(['scope', 'size', 'taken']).where('seminar_id', '=', seminarId).execute()
+  return Object.fromEntries(rows.map((r) => [r.scope, { size: r.size, taken: r.taken }]))
+}
+
+export async function registrationsOf(db: DB, seminarId: number) {
+  return db
+    .selectFrom('seminar_registrations')
+    .select(['id', 'person_id', 'status', 'quota_id', 'waitlist_seq', 'offer_expires_at'])
+    .where('seminar_id', '=', seminarId)
+    .orderBy('waitlist_seq')
+    .execute()
+}
+
+let keySeq = 0
+/** A fresh idempotency key, as the page would make one per click. */
+export const clickKey = () => `click-${process.pid}-${Date.now()}-${++keySeq}`
