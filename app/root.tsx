@@ -66,7 +66,6 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
     { to: '/hr/title-changes', key: 'nav.hr.titleChanges' },
     { to: '/hr/bases', key: 'nav.hr.bases' },
     { to: '/hr/reports', key: 'nav.hr.reports' },
-    { to: '/hr/disputes', key: 'nav.hr.disputes' },
     { to: '/account', key: 'nav.account' },
   ],
   admin: [
