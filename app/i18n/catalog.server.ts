@@ -14,6 +14,7 @@ import enMembers from './en/members.ts'
 import enPublic from './en/public.ts'
 import enReports from './en/reports.ts'
 import enReviews from './en/reviews.ts'
+import enSeminars from './en/seminars.ts'
 import { fill, type Lang, type MessageKey, type Messages, type Params } from './messages.ts'
 import zhAccount from './zh/account.ts'
 import zhAdmin from './zh/admin.ts'
@@ -27,6 +28,7 @@ import zhMembers from './zh/members.ts'
 import zhPublic from './zh/public.ts'
 import zhReports from './zh/reports.ts'
 import zhReviews from './zh/reviews.ts'
+import zhSeminars from './zh/seminars.ts'
 
 /** Each language's catalog area by area (the unit test checks parity per area and that no key is in two areas). */
 export const areas = {
@@ -42,6 +44,7 @@ export const areas = {
     members: zhMembers,
     reports: zhReports,
     reviews: zhReviews,
+    seminars: zhSeminars,
     admin: zhAdmin,
   },
   en: {
@@ -56,6 +59,7 @@ export const areas = {
     members: enMembers,
     reports: enReports,
     reviews: enReviews,
+    seminars: enSeminars,
     admin: enAdmin,
   },
 } satisfies Record<Lang, Record<string, Partial<Messages>>>
@@ -73,6 +77,7 @@ export const catalogs: Record<Lang, Messages> = {
     ...zhMembers,
     ...zhReports,
     ...zhReviews,
+    ...zhSeminars,
     ...zhAdmin,
   },
   en: {
@@ -87,6 +92,7 @@ export const catalogs: Record<Lang, Messages> = {
     ...enMembers,
     ...enReports,
     ...enReviews,
+    ...enSeminars,
     ...enAdmin,
   },
 }

@@ -11,6 +11,7 @@ import type members from './zh/members.ts'
 import type publicPages from './zh/public.ts'
 import type reports from './zh/reports.ts'
 import type reviews from './zh/reviews.ts'
+import type seminars from './zh/seminars.ts'
 
 export const LANGS = ['zh', 'en'] as const
 export type Lang = (typeof LANGS)[number]
@@ -34,6 +35,7 @@ export type MessageKey = keyof (typeof common &
   typeof members &
   typeof reports &
   typeof reviews &
+  typeof seminars &
   typeof admin)
 export type Messages = Record<MessageKey, string>
 export type Params = Record<string, string | number>

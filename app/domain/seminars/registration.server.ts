@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 
-import { canBaseDeliver,type GateCode } from '#app/domain/bases/gate.server.ts'
+import { canBaseDeliver, type GateCode } from '#app/domain/bases/gate.server.ts'
 import { seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
 import { type Err, err, type Ok, ok, type Result } from '#app/domain/shared/result.ts'
 import { decryptPii } from '#app/lib/crypto.server.ts'

@@ -5,6 +5,8 @@ import { addDays } from '#app/domain/bases/lifecycle.ts'
 import { commitImport } from '#app/domain/imports/commit.server.ts'
 import { createImport, getImport, issueRows, requestCommit, rosterDiff } from '#app/domain/imports/imports.server.ts'
 import { stageImport } from '#app/domain/imports/stage.server.ts'
+import { ActivitySchema } from '#app/domain/reports/activities.schema.ts'
+import { declareActivity } from '#app/domain/reports/activities.server.ts'
 import { parseIdNumber } from '#app/domain/shared/id-number.ts'
 import { lookupHash } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
@@ -13,6 +15,16 @@ import { createLearner, makeIdNumber } from '#test/factories/people.ts'
 import { baseWithStaff, commit, declare, rosterCsv, rosterXlsx, uploadAndStage } from '#test/factories/reports.ts'
 
 const db = () => getDb()
+const activityForm = {
+  title: '测试培训',
+  category: 'professional',
+  mode: 'face_to_face',
+  titleSeries: ['education'],
+  fullDays: '1',
+  halfDays: '0',
+  declaredHours: '6',
+  venue: '长春',
+}
 
 async function ledgerOf(activityId: number) {
   return db()
@@ -306,5 +318,35 @@ describe('roster import: commit, re-upload, idempotence', () => {
     await commit(db(), owner, await uploadAndStage(db(), owner, activityId, rosterCsv([['甲', makeIdNumber(), '6']])))
     const a = await db().selectFrom('training_activities').select(['late']).where('id', '=', activityId).executeTakeFirstOrThrow()
     expect(a.late).toBe(true)
+  })
+
+  test('the gate: an activity outside the term, or a base revoked before the activity ends, is refused; a revoked base cannot upload or commit', async () => {
+    const today = chinaDay()
+    const { staff, owner, baseId } = await baseWithStaff(db())
+    const who = { accountId: staff.accountId, baseId }
+    // A term that started 100 days ago: an activity before it is outside the term.
+    await db()
+      .updateTable('bases')
+      .set({ term_start: addDays(today, -100), term_end: addDays(today, 900) })
+      .where('id', '=', baseId)
+      .execute()
+    const early = ActivitySchema.parse({ ...activityForm, startDate: addDays(today, -120), endDate: addDays(today, -119) })
+    expect(await tx(db(), (t) => declareActivity(t, who, early))).toMatchObject({ ok: false, code: 'outside_term' })
+    // Declared and staged while designated; then revoked from yesterday: no upload, no commit.
+    const activityId = await declare(db(), who)
+    const staged = await uploadAndStage(db(), owner, activityId, rosterCsv([['甲', makeIdNumber(), '6']]))
+    await tx(db(), (t) => requestCommit(t, owner, staged, 'all'))
+    await db()
+      .updateTable('bases')
+      .set({ status: 'revoked', revoked_on: addDays(today, -1), status_before_revocation: 'designated' })
+      .where('id', '=', baseId)
+      .execute()
+    expect(await commitImport(db(), staged)).toEqual({ done: 'refused', code: 'revoked' })
+    expect((await getImport(db(), owner, staged))?.status).toBe('staged')
+    expect(await ledgerOf(activityId)).toHaveLength(0)
+    const upload = await tx(db(), (t) => createImport(t, owner, { activityId, file: { filename: 'r.csv', bytes: rosterCsv([]) } }))
+    expect(upload).toEqual({ ok: false, code: 'revoked' })
+    const late = ActivitySchema.parse({ ...activityForm, startDate: addDays(today, -1), endDate: today })
+    expect(await tx(db(), (t) => declareActivity(t, who, late))).toMatchObject({ ok: false, code: 'revoked' })
   })
 })
