@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
 
 import { z } from 'zod'
 
 import { singleton } from '#app/lib/singleton.server.ts'
+
+import { checkVersions, readPolicyFile, versionOn } from './versioned.server.ts'
 
 /**
  * The training-base lifecycle policy (ADR 0019): the public-notice (公示) period, the designation
@@ -39,17 +40,8 @@ export type BasesPolicy = z.infer<typeof BasesPolicyVersionSchema>
 export const BasesPolicyFileSchema = z
   .object({ $comment: z.string().optional(), versions: z.array(BasesPolicyVersionSchema).min(1) })
   .superRefine((f, ctx) => {
-    const names = new Set<string>()
+    checkVersions(f, ctx)
     f.versions.forEach((v, i) => {
-      if (names.has(v.version)) ctx.addIssue({ code: 'custom', path: ['versions', i, 'version'], message: 'duplicate version' })
-      names.add(v.version)
-      const prev = f.versions[i - 1]
-      if (prev && prev.effectiveFrom >= v.effectiveFrom)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['versions', i, 'effectiveFrom'],
-          message: 'versions must be in increasing effectiveFrom order',
-        })
       const total = v.evaluation.indicators.reduce((s, x) => s + x.max, 0)
       if (total !== 100)
         ctx.addIssue({ code: 'custom', path: ['versions', i, 'evaluation', 'indicators'], message: 'maximum scores must add up to 100' })
@@ -63,25 +55,12 @@ export const BASES_POLICY_FILE = path.join(process.cwd(), 'content', 'policies',
 
 /** Reads and validates the file; a bad file is refused naming the field. */
 export function loadBasesPolicy(file = BASES_POLICY_FILE): BasesPolicyFile {
-  let json: unknown
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (e) {
-    throw new BasesPolicyFileError(`${file}: not valid JSON (${(e as Error).message})`)
-  }
-  const parsed = BasesPolicyFileSchema.safeParse(json)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
-    throw new BasesPolicyFileError(`${file}: ${problems.join('; ')}`)
-  }
-  return parsed.data
+  return readPolicyFile(file, BasesPolicyFileSchema, BasesPolicyFileError)
 }
 
 /** The version in force on a China calendar day ('YYYY-MM-DD'); the earliest version before any. */
 export function basesPolicyOn(file: BasesPolicyFile, on: string): BasesPolicy {
-  let chosen = file.versions[0]!
-  for (const v of file.versions) if (v.effectiveFrom <= on) chosen = v
-  return chosen
+  return versionOn(file.versions, on) ?? file.versions[0]!
 }
 
 /** The file, read once per process (it changes with a deploy, never at run time; ADR 0013 singleton). */

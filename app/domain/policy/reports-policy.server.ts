@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
 
 import { z } from 'zod'
 
 import { singleton } from '#app/lib/singleton.server.ts'
+
+import { checkVersions, readPolicyFile, versionOn } from './versioned.server.ts'
 
 /**
  * The training-report policy (施教机构报送学时): the deadline in working days after an activity
@@ -38,20 +39,7 @@ export type ReportsPolicy = z.infer<typeof ReportsPolicyVersionSchema>
 export const ReportsPolicyFileSchema = z
   .object({ $comment: z.string().optional(), versions: z.array(ReportsPolicyVersionSchema).min(1) })
   .strict()
-  .superRefine((f, ctx) => {
-    const names = new Set<string>()
-    f.versions.forEach((v, i) => {
-      if (names.has(v.version)) ctx.addIssue({ code: 'custom', path: ['versions', i, 'version'], message: 'duplicate version' })
-      names.add(v.version)
-      const prev = f.versions[i - 1]
-      if (prev && prev.effectiveFrom >= v.effectiveFrom)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['versions', i, 'effectiveFrom'],
-          message: 'versions must be in increasing effectiveFrom order',
-        })
-    })
-  })
+  .superRefine((f, ctx) => checkVersions(f, ctx))
 export type ReportsPolicyFile = z.infer<typeof ReportsPolicyFileSchema>
 
 export class ReportsPolicyFileError extends Error {}
@@ -60,18 +48,7 @@ export const REPORTS_POLICY_FILE = path.join(process.cwd(), 'content', 'policies
 
 /** Reads and validates the file; a bad file is refused naming the field. */
 export function loadReportsPolicy(file = REPORTS_POLICY_FILE): ReportsPolicyFile {
-  let json: unknown
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (e) {
-    throw new ReportsPolicyFileError(`${file}: not valid JSON (${(e as Error).message})`)
-  }
-  const parsed = ReportsPolicyFileSchema.safeParse(json)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
-    throw new ReportsPolicyFileError(`${file}: ${problems.join('; ')}`)
-  }
-  return parsed.data
+  return readPolicyFile(file, ReportsPolicyFileSchema, ReportsPolicyFileError)
 }
 
 /** The file, read once per process (it changes with a deploy, never at run time; ADR 0013 singleton). */
@@ -86,8 +63,7 @@ export function reportsPolicyFile(): ReportsPolicyFile {
  */
 export function reportsPolicyOn(date: string, file: ReportsPolicyFile = reportsPolicyFile()): ReportsPolicy {
   if (!day.safeParse(date).success) throw new RangeError(`not a date: ${JSON.stringify(date)} (expected YYYY-MM-DD)`)
-  let chosen: ReportsPolicy | undefined
-  for (const v of file.versions) if (v.effectiveFrom <= date) chosen = v
+  const chosen = versionOn(file.versions, date)
   if (!chosen)
     throw new ReportsPolicyFileError(
       `no training-report policy in force on ${date}: the first version starts ${file.versions[0]?.effectiveFrom}`,

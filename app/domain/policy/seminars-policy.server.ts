@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
 
 import { z } from 'zod'
@@ -6,6 +5,7 @@ import { z } from 'zod'
 import { singleton } from '#app/lib/singleton.server.ts'
 
 import { type ReportsPolicy, reportsPolicyOn } from './reports-policy.server.ts'
+import { checkVersions, readPolicyFile, versionOn } from './versioned.server.ts'
 
 /**
  * The advanced-seminar policy (高级研修班报名): how many national seminars a person may hold a
@@ -39,20 +39,7 @@ export type SeminarsPolicyVersion = z.infer<typeof SeminarsPolicyVersionSchema>
 export const SeminarsPolicyFileSchema = z
   .object({ $comment: z.string().optional(), versions: z.array(SeminarsPolicyVersionSchema).min(1) })
   .strict()
-  .superRefine((f, ctx) => {
-    const names = new Set<string>()
-    f.versions.forEach((v, i) => {
-      if (names.has(v.version)) ctx.addIssue({ code: 'custom', path: ['versions', i, 'version'], message: 'duplicate version' })
-      names.add(v.version)
-      const prev = f.versions[i - 1]
-      if (prev && prev.effectiveFrom >= v.effectiveFrom)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['versions', i, 'effectiveFrom'],
-          message: 'versions must be in increasing effectiveFrom order',
-        })
-    })
-  })
+  .superRefine((f, ctx) => checkVersions(f, ctx))
 export type SeminarsPolicyFile = z.infer<typeof SeminarsPolicyFileSchema>
 
 export class SeminarsPolicyFileError extends Error {}
@@ -61,18 +48,7 @@ export const SEMINARS_POLICY_FILE = path.join(process.cwd(), 'content', 'policie
 
 /** Reads and validates the file; a bad file is refused naming the field. */
 export function loadSeminarsPolicy(file = SEMINARS_POLICY_FILE): SeminarsPolicyFile {
-  let json: unknown
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (e) {
-    throw new SeminarsPolicyFileError(`${file}: not valid JSON (${(e as Error).message})`)
-  }
-  const parsed = SeminarsPolicyFileSchema.safeParse(json)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
-    throw new SeminarsPolicyFileError(`${file}: ${problems.join('; ')}`)
-  }
-  return parsed.data
+  return readPolicyFile(file, SeminarsPolicyFileSchema, SeminarsPolicyFileError)
 }
 
 /** The file, read once per process (it changes with a deploy, never at run time). */
@@ -89,8 +65,7 @@ export type SeminarPolicy = SeminarsPolicyVersion & { hoursPerDay: ReportsPolicy
  */
 export function seminarPolicyOn(date: string, file: SeminarsPolicyFile = seminarsPolicyFile()): SeminarPolicy {
   if (!day.safeParse(date).success) throw new RangeError(`not a date: ${JSON.stringify(date)} (expected YYYY-MM-DD)`)
-  let chosen: SeminarsPolicyVersion | undefined
-  for (const v of file.versions) if (v.effectiveFrom <= date) chosen = v
+  const chosen = versionOn(file.versions, date)
   if (!chosen)
     throw new SeminarsPolicyFileError(`no seminar policy in force on ${date}: the first version starts ${file.versions[0]?.effectiveFrom}`)
   return { ...chosen, hoursPerDay: reportsPolicyOn(date).hoursPerDay }
