@@ -91,7 +91,6 @@ export default function BaseStaff() {
     {
       key: 'since',
       header: t('members.since'),
-      nowrap: true,
       cell: (m) => `${formatDate(lang, m.since, 'day')} · ${t.issue(`members.how.${m.how}`)}`,
     },
     ...(isAdmin
@@ -101,18 +100,20 @@ export default function BaseStaff() {
             header: '',
             label: t('members.remove'),
             main: true,
-            cell: (m: Member) => (
-              <Confirm
-                label={t('members.remove')}
-                triggerLabel={t('members.remove.label', { name: m.name })}
-                title={t('members.remove.title', { name: m.name })}
-                body={t('members.remove.body')}
-                confirmLabel={t('members.remove.confirm')}
-                intent="remove"
-                fields={{ memberId: m.id }}
-                busy={busy}
-              />
-            ),
+            // Leaving is not offered here: someone else removes you (a base keeps at least one admin).
+            cell: (m: Member) =>
+              m.accountId === me ? null : (
+                <Confirm
+                  label={t('members.remove')}
+                  triggerLabel={t('members.remove.label', { name: m.name })}
+                  title={t('members.remove.title', { name: m.name })}
+                  body={t('members.remove.body')}
+                  confirmLabel={t('members.remove.confirm')}
+                  intent="remove"
+                  fields={{ memberId: m.id }}
+                  busy={busy}
+                />
+              ),
           },
         ]
       : []),
