@@ -52,6 +52,7 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
     { to: '/courses', key: 'nav.courses' },
     { to: '/hours', key: 'nav.hours' },
     { to: '/hours/external', key: 'nav.external' },
+    { to: '/seminars', key: 'nav.seminars' },
     { to: '/account', key: 'nav.account' },
   ],
   base_staff: [
@@ -75,6 +76,7 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
     { to: '/admin/courses', key: 'nav.admin.courses' },
     { to: '/admin/policy', key: 'nav.admin.policy' },
     { to: '/admin/bases', key: 'nav.admin.bases' },
+    { to: '/admin/seminars', key: 'nav.admin.seminars' },
     { to: '/admin/audit', key: 'nav.admin.audit' },
     { to: '/account', key: 'nav.account' },
   ],
@@ -94,6 +96,7 @@ function Header({ lang, user }: { lang: Lang; user: RootData['user'] }) {
         ].map((item) => ({ ...item, end: item.to === '/admin' || item.to === '/hr' || item.to === '/base' }))
       : [
           { to: '/courses', key: 'nav.courses' as const },
+          { to: '/seminars', key: 'nav.seminars' as const },
           { to: '/bases', key: 'nav.bases' as const },
         ]),
   ]

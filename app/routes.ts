@@ -18,6 +18,9 @@ export default [
   route('bases/apply', 'routes/account/base-apply.tsx'),
   route('bases/applications/:applicationId', 'routes/account/base-application.tsx'),
   route('bases/files/:fileId', 'routes/account/base-file.ts'),
+  // advanced seminars (高级研修班): the published plan, each seminar's page (registering needs a learner's sign-in)
+  route('seminars', 'routes/public/seminars.tsx'),
+  route('seminars/:seminarId', 'routes/public/seminar.tsx'),
 
   // account: sign-in, registration, the signed-in person's own account
   route('login', 'routes/account/login.tsx'),
@@ -26,6 +29,7 @@ export default [
   route('account', 'routes/account/account.tsx'),
   route('account/password', 'routes/account/password.tsx'),
   route('account/base-invitations', 'routes/account/base-invitations.tsx'),
+  route('account/seminars', 'routes/account/seminars.tsx'),
   route('forgot-password', 'routes/account/forgot-password.tsx'),
   // the local SMS channel's outbox (404 unless no SMS provider is configured; loopback only)
   route('dev/outbox', 'routes/account/dev-outbox.tsx'),
@@ -89,6 +93,7 @@ export default [
     route('bases', 'routes/admin/bases.tsx'),
     route('courses', 'routes/admin/courses.tsx'),
     route('policy', 'routes/admin/policy.tsx'),
+    route('seminars', 'routes/admin/seminars.tsx'),
     route('staff', 'routes/admin/staff.tsx'),
   ]),
 

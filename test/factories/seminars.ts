@@ -1,3 +1,5 @@
+import { chinaDay } from '#app/domain/bases/events.server.ts'
+import { addDays } from '#app/domain/bases/lifecycle.ts'
 import { promotionStopsAt, seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
 import type { Registrant } from '#app/domain/seminars/registration.server.ts'
 import { parseIdNumber } from '#app/domain/shared/id-number.ts'
@@ -136,3 +138,33 @@ export async function registrationsOf(db: DB, seminarId: number) {
 let keySeq = 0
 /** A fresh idempotency key, as the page would make one per click. */
 export const clickKey = () => `click-${process.pid}-${Date.now()}-${++keySeq}`
+
+/** The create form as an admin fills it in: a national seminar in 40 days, 3 full days, 18 hours, 70 seats. */
+export function planForm(hostBaseId: number, overrides: Record<string, string | string[]> = {}) {
+  const today = chinaDay()
+  const start = addDays(today, 40)
+  return {
+    level: 'national',
+    hostBaseId: String(hostBaseId),
+    title: '数字经济高级研修班',
+    category: 'professional',
+    titleSeries: ['engineering'],
+    startDate: start,
+    endDate: addDays(start, 2),
+    fullDays: '3',
+    halfDays: '0',
+    declaredHours: '18',
+    venue: '长春市人民大街 1 号',
+    capacity: '70',
+    quota1Scope: 'province:22',
+    quota1Size: '20',
+    quota2Scope: 'province:11',
+    quota2Size: '5',
+    releaseOn: addDays(today, 10),
+    opensOn: today,
+    closesOn: addDays(today, 20),
+    cancelUntil: addDays(today, 30),
+    waitlistMode: 'auto',
+    ...overrides,
+  }
+}

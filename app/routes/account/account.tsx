@@ -153,7 +153,8 @@ export default function AccountPage() {
           {profile.role === 'learner' ? (
             <p>
               <Link to="/bases/apply">{t('base.registry.apply')}</Link> ·{' '}
-              <Link to="/account/base-invitations">{t('invitations.title')}</Link>
+              <Link to="/account/base-invitations">{t('invitations.title')}</Link> ·{' '}
+              <Link to="/account/seminars">{t('nav.account.seminars')}</Link>
             </p>
           ) : null}
         </section>

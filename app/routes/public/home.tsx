@@ -49,6 +49,11 @@ export default function Home() {
                 <Link to="/developers">{t('nav.developers')} →</Link>
               </p>
             ) : null}
+            {a === 'learner' ? (
+              <p>
+                <Link to="/seminars">{t('nav.seminars')} →</Link>
+              </p>
+            ) : null}
           </article>
         ))}
       </section>
