@@ -177,6 +177,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'alread
     await seedStudy(db)
     await seedBases(db)
     await seedReports(db)
+    await seedSeminars(db)
   }
   return result
 }
@@ -461,6 +462,86 @@ async function seedReports(db: Kysely<Database>) {
       ['吴敏', '220202198607222349', '8', '长春市朝阳区教师进修学校'],
     ]),
   )
+}
+
+/**
+ * This year's seminar plan (issue 12, so far): a national seminar whose few seats are taken, with
+ * a waiting list, and a provincial one open for registration — created, published and registered
+ * through the real rules.
+ */
+async function seedSeminars(db: Kysely<Database>) {
+  const { SeminarSchema } = await import('#app/domain/seminars/plan.schema.ts')
+  const { createSeminar, publishSeminar } = await import('#app/domain/seminars/plan.server.ts')
+  const { register } = await import('#app/domain/seminars/registration.server.ts')
+  const { addDays } = await import('#app/domain/bases/lifecycle.ts')
+  const { chinaDay } = await import('#app/domain/bases/events.server.ts')
+  const account = async (phone: string) =>
+    db.selectFrom('accounts').select(['id', 'person_id']).where('phone', '=', phone).executeTakeFirstOrThrow()
+  const must = <T extends { ok: boolean }>(r: T): T => {
+    if (!r.ok) throw new Error(`demo seminar refused: ${JSON.stringify(r)}`)
+    return r
+  }
+  const admin = { accountId: (await account('13900000001')).id }
+  const staff = await account('13900000004')
+  const { base_id: hostBaseId } = await db
+    .selectFrom('base_members')
+    .select('base_id')
+    .where('account_id', '=', staff.id)
+    .executeTakeFirstOrThrow()
+  const today = chinaDay()
+  const plan = async (fields: Record<string, string | string[]>) => {
+    const input = SeminarSchema.parse({
+      hostBaseId: String(hostBaseId),
+      category: 'professional',
+      opensOn: today,
+      closesOn: addDays(today, 20),
+      cancelUntil: addDays(today, 25),
+      releaseOn: addDays(today, 14),
+      waitlistMode: 'auto',
+      fullDays: '3',
+      halfDays: '0',
+      declaredHours: '18',
+      ...fields,
+    })
+    const created = must(await db.transaction().execute((trx) => createSeminar(trx, admin, input)))
+    if (!created.ok) throw new Error('unreachable')
+    must(await db.transaction().execute((trx) => publishSeminar(trx, admin, created.seminarId)))
+    return created.seminarId
+  }
+  const start = addDays(today, 35)
+  const national = await plan({
+    level: 'national',
+    title: '人工智能赋能基础教育高级研修班（国家级）',
+    titleSeries: ['education', 'higher_education'],
+    startDate: start,
+    endDate: addDays(start, 2),
+    venue: '长春市南关区人民大街 7989 号 吉林省继续教育基地报告厅',
+    capacity: '2',
+    quota1Scope: 'province:22',
+    quota1Size: '1',
+  })
+  await plan({
+    level: 'provincial',
+    title: '数字孪生流域与智慧水利高级研修班',
+    titleSeries: ['engineering'],
+    startDate: addDays(start, 14),
+    endDate: addDays(start, 16),
+    venue: '吉林市船营区 吉林水利水电培训中心',
+    capacity: '60',
+    quota1Scope: 'region:220100',
+    quota1Size: '20',
+    quota2Scope: 'region:222400',
+    quota2Size: '10',
+  })
+  const now = new Date()
+  for (const [i, phone] of ['13900000011', '13900000012', '13900000013'].entries()) {
+    const a = await account(phone)
+    must(
+      await db
+        .transaction()
+        .execute((trx) => register(trx, { personId: a.person_id, accountId: a.id }, national, `demo-seminar-${i}`, now)),
+    )
+  }
 }
 
 async function seedPendingClaim(db: Kysely<Database>) {

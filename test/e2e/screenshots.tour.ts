@@ -45,6 +45,11 @@ async function importOf(db: DB, filename: string): Promise<number> {
   return (await db.selectFrom('import_files').select('id').where('filename', '=', filename).executeTakeFirstOrThrow()).id
 }
 
+/** A demo seminar's id, by its title. */
+async function seminarOf(db: DB, title: string): Promise<number> {
+  return (await db.selectFrom('seminars').select('id').where('title', '=', title).executeTakeFirstOrThrow()).id
+}
+
 const SHOTS: Shot[] = [
   { name: 'home-zh', path: '/', heading: '吉林省专业技术人员继续教育平台' },
   { name: 'home-en', path: '/', heading: 'Jilin Continuing Education Platform for Professionals', lang: 'en' },
@@ -178,6 +183,24 @@ const SHOTS: Shot[] = [
     heading: '历史学时-2021-2022.csv',
     as: DEMO.hrProvince.login,
   },
+  // Seminars (issue 12, so far)
+  { name: 'seminars', path: '/seminars', heading: '高级研修班' },
+  { name: 'seminars-en', path: '/seminars', heading: 'Advanced seminars', lang: 'en' },
+  {
+    name: 'seminar-waitlisted',
+    path: async (db) => `/seminars/${await seminarOf(db, '人工智能赋能基础教育高级研修班（国家级）')}`,
+    heading: '人工智能赋能基础教育高级研修班（国家级）',
+    as: '13900000013',
+  },
+  {
+    name: 'seminar-open-en',
+    path: async (db) => `/seminars/${await seminarOf(db, '数字孪生流域与智慧水利高级研修班')}`,
+    heading: '数字孪生流域与智慧水利高级研修班',
+    as: '13900000012',
+    lang: 'en',
+  },
+  { name: 'account-seminars', path: '/account/seminars', heading: '我的研修班', as: DEMO.learner.login },
+  { name: 'admin-seminars', path: '/admin/seminars', heading: '研修班计划', as: DEMO.admin.login },
   { name: '404', path: '/no-such-page', heading: '页面不存在' },
 ]
 
