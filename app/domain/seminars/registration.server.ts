@@ -264,13 +264,19 @@ export async function register(
 
   const quotas = await loadQuotas(trx, seminarId)
   const home = homeQuota(quotas, seminar.level, facts)
-  const waiting = await trx
-    .selectFrom('seminar_registrations')
-    .select('home_quota_id')
-    .distinct()
-    .where('seminar_id', '=', seminarId)
-    .where('status', '=', 'waitlisted')
-    .execute()
+  // When no pool this person could draw from has a seat left (a full seminar: most of a burst),
+  // there is nothing to hold back for the line, so the line is not read (newcomerCandidates drops
+  // full quotas anyway).
+  const anySeatLeft = drawOrder(quotas, home?.id ?? null, now).some((q) => seatsLeft(q) > 0)
+  const waiting = !anySeatLeft
+    ? []
+    : await trx
+        .selectFrom('seminar_registrations')
+        .select('home_quota_id')
+        .distinct()
+        .where('seminar_id', '=', seminarId)
+        .where('status', '=', 'waitlisted')
+        .execute()
   const candidates = newcomerCandidates(
     quotas,
     home?.id ?? null,
