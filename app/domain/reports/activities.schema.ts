@@ -20,6 +20,23 @@ const count = z
   .regex(/^\d{1,3}$/, 'reportCode.bad_days')
   .transform(Number)
 
+/**
+ * The fields of anything delivered on dates (a base's training activity, a seminar): the dates,
+ * full and half days, declared hours and venue. The per-day hours limit needs policy data and is
+ * checked by the domain (`maxDeclaredHours`).
+ */
+export const DELIVERY_FIELDS = {
+  startDate: day,
+  endDate: day,
+  fullDays: count.default('0'),
+  halfDays: count.default('0'),
+  declaredHours: z
+    .string({ required_error: 'err.required' })
+    .trim()
+    .refine((v) => isHours(v) && Number(v) > 0, 'reportCode.bad_hours'),
+  venue: required(200),
+}
+
 export const ActivitySchema = z
   .object({
     title: required(200),
@@ -31,15 +48,7 @@ export const ActivitySchema = z
       .default([])
       .refine((v) => v.length > 0, 'reportCode.series_required')
       .refine((v) => v.every((s) => SERIES.has(s)), 'err.choice'),
-    startDate: day,
-    endDate: day,
-    fullDays: count.default('0'),
-    halfDays: count.default('0'),
-    declaredHours: z
-      .string({ required_error: 'err.required' })
-      .trim()
-      .refine((v) => isHours(v) && Number(v) > 0, 'reportCode.bad_hours'),
-    venue: required(200),
+    ...DELIVERY_FIELDS,
   })
   .superRefine((v, ctx) => {
     if (v.endDate < v.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'reportCode.end_before_start' })

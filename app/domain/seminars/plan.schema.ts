@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-import { isHours } from '#app/domain/shared/decimal.ts'
+import { DELIVERY_FIELDS } from '#app/domain/reports/activities.schema.ts'
 import { PROVINCE, REGION_CODES, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { isIsoDate } from '#app/domain/shared/working-days.ts'
 
@@ -21,11 +21,6 @@ const optionalDay = z
   .trim()
   .default('')
   .refine((v) => v === '' || isIsoDate(v), 'reportCode.bad_date')
-const count = z
-  .string()
-  .trim()
-  .regex(/^\d{1,3}$/, 'reportCode.bad_days')
-  .transform(Number)
 const codes = (allowed: readonly string[]) =>
   z
     .array(z.string())
@@ -53,15 +48,7 @@ export const SeminarSchema = z
     title: required(200),
     category: z.enum(['professional', 'public'], { errorMap: () => ({ message: 'err.choice' }) }),
     titleSeries: codes(SERIES_CODES).refine((v) => v.length > 0, 'reportCode.series_required'),
-    startDate: day,
-    endDate: day,
-    fullDays: count.default('0'),
-    halfDays: count.default('0'),
-    declaredHours: z
-      .string({ required_error: 'err.required' })
-      .trim()
-      .refine((v) => isHours(v) && Number(v) > 0, 'reportCode.bad_hours'),
-    venue: required(200),
+    ...DELIVERY_FIELDS,
     capacity: z
       .string({ required_error: 'err.required' })
       .trim()
