@@ -482,6 +482,7 @@ export interface EvidenceFilesTable {
 }
 
 export type CertificateStatus = 'pending' | 'ready' | 'failed'
+export type CertificateKind = 'hours' | 'seminar_completion'
 
 /** Hours certificates (学时证明, migration 0004): the facts stated, the ledger mark, the PDF. */
 export interface CertificatesTable {
@@ -492,6 +493,9 @@ export interface CertificatesTable {
   ce_year: number
   status: Generated<CertificateStatus>
   facts: ColumnType<unknown, string, never>
+  /** 'hours' (a year's hours) or 'seminar_completion' (结业证书, with seminar_id); migration 0018. */
+  kind: Generated<CertificateKind>
+  seminar_id: number | null
   /** max(hour_entries.id) for the person and year at issue time: later entries supersede. */
   ledger_high_water: number
   pdf: Buffer | null
@@ -591,7 +595,8 @@ export type SeminarStatus = 'draft' | 'published' | 'cancelled' | 'finished'
 export type WaitlistMode = 'auto' | 'offer'
 /** Who may register, as data: codes of content/reference/titles.json and regions (a 'NN0000' entry matches the resident ID's province). */
 export type SeminarEligibility = { levels?: string[]; series?: string[]; regions?: string[] }
-export type SeminarRegistrationStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'declined' | 'expired' | 'pending_approval'
+export type SeminarRegistrationStatus =
+  'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'declined' | 'expired' | 'pending_approval' | 'rejected'
 
 export interface SeminarsTable {
   id: Id
@@ -617,6 +622,37 @@ export interface SeminarsTable {
   policy_version: string
   created_by: number
   created_at: Generated<Date>
+  /** When the host finalised attendance (hours credited); migration 0018. */
+  finalised_at: Timestamp | null
+  finalised_by: number | null
+  /** 0 before finalising; each finalisation or correction adds one. */
+  attendance_revision: Generated<number>
+}
+
+/** Each participant's outcome at the seminar's latest attendance revision (migration 0018). */
+export interface SeminarResultsTable {
+  seminar_id: number
+  person_id: number
+  revision: number
+  blocks_attended: number
+  blocks_total: number
+  hours: string
+  completed: boolean
+  /** The ledger entry holding the hours (null when none were earned). */
+  entry_id: number | null
+  updated_at: Generated<Date>
+}
+
+/** The host's post-event package (结业材料), due a number of working days after the last day. */
+export interface SeminarPackagesTable {
+  seminar_id: number
+  due_on: string
+  summary: string
+  stats: ColumnType<Record<string, unknown>, string, string>
+  submitted_at: Generated<Date>
+  submitted_by: number
+  late: boolean
+  policy_version: string
 }
 
 /** A seat pool: 'open', 'province:NN' or 'region:NNNNNN'; CHECK (0 <= taken <= size). */
@@ -649,6 +685,8 @@ export interface SeminarRegistrationsTable {
   /** Arrival order (a sequence); int8, so read as a string. */
   waitlist_seq: ColumnType<string, never, never>
   offer_expires_at: Timestamp | null
+  /** When HR of the person's region must have decided (pending_approval only; migration 0018). */
+  approval_due_at: Timestamp | null
   idempotency_key: string
   created_at: Generated<Date>
   updated_at: Generated<Date>
@@ -750,6 +788,8 @@ export interface Database {
   seminar_attendance: SeminarAttendanceTable
   seminar_survey_submitters: SeminarSurveySubmittersTable
   seminar_survey_answers: SeminarSurveyAnswersTable
+  seminar_results: SeminarResultsTable
+  seminar_packages: SeminarPackagesTable
 }
 
 /** The Kysely handle (a pool, or a transaction where one is open): declared once, used by lib and domain. */

@@ -1,6 +1,7 @@
 import { chinaDay } from '#app/domain/bases/events.server.ts'
 import { addDays } from '#app/domain/bases/lifecycle.ts'
 import { promotionStopsAt, seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
+import { planBlocks } from '#app/domain/seminars/blocks.ts'
 import type { Registrant } from '#app/domain/seminars/registration.server.ts'
 import { parseIdNumber } from '#app/domain/shared/id-number.ts'
 import { encryptPii, lookupHash } from '#app/lib/crypto.server.ts'
@@ -66,6 +67,9 @@ export type SeminarSpec = {
   approvalRequired?: boolean
   eligibility?: SeminarEligibility
   status?: 'draft' | 'published' | 'cancelled' | 'finished'
+  declaredHours?: string
+  /** The half-day blocks; by default a morning and an afternoon block per day, the declared hours split over them. */
+  blocks?: { startsAt: Date; endsAt: Date; creditHours: string }[]
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10)
@@ -92,7 +96,7 @@ export async function createSeminar(db: DB, spec: SeminarSpec = {}, now = new Da
       title: `高级研修班${seq}`,
       category: 'professional',
       title_series: JSON.stringify(['engineering']),
-      declared_hours: '18',
+      declared_hours: spec.declaredHours ?? '18',
       start_date: startDate,
       end_date: endDate,
       venue: '长春市人民大街 1 号',
@@ -118,6 +122,19 @@ export async function createSeminar(db: DB, spec: SeminarSpec = {}, now = new Da
       ...scoped.map((q) => ({ seminar_id: seminar.id, scope: q.scope, size: q.size, release_at: q.releaseAt ?? null })),
     ])
     .execute()
+  const days = Math.round((Date.parse(`${endDate}T00:00:00Z`) - Date.parse(`${startDate}T00:00:00Z`)) / (24 * HOUR)) + 1
+  const blocks =
+    spec.blocks ??
+    planBlocks({ startDate, fullDays: days, halfDays: 0, declaredHours: spec.declaredHours ?? '18' }, policy.blockTimes).map((b) => ({
+      startsAt: b.startsAt,
+      endsAt: b.endsAt,
+      creditHours: b.creditHours,
+    }))
+  if (blocks.length > 0)
+    await db
+      .insertInto('seminar_blocks')
+      .values(blocks.map((b) => ({ seminar_id: seminar.id, starts_at: b.startsAt, ends_at: b.endsAt, credit_hours: b.creditHours })))
+      .execute()
   return { seminarId: seminar.id, hostBaseId }
 }
 

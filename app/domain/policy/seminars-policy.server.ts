@@ -16,6 +16,12 @@ import { checkVersions, readPolicyFile, versionOn } from './versioned.server.ts'
  * `hoursPerDay` (one number, one place): `seminarPolicyOn` hands them over with the version.
  */
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as "2026-01-01"')
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as "08:30"')
+const minutes = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 60)
 
 export const SeminarsPolicyVersionSchema = z
   .object({
@@ -32,6 +38,29 @@ export const SeminarsPolicyVersionSchema = z
       .int()
       .min(0)
       .max(24 * 60),
+    /** China-time hours of the half-day blocks: a full day is both, a half day the morning. */
+    blockTimes: z
+      .object({ morning: z.tuple([clock, clock]), afternoon: z.tuple([clock, clock]) })
+      .strict()
+      .refine((b) => b.morning[0] < b.morning[1] && b.morning[1] <= b.afternoon[0] && b.afternoon[0] < b.afternoon[1], {
+        message: 'blocks must run morning then afternoon, each ending after it starts',
+      }),
+    checkin: z
+      .object({
+        codeRotateSeconds: z.number().int().min(5).max(600),
+        codeValidSeconds: z.number().int().min(5).max(3600),
+        signInOpensMinutesBefore: minutes,
+        signInClosesMinutesAfter: minutes,
+        signOutOpensMinutesBefore: minutes,
+        signOutClosesMinutesAfter: minutes,
+      })
+      .strict()
+      .refine((c) => c.codeValidSeconds >= c.codeRotateSeconds, { message: 'a code must stay valid at least as long as it is shown' }),
+    completionMinShare: z.number().gt(0).max(1),
+    packageDueWorkingDays: z.number().int().min(1).max(60),
+    surveyMinAnswersShown: z.number().int().min(1).max(100),
+    surveyOpenDaysAfterEnd: z.number().int().min(0).max(90),
+    approvalDays: z.number().int().min(1).max(30),
   })
   .strict()
 export type SeminarsPolicyVersion = z.infer<typeof SeminarsPolicyVersionSchema>

@@ -9,6 +9,7 @@ import { toCents } from '#app/domain/shared/decimal.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import type { Database, DB, SeminarStatus } from '#db/schema.ts'
 
+import { planBlocks } from './blocks.ts'
 import type { SeminarInput } from './plan.schema.ts'
 import { OPEN, type Quota } from './quotas.ts'
 import { SEAT_STATUSES } from './registration.server.ts'
@@ -126,6 +127,17 @@ export async function createSeminar(
       { seminar_id: seminar.id, scope: OPEN, size: input.capacity - scoped, release_at: null },
       ...input.quotas.map((q) => ({ seminar_id: seminar.id, scope: q.scope, size: q.size, release_at: releaseAt })),
     ])
+    .execute()
+  await trx
+    .insertInto('seminar_blocks')
+    .values(
+      planBlocks(input, policy.blockTimes).map((b) => ({
+        seminar_id: seminar.id,
+        starts_at: b.startsAt,
+        ends_at: b.endsAt,
+        credit_hours: b.creditHours,
+      })),
+    )
     .execute()
   await audit(trx, {
     actorAccountId: admin.accountId,
@@ -329,4 +341,15 @@ export const holdsSeat = (status: string) => (SEAT_STATUSES as readonly string[]
 export async function registrationOnSeminar(db: DB, personId: number, seminarId: number) {
   const rows = await registrationsOfPerson(db, personId)
   return rows.find((r) => r.seminar_id === seminarId) ?? null
+}
+
+/** A seminar's half-day blocks in order (the unit of check-in, attendance and hours). */
+export async function blocksOfSeminar(db: DB, seminarId: number) {
+  return db
+    .selectFrom('seminar_blocks')
+    .select(['id', 'starts_at', 'ends_at', 'credit_hours'])
+    .where('seminar_id', '=', seminarId)
+    .orderBy('starts_at')
+    .orderBy('id')
+    .execute()
 }

@@ -82,6 +82,7 @@ const NOTICE_KIND: Record<SeminarRegistrationStatus, string> = {
   cancelled: 'seminar_cancelled',
   declined: 'seminar_declined',
   expired: 'seminar_offer_expired',
+  rejected: 'seminar_rejected',
 }
 
 /** The history row and the person's notice for one status change. */
@@ -300,6 +301,7 @@ export async function register(
       status,
       quota_id: seat,
       home_quota_id: home?.id ?? null,
+      approval_due_at: status === 'pending_approval' ? approvalDueAt(seminar, now) : null,
       idempotency_key: idempotencyKey,
       created_at: now,
       updated_at: now,
@@ -323,6 +325,11 @@ export async function register(
   if (seat === null && drawOrder(quotas, home?.id ?? null, now).some((q) => seatsLeft(q) > 0 && !candidates.includes(q)))
     await enqueue(trx, 'seminar.promote', { seminarId })
   return ok({ registrationId: row.id, status, position, repeated: false })
+}
+
+/** When HR must have decided a registration that needs approval (policy `approvalDays` after it started waiting). */
+export function approvalDueAt(seminar: { start_date: string }, now: Date): Date {
+  return new Date(now.getTime() + seminarPolicyOn(seminar.start_date).approvalDays * 24 * 3600_000)
 }
 
 /** Locks one of the person's registrations with its seminar (null when it is not theirs). */
@@ -350,7 +357,7 @@ async function release(
 ) {
   await trx
     .updateTable('seminar_registrations')
-    .set({ status: to, quota_id: null, offer_expires_at: null, updated_at: now })
+    .set({ status: to, quota_id: null, offer_expires_at: null, approval_due_at: null, updated_at: now })
     .where('id', '=', reg.id)
     .execute()
   if (reg.quota_id !== null) {
@@ -398,7 +405,12 @@ export async function acceptOffer(trx: Trx, person: Registrant, registrationId: 
   const to: SeminarRegistrationStatus = seminar.approval_required ? 'pending_approval' : 'confirmed'
   await trx
     .updateTable('seminar_registrations')
-    .set({ status: to, offer_expires_at: null, updated_at: now })
+    .set({
+      status: to,
+      offer_expires_at: null,
+      approval_due_at: to === 'pending_approval' ? approvalDueAt(seminar, now) : null,
+      updated_at: now,
+    })
     .where('id', '=', reg.id)
     .execute()
   await recordChange(trx, {
@@ -477,7 +489,13 @@ export async function promote(db: DB, seminarId: number, now: Date): Promise<{ p
       const expiresAt = offer ? new Date(now.getTime() + seminar.offer_hours * 3600_000) : null
       await trx
         .updateTable('seminar_registrations')
-        .set({ status: to, quota_id: quota.id, offer_expires_at: expiresAt, updated_at: now })
+        .set({
+          status: to,
+          quota_id: quota.id,
+          offer_expires_at: expiresAt,
+          approval_due_at: to === 'pending_approval' ? approvalDueAt(seminar, now) : null,
+          updated_at: now,
+        })
         .where('id', '=', waiter.id)
         .execute()
       await recordChange(trx, {

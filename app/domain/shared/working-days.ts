@@ -33,6 +33,11 @@ export function dayOfWeek(date: string): number {
   return new Date(toUtcMs(date)).getUTCDay()
 }
 
+/** The calendar day `n` days after `date` (negative: before). */
+export function addDays(date: string, n: number): string {
+  return fromUtcMs(toUtcMs(date) + n * DAY_MS)
+}
+
 export function isWeekend(date: string): boolean {
   const d = dayOfWeek(date)
   return d === 0 || d === 6

@@ -15,6 +15,8 @@ export default {
   'notice.seminar_declined.body': 'You declined the place offered at “{title}”.',
   'notice.seminar_offer_expired.title': 'Seminar offer expired',
   'notice.seminar_offer_expired.body': 'The place offered at “{title}” was not accepted in time and went to the next person.',
+  'notice.seminar_rejected.title': 'Seminar registration not approved',
+  'notice.seminar_rejected.body': 'HR of your region did not approve your registration for “{title}”.',
   // navigation
   'nav.seminars': 'Seminars',
   'nav.account.seminars': 'My seminars',
@@ -111,6 +113,7 @@ export default {
   'seminars.reg.cancelled': 'Cancelled.',
   'seminars.reg.declined': 'Place declined.',
   'seminars.reg.expired': 'The offer expired.',
+  'seminars.reg.rejected': 'Not approved by HR.',
   'seminars.done.register': 'Registration sent.',
   'seminars.done.cancel': 'Registration cancelled.',
   'seminars.done.accept': 'Place accepted.',

@@ -14,6 +14,8 @@ export default {
   'notice.seminar_declined.body': '您已放弃「{title}」的候补名额。',
   'notice.seminar_offer_expired.title': '研修班候补名额已过期',
   'notice.seminar_offer_expired.body': '「{title}」的候补名额未在期限内确认，已递补给下一位。',
+  'notice.seminar_rejected.title': '研修班报名未获审核通过',
+  'notice.seminar_rejected.body': '「{title}」的报名未获所在地人社部门审核通过。',
   // navigation
   'nav.seminars': '高级研修班',
   'nav.account.seminars': '我的研修班',
@@ -110,6 +112,7 @@ export default {
   'seminars.reg.cancelled': '已取消。',
   'seminars.reg.declined': '已放弃名额。',
   'seminars.reg.expired': '确认期限已过。',
+  'seminars.reg.rejected': '审核未通过。',
   'seminars.done.register': '已提交报名。',
   'seminars.done.cancel': '已取消报名。',
   'seminars.done.accept': '已确认参加。',
