@@ -3,7 +3,14 @@ import { describe, expect, test } from 'vitest'
 import { chinaDay } from '#app/domain/bases/events.server.ts'
 import { addDays } from '#app/domain/bases/lifecycle.ts'
 import { SeminarSchema } from '#app/domain/seminars/plan.schema.ts'
-import { createSeminar, listSeminars, publishSeminar, seminarDetail, updateQuota } from '#app/domain/seminars/plan.server.ts'
+import {
+  blocksOfSeminar,
+  createSeminar,
+  listSeminars,
+  publishSeminar,
+  seminarDetail,
+  updateQuota,
+} from '#app/domain/seminars/plan.server.ts'
 import { register } from '#app/domain/seminars/registration.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { tx } from '#test/factories/bases.ts'
@@ -54,6 +61,23 @@ describe('the seminar plan', () => {
       .where('scope', '=', 'province:22')
       .executeTakeFirstOrThrow()
     expect(release.release_at?.toISOString()).toBe(new Date(`${addDays(today, 10)}T00:00:00+08:00`).toISOString())
+    // three full days: a morning and an afternoon block each, China time, the 18 declared hours split evenly
+    const start = planForm(baseId).startDate as string
+    const blocks = await blocksOfSeminar(db(), r.seminarId)
+    expect(blocks.map((b) => [b.starts_at.toISOString(), b.ends_at.toISOString(), b.credit_hours])).toEqual(
+      [0, 1, 2].flatMap((d) => [
+        [
+          new Date(`${addDays(start, d)}T08:30:00+08:00`).toISOString(),
+          new Date(`${addDays(start, d)}T12:00:00+08:00`).toISOString(),
+          '3.00',
+        ],
+        [
+          new Date(`${addDays(start, d)}T14:00:00+08:00`).toISOString(),
+          new Date(`${addDays(start, d)}T17:30:00+08:00`).toISOString(),
+          '3.00',
+        ],
+      ]),
+    )
     expect(await seminarDetail(db(), r.seminarId)).toBeNull()
     expect(await listSeminars(db(), { publicOnly: true })).toHaveLength(0)
 

@@ -27,6 +27,20 @@ describe('seminars policy (content/policies/seminars.json)', () => {
       nationalPerPersonPerYear: 1,
       defaultOfferHours: 48,
       promotionStopsHoursBeforeStart: 24,
+      blockTimes: { morning: ['08:30', '12:00'], afternoon: ['14:00', '17:30'] },
+      checkin: {
+        codeRotateSeconds: 30,
+        codeValidSeconds: 90,
+        signInOpensMinutesBefore: 30,
+        signInClosesMinutesAfter: 30,
+        signOutOpensMinutesBefore: 30,
+        signOutClosesMinutesAfter: 60,
+      },
+      completionMinShare: 0.8,
+      packageDueWorkingDays: 10,
+      surveyMinAnswersShown: 5,
+      surveyOpenDaysAfterEnd: 14,
+      approvalDays: 3,
       hoursPerDay: { full: 6, half: 3 },
     })
     expect(seminarsPolicyFile()).toBe(seminarsPolicyFile())
@@ -45,6 +59,16 @@ describe('seminars policy (content/policies/seminars.json)', () => {
       /versions\.0\.nationalPerPersonPerYear/,
     )
     expect(() => loadSeminarsPolicy(write({ versions: [{ ...v1(), hoursPerDay: { full: 6, half: 3 } }] }))).toThrow(SeminarsPolicyFileError)
+    expect(() =>
+      loadSeminarsPolicy(write({ versions: [{ ...v1(), blockTimes: { morning: ['14:00', '12:00'], afternoon: ['14:00', '17:30'] } }] })),
+    ).toThrow(/versions\.0\.blockTimes/)
+    expect(() =>
+      loadSeminarsPolicy(write({ versions: [{ ...v1(), blockTimes: { morning: ['8:30', '12:00'], afternoon: ['14:00', '17:30'] } }] })),
+    ).toThrow(/versions\.0\.blockTimes\.morning\.0/)
+    expect(() => loadSeminarsPolicy(write({ versions: [{ ...v1(), checkin: { ...v1().checkin, codeValidSeconds: 10 } }] }))).toThrow(
+      /versions\.0\.checkin/,
+    )
+    expect(() => loadSeminarsPolicy(write({ versions: [{ ...v1(), completionMinShare: 0 }] }))).toThrow(/versions\.0\.completionMinShare/)
     expect(() => loadSeminarsPolicy(write({ versions: [v1(), { ...v1(), version: 'seminars.2', effectiveFrom: '2021-01-01' }] }))).toThrow(
       /versions\.1\.effectiveFrom/,
     )
