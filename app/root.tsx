@@ -58,6 +58,7 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
   base_staff: [
     { to: '/base', key: 'nav.base' },
     { to: '/base/activities', key: 'nav.base.activities' },
+    { to: '/base/seminars', key: 'nav.base.seminars' },
     { to: '/account', key: 'nav.account' },
   ],
   hr: [

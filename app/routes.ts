@@ -21,6 +21,8 @@ export default [
   // advanced seminars (高级研修班): the published plan, each seminar's page (registering needs a learner's sign-in)
   route('seminars', 'routes/public/seminars.tsx'),
   route('seminars/:seminarId', 'routes/public/seminar.tsx'),
+  // a participant's anonymous satisfaction survey (满意度调查)
+  route('seminars/:seminarId/survey', 'routes/account/seminar-survey.tsx'),
 
   // account: sign-in, registration, the signed-in person's own account
   route('login', 'routes/account/login.tsx'),
@@ -30,6 +32,8 @@ export default [
   route('account/password', 'routes/account/password.tsx'),
   route('account/base-invitations', 'routes/account/base-invitations.tsx'),
   route('account/seminars', 'routes/account/seminars.tsx'),
+  // a venue check-in code (签到码) opened by a participant's phone camera: the loader signs in or out
+  route('c/:code', 'routes/account/checkin.tsx'),
   route('forgot-password', 'routes/account/forgot-password.tsx'),
   // the local SMS channel's outbox (404 unless no SMS provider is configured; loopback only)
   route('dev/outbox', 'routes/account/dev-outbox.tsx'),
@@ -69,6 +73,11 @@ export default [
     route('legacy', 'routes/hr/legacy.tsx'),
     route('legacy/:importId', 'routes/hr/legacy-import.tsx'),
     route('legacy-template.xlsx', 'routes/hr/legacy-template.ts'),
+    // seminars of the region's bases and their post-event packages (结业材料)
+    route('seminars', 'routes/hr/seminars.tsx'),
+    route('seminars/:seminarId', 'routes/hr/seminar.tsx'),
+    // advanced seminars: registrations of the officer's region awaiting approval
+    route('seminar-approvals', 'routes/hr/seminar-approvals.tsx'),
   ]),
 
   // base: staff of a training base
@@ -82,6 +91,14 @@ export default [
     route('imports/:importId', 'routes/base/import.tsx'),
     route('imports/:importId/issues.xlsx', 'routes/base/import-issues.ts'),
     route('roster-template.xlsx', 'routes/base/roster-template.ts'),
+    // a hosted seminar's post-event package (结业材料) and its roster workbook
+    route('seminars/:seminarId/package', 'routes/base/seminar-package.tsx'),
+    route('seminars/:seminarId/roster.xlsx', 'routes/base/seminar-roster.ts'),
+    // advanced seminars this base hosts: roster, attendance, the venue's rotating check-in code
+    route('seminars', 'routes/base/seminars.tsx'),
+    route('seminars/:seminarId', 'routes/base/seminar.tsx'),
+    route('seminars/:seminarId/blocks/:blockId/qr', 'routes/base/seminar-qr.tsx'),
+    route('seminars/:seminarId/results', 'routes/base/seminar-results.tsx'),
   ]),
 
   // admin: provincial administrators
@@ -94,6 +111,8 @@ export default [
     route('courses', 'routes/admin/courses.tsx'),
     route('policy', 'routes/admin/policy.tsx'),
     route('seminars', 'routes/admin/seminars.tsx'),
+    route('seminars/import', 'routes/admin/seminar-import.tsx'),
+    route('seminars/plan-template.xlsx', 'routes/admin/seminar-plan-template.ts'),
     route('staff', 'routes/admin/staff.tsx'),
   ]),
 

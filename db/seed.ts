@@ -178,6 +178,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'alread
     await seedBases(db)
     await seedReports(db)
     await seedSeminars(db)
+    await seedSeminarDelivery(db)
   }
   return result
 }
@@ -542,6 +543,207 @@ async function seedSeminars(db: Kysely<Database>) {
         .execute((trx) => register(trx, { personId: a.person_id, accountId: a.id }, national, `demo-seminar-${i}`, now)),
     )
   }
+}
+
+/** Other participants of the demo seminars (no demo login of their own; valid made-up IDs). */
+const DEMO_ATTENDEES: [name: string, first17: string, region: string, series: string][] = [
+  ['周涛', '22010219860314231', '220100', 'engineering'],
+  ['吴敏', '22020219870722234', '220200', 'education'],
+  ['郑海燕', '22240119830909542', '222400', 'health'],
+  ['王磊', '22010419900101871', '220100', 'engineering'],
+  ['冯雪', '22030219880606262', '220300', 'education'],
+  ['何军', '22010219791120613', '220100', 'agriculture'],
+]
+
+/**
+ * Seminars being delivered, through the real rules on a past clock: a provincial seminar that
+ * ended a month ago (participants scanned the venue codes per half-day block, one missed a block,
+ * one attended half; the host finalised attendance, so hours and completion certificates went
+ * out; six answered the survey; the package went in on time), and one that started yesterday
+ * (yesterday's blocks signed in and out, today's under way).
+ */
+async function seedSeminarDelivery(db: Kysely<Database>) {
+  const { SeminarSchema } = await import('#app/domain/seminars/plan.schema.ts')
+  const { createSeminar, publishSeminar, blocksOfSeminar } = await import('#app/domain/seminars/plan.server.ts')
+  const { register } = await import('#app/domain/seminars/registration.server.ts')
+  const { venueCode, scan } = await import('#app/domain/seminars/checkin.server.ts')
+  const { finaliseAttendance } = await import('#app/domain/seminars/attendance.server.ts')
+  const { submitSurvey } = await import('#app/domain/seminars/survey.server.ts')
+  const { submitPackage } = await import('#app/domain/seminars/package.server.ts')
+  const { addDays } = await import('#app/domain/bases/lifecycle.ts')
+  const { chinaDay } = await import('#app/domain/bases/events.server.ts')
+  const { idNumberCheckChar } = await import('#app/domain/shared/id-number.ts')
+  const must = <T extends { ok: boolean }>(what: string, r: T): T => {
+    if (!r.ok) throw new Error(`demo ${what} refused: ${JSON.stringify(r)}`)
+    return r
+  }
+  const account = async (phone: string) =>
+    db.selectFrom('accounts').select(['id', 'person_id']).where('phone', '=', phone).executeTakeFirstOrThrow()
+  const admin = { accountId: (await account('13900000001')).id }
+  const staffAccount = await account('13900000004')
+  const { base_id: hostBaseId } = await db
+    .selectFrom('base_members')
+    .select('base_id')
+    .where('account_id', '=', staffAccount.id)
+    .executeTakeFirstOrThrow()
+  const staff = { accountId: staffAccount.id, baseId: hostBaseId }
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  const attendees: { personId: number; accountId: number }[] = []
+  for (const [i, [name, first17, region, series]] of DEMO_ATTENDEES.entries()) {
+    const parsed = parseIdNumber(first17 + idNumberCheckChar(first17))
+    if (!parsed.ok) throw new Error(`Demo ID for ${name} is invalid (${parsed.problem})`)
+    const person = await db
+      .insertInto('people')
+      .values({
+        id_number_enc: encryptPii(parsed.id.value),
+        id_number_hash: lookupHash(parsed.id.value),
+        name,
+        gender: parsed.id.gender,
+        birth_date: parsed.id.birthDate,
+        region_code: region,
+        title_series: series,
+        title_level: 'intermediate',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const acc = await db
+      .insertInto('accounts')
+      .values({ person_id: person.id, phone: `139000000${31 + i}`, password_hash: passwordHash, role: 'learner' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    attendees.push({ personId: person.id, accountId: acc.id })
+  }
+  const learner = async (phone: string) => {
+    const a = await account(phone)
+    return { personId: a.person_id, accountId: a.id }
+  }
+  const chen = await learner('13900000011')
+  const zhao = await learner('13900000012')
+  const at = (day: string, clock: string) => new Date(`${day}T${clock}:00+08:00`)
+  const today = chinaDay()
+  const origin = 'http://localhost:3000'
+
+  /** Planned 30 days before its start (the clock of the plan), published, registered 20 days before. */
+  const deliver = async (fields: Record<string, string | string[]>, start: string, people: { personId: number; accountId: number }[]) => {
+    const planned = addDays(start, -30)
+    const input = SeminarSchema.parse({
+      level: 'provincial',
+      hostBaseId: String(hostBaseId),
+      category: 'professional',
+      titleSeries: ['engineering', 'education', 'health'],
+      opensOn: planned,
+      closesOn: addDays(start, -5),
+      cancelUntil: addDays(start, -3),
+      releaseOn: '',
+      waitlistMode: 'auto',
+      halfDays: '0',
+      startDate: start,
+      capacity: '40',
+      ...fields,
+    })
+    const created = must('seminar', await db.transaction().execute((trx) => createSeminar(trx, admin, input, { today: planned })))
+    if (!created.ok) throw new Error('unreachable')
+    const seminarId = created.seminarId
+    must('publication', await db.transaction().execute((trx) => publishSeminar(trx, admin, seminarId)))
+    for (const [i, p] of people.entries())
+      must(
+        'registration',
+        await db
+          .transaction()
+          .execute((trx) => register(trx, p, seminarId, `demo-delivery-${seminarId}-${i}`, at(addDays(start, -20), '09:00'))),
+      )
+    return { seminarId, blocks: await blocksOfSeminar(db, seminarId) }
+  }
+  /** The participant scans the venue's sign-in code five minutes before the block and the sign-out code five minutes after. */
+  const attend = async (
+    p: { personId: number; accountId: number },
+    block: { id: number; starts_at: Date; ends_at: Date },
+    start: string,
+  ) => {
+    for (const [direction, t] of [
+      ['in', new Date(block.starts_at.getTime() - 5 * 60_000)],
+      ['out', new Date(block.ends_at.getTime() + 5 * 60_000)],
+    ] as const) {
+      const code = venueCode({ id: block.id, seminarStartDate: start }, direction, t, origin)
+      must('scan', await scan(db, p, code.token, t))
+    }
+  }
+
+  // Finished a month ago: two full days, 12 hours over four blocks.
+  const finishedStart = addDays(today, -30)
+  const finished = await deliver(
+    {
+      title: '新时代专业技术人才创新能力提升高级研修班',
+      endDate: addDays(finishedStart, 1),
+      fullDays: '2',
+      declaredHours: '12',
+      venue: '长春市朝阳区 长春工程技术继续教育基地 第一报告厅',
+    },
+    finishedStart,
+    [zhao, ...attendees],
+  )
+  const everyone = [zhao, ...attendees]
+  for (const [i, p] of everyone.entries()) {
+    // 周涛 (i = 1) missed the last afternoon; 吴敏 (i = 2) came on the first day only.
+    const blocks = i === 1 ? finished.blocks.slice(0, 3) : i === 2 ? finished.blocks.slice(0, 2) : finished.blocks
+    for (const b of blocks) await attend(p, b, finishedStart)
+  }
+  const finishedEnd = finished.blocks[finished.blocks.length - 1]!.ends_at
+  must('finalisation', await finaliseAttendance(db, staff, finished.seminarId, new Date(finishedEnd.getTime() + 3600_000)))
+  const answers = [
+    [5, 5, 4, 4, 5, '案例教学贴近工作实际，收获很大。'],
+    [4, 5, 4, 3, 4, ''],
+    [5, 4, 5, 4, 5, '希望增加现场交流时间。'],
+    [4, 4, 4, 4, 4, ''],
+    [5, 5, 5, 4, 5, ''],
+    [3, 4, 4, 3, 4, '住宿离会场稍远。'],
+  ] as const
+  for (const [i, a] of answers.entries()) {
+    const [content, teachers, organisation, venue, overall, comment] = a
+    must(
+      'survey answer',
+      await submitSurvey(
+        db,
+        everyone[i]!.personId,
+        finished.seminarId,
+        {
+          content: String(content),
+          teachers: String(teachers),
+          organisation: String(organisation),
+          venue: String(venue),
+          overall: String(overall),
+          comment,
+        },
+        new Date(finishedEnd.getTime() + (i + 1) * 3 * 3600_000),
+      ),
+    )
+  }
+  must(
+    'package',
+    await submitPackage(
+      db,
+      staff,
+      finished.seminarId,
+      '本期研修班按计划完成两天四个单元的教学，学员出勤率高，满意度测评总体良好。学员建议增加现场交流时间，下期将调整日程。',
+      at(addDays(finishedStart, 7), '10:00'),
+    ),
+  )
+
+  // Started yesterday: three full days; yesterday's two blocks signed in and out.
+  const runningStart = addDays(today, -1)
+  const running = await deliver(
+    {
+      title: '乡村振兴与现代农业技术推广高级研修班',
+      titleSeries: ['agriculture', 'education', 'engineering'],
+      endDate: addDays(runningStart, 2),
+      fullDays: '3',
+      declaredHours: '18',
+      venue: '长春市净月区 吉林农业科技继续教育基地',
+    },
+    runningStart,
+    [chen, ...attendees.slice(0, 4)],
+  )
+  for (const p of [chen, ...attendees.slice(0, 4)]) for (const b of running.blocks.slice(0, 2)) await attend(p, b, runningStart)
 }
 
 async function seedPendingClaim(db: Kysely<Database>) {

@@ -14,6 +14,10 @@ import enMembers from './en/members.ts'
 import enPublic from './en/public.ts'
 import enReports from './en/reports.ts'
 import enReviews from './en/reviews.ts'
+import enSeminarApproval from './en/seminar-approval.ts'
+import enSeminarHost from './en/seminar-host.ts'
+import enSeminarResults from './en/seminar-results.ts'
+import enSeminarSurvey from './en/seminar-survey.ts'
 import enSeminars from './en/seminars.ts'
 import { fill, type Lang, type MessageKey, type Messages, type Params } from './messages.ts'
 import zhAccount from './zh/account.ts'
@@ -28,6 +32,10 @@ import zhMembers from './zh/members.ts'
 import zhPublic from './zh/public.ts'
 import zhReports from './zh/reports.ts'
 import zhReviews from './zh/reviews.ts'
+import zhSeminarApproval from './zh/seminar-approval.ts'
+import zhSeminarHost from './zh/seminar-host.ts'
+import zhSeminarResults from './zh/seminar-results.ts'
+import zhSeminarSurvey from './zh/seminar-survey.ts'
 import zhSeminars from './zh/seminars.ts'
 
 /** Each language's catalog area by area (the unit test checks parity per area and that no key is in two areas). */
@@ -45,6 +53,10 @@ export const areas = {
     reports: zhReports,
     reviews: zhReviews,
     seminars: zhSeminars,
+    seminarApproval: zhSeminarApproval,
+    seminarResults: zhSeminarResults,
+    seminarHost: zhSeminarHost,
+    seminarSurvey: zhSeminarSurvey,
     admin: zhAdmin,
   },
   en: {
@@ -60,6 +72,10 @@ export const areas = {
     reports: enReports,
     reviews: enReviews,
     seminars: enSeminars,
+    seminarApproval: enSeminarApproval,
+    seminarResults: enSeminarResults,
+    seminarHost: enSeminarHost,
+    seminarSurvey: enSeminarSurvey,
     admin: enAdmin,
   },
 } satisfies Record<Lang, Record<string, Partial<Messages>>>
@@ -78,6 +94,10 @@ export const catalogs: Record<Lang, Messages> = {
     ...zhReports,
     ...zhReviews,
     ...zhSeminars,
+    ...zhSeminarApproval,
+    ...zhSeminarResults,
+    ...zhSeminarHost,
+    ...zhSeminarSurvey,
     ...zhAdmin,
   },
   en: {
@@ -93,6 +113,10 @@ export const catalogs: Record<Lang, Messages> = {
     ...enReports,
     ...enReviews,
     ...enSeminars,
+    ...enSeminarApproval,
+    ...enSeminarResults,
+    ...enSeminarHost,
+    ...enSeminarSurvey,
     ...enAdmin,
   },
 }

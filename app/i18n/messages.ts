@@ -11,6 +11,10 @@ import type members from './zh/members.ts'
 import type publicPages from './zh/public.ts'
 import type reports from './zh/reports.ts'
 import type reviews from './zh/reviews.ts'
+import type seminarApproval from './zh/seminar-approval.ts'
+import type seminarHost from './zh/seminar-host.ts'
+import type seminarResults from './zh/seminar-results.ts'
+import type seminarSurvey from './zh/seminar-survey.ts'
 import type seminars from './zh/seminars.ts'
 
 export const LANGS = ['zh', 'en'] as const
@@ -36,6 +40,10 @@ export type MessageKey = keyof (typeof common &
   typeof reports &
   typeof reviews &
   typeof seminars &
+  typeof seminarApproval &
+  typeof seminarResults &
+  typeof seminarHost &
+  typeof seminarSurvey &
   typeof admin)
 export type Messages = Record<MessageKey, string>
 export type Params = Record<string, string | number>

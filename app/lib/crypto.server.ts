@@ -56,6 +56,24 @@ export function lookupHash(normalised: string): Buffer {
   return createHmac('sha256', getKeys().mac).update(normalised).digest()
 }
 
+/** What a keyed MAC is for; each purpose has its own key derived from XUESHI_DATA_KEY (HKDF info `xueshi/<purpose>/v1`). */
+export type MacPurpose = 'seminar-checkin'
+
+const macKeys = new Map<MacPurpose, Buffer>()
+
+/**
+ * HMAC-SHA-256 under a key of its own purpose, so a MAC made for one use (a venue check-in code)
+ * can never stand for another, and none of them shares a key with the PII look-up hash.
+ */
+export function macFor(purpose: MacPurpose, data: Buffer | string): Buffer {
+  let key = macKeys.get(purpose)
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', parseDataKey(getEnv().XUESHI_DATA_KEY), Buffer.alloc(0), `xueshi/${purpose}/v1`, 32))
+    macKeys.set(purpose, key)
+  }
+  return createHmac('sha256', key).update(data).digest()
+}
+
 /** Session tokens and API keys are stored as their SHA-256: a database leak yields no usable token. */
 export function sha256(value: string): Buffer {
   return createHash('sha256').update(value).digest()

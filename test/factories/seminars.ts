@@ -185,3 +185,43 @@ export function planForm(hostBaseId: number, overrides: Record<string, string | 
     ...overrides,
   }
 }
+
+/**
+ * A learner holding a confirmed seat of the seminar's open pool, written straight to the tables
+ * (the register path refuses a seminar whose window has closed, and results tests need past ones).
+ */
+export async function confirmedParticipant(db: DB, seminarId: number, area = '220102') {
+  const learner = await learnerFrom(db, area)
+  const open = await db
+    .updateTable('seminar_quotas')
+    .set((eb) => ({ taken: eb('taken', '+', 1) }))
+    .where('seminar_id', '=', seminarId)
+    .where('scope', '=', 'open')
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('seminar_registrations')
+    .values({ seminar_id: seminarId, person_id: learner.personId, status: 'confirmed', quota_id: open.id, idempotency_key: clickKey() })
+    .execute()
+  return learner
+}
+
+/** Marks blocks (by their index in time order) attended for a person, as a staff correction would. */
+export async function markAttended(db: DB, seminarId: number, personId: number, blockIndexes: number[], attended = true) {
+  const blocks = await db
+    .selectFrom('seminar_blocks')
+    .select('id')
+    .where('seminar_id', '=', seminarId)
+    .orderBy('starts_at')
+    .orderBy('id')
+    .execute()
+  for (const i of blockIndexes) {
+    const block = blocks[i]
+    if (!block) throw new Error(`factory: no block ${i}`)
+    await db
+      .insertInto('seminar_attendance')
+      .values({ block_id: block.id, person_id: personId, attended, correction_reason: 'test' })
+      .onConflict((oc) => oc.columns(['block_id', 'person_id']).doUpdateSet({ attended, updated_at: new Date() }))
+      .execute()
+  }
+}

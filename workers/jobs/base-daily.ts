@@ -1,5 +1,7 @@
 import { designateDue } from '#app/domain/bases/decisions.server.ts'
 import { sendOverdueNotices } from '#app/domain/bases/rectification.server.ts'
+import { confirmOverdueApprovals } from '#app/domain/seminars/approval.server.ts'
+import { remindPackagesDue } from '#app/domain/seminars/package.server.ts'
 import type { DB } from '#db/schema.ts'
 
 import { type JobPayload, JOBS } from './contract.ts'
@@ -11,5 +13,9 @@ export const job = JOBS['base.daily']
 export async function process(db: DB, payload: JobPayload<'base.daily'>) {
   const designated = await designateDue(db, { on: payload.day })
   const overdue = await sendOverdueNotices(db, payload.day)
-  return { designated, overdue }
+  // Seminar approvals past their due time: each has a delayed job of its own; this catches one
+  // Redis lost, within a day.
+  const approvals = await confirmOverdueApprovals(db, new Date())
+  const packagesReminded = await remindPackagesDue(db, payload.day)
+  return { designated, overdue, approvalsConfirmed: approvals.confirmed.length, packagesReminded: packagesReminded.length }
 }

@@ -197,6 +197,22 @@ const seminarExpireOffers = defineJob({
   runAt: (p) => new Date(p.at),
 })
 
+/**
+ * Confirms a seminar's registrations whose HR approval is overdue (silence counts as consent, policy
+ * `approvalDays`). Enqueued whenever a registration starts waiting for approval, delayed in BullMQ
+ * until its due time (as seminar.expire_offers); the daily run sweeps all seminars as well, so a
+ * lost delayed job is caught within a day. Idempotent: only what is still pending and due changes.
+ */
+const seminarApprovalDeadline = defineJob({
+  name: 'seminar.approval_deadline',
+  queue: 'notices',
+  schema: z.object({ seminarId: id, at: z.string().datetime({ offset: true }) }),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, ...RETENTION },
+  redispatchAfterMs: 6 * 3600_000,
+  key: (p) => `seminar-${p.seminarId}-${Date.parse(p.at)}`,
+  runAt: (p) => new Date(p.at),
+})
+
 const DEFINITIONS = [
   noticeWelcome,
   certificateRender,
@@ -206,6 +222,7 @@ const DEFINITIONS = [
   importCommit,
   seminarPromote,
   seminarExpireOffers,
+  seminarApprovalDeadline,
 ] as const
 type Definition = (typeof DEFINITIONS)[number]
 

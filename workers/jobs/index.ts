@@ -9,6 +9,7 @@ import { isJobName, type JobName, type JobPayload, JOBS } from './contract.ts'
 import * as importCommit from './import-commit.ts'
 import * as importStage from './import-stage.ts'
 import * as noticeWelcome from './notice-welcome.ts'
+import * as seminarApprovalDeadline from './seminar-approval-deadline.ts'
 import * as seminarExpireOffers from './seminar-expire-offers.ts'
 import * as seminarPromote from './seminar-promote.ts'
 
@@ -26,6 +27,7 @@ const PROCESSORS: { [N in JobName]: (db: DB, payload: JobPayload<N>) => Promise<
   [importCommit.job.name]: importCommit.process,
   [seminarPromote.job.name]: seminarPromote.process,
   [seminarExpireOffers.job.name]: seminarExpireOffers.process,
+  [seminarApprovalDeadline.job.name]: seminarApprovalDeadline.process,
 }
 
 async function run<N extends JobName>(db: DB, name: N, data: unknown): Promise<unknown> {

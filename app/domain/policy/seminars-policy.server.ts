@@ -58,6 +58,7 @@ export const SeminarsPolicyVersionSchema = z
       .refine((c) => c.codeValidSeconds >= c.codeRotateSeconds, { message: 'a code must stay valid at least as long as it is shown' }),
     completionMinShare: z.number().gt(0).max(1),
     packageDueWorkingDays: z.number().int().min(1).max(60),
+    packageReminderWorkingDays: z.number().int().min(0).max(30),
     surveyMinAnswersShown: z.number().int().min(1).max(100),
     surveyOpenDaysAfterEnd: z.number().int().min(0).max(90),
     approvalDays: z.number().int().min(1).max(30),

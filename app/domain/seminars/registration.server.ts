@@ -18,8 +18,8 @@ import { drawOrder, homeQuota, newcomerCandidates, nextPromotion, type Quota, se
  * the first commits and matches nothing), and `CHECK (taken <= size)` stops any other writer.
  *
  * Statuses: `confirmed`, `pending_approval` and `offered` hold a seat (`quota_id` set);
- * `waitlisted` holds a place in line (`waitlist_seq`, arrival order); `cancelled`, `declined` and
- * `expired` are final, so a person who left is never promoted (a new click is a new registration
+ * `waitlisted` holds a place in line (`waitlist_seq`, arrival order); `cancelled`, `declined`,
+ * `expired` and `rejected` (HR said no, approval.server.ts) are final, so a person who left is never promoted (a new click is a new registration
  * at the end of the line). Every change appends a `seminar_registration_events` row and an in-app
  * notice to the person (dedupe key per event).
  */
@@ -86,7 +86,7 @@ const NOTICE_KIND: Record<SeminarRegistrationStatus, string> = {
 }
 
 /** The history row and the person's notice for one status change. */
-async function recordChange(
+export async function recordChange(
   db: DB,
   change: {
     registrationId: number
@@ -306,7 +306,7 @@ export async function register(
       created_at: now,
       updated_at: now,
     })
-    .returning('id')
+    .returning(['id', 'approval_due_at'])
     .executeTakeFirstOrThrow()
   const position = status === 'waitlisted' ? await waitlistPosition(trx, row.id) : null
   await recordChange(trx, {
@@ -320,6 +320,7 @@ export async function register(
     quotaId: seat,
     params: position === null ? {} : { position },
   })
+  if (status === 'pending_approval') await scheduleApprovalDeadline(trx, seminarId, approvalDueAtOf(row))
   // Seats free but held back for people already waiting (a seat freed while its promotion was
   // in flight): make sure a promotion runs, so the line is served rather than stuck.
   if (seat === null && drawOrder(quotas, home?.id ?? null, now).some((q) => seatsLeft(q) > 0 && !candidates.includes(q)))
@@ -330,6 +331,20 @@ export async function register(
 /** When HR must have decided a registration that needs approval (policy `approvalDays` after it started waiting). */
 export function approvalDueAt(seminar: { start_date: string }, now: Date): Date {
   return new Date(now.getTime() + seminarPolicyOn(seminar.start_date).approvalDays * 24 * 3600_000)
+}
+
+function approvalDueAtOf(row: { approval_due_at: Date | null }): Date {
+  if (!row.approval_due_at) throw new Error('pending_approval without approval_due_at')
+  return row.approval_due_at
+}
+
+/**
+ * A registration started waiting for HR: the deadline job goes into the outbox with it, delayed
+ * until the due time, so an unanswered request is confirmed on time (the daily run sweeps again
+ * in case the delayed job is lost).
+ */
+async function scheduleApprovalDeadline(trx: Trx, seminarId: number, dueAt: Date): Promise<void> {
+  await enqueue(trx, 'seminar.approval_deadline', { seminarId, at: dueAt.toISOString() })
 }
 
 /** Locks one of the person's registrations with its seminar (null when it is not theirs). */
@@ -346,14 +361,18 @@ async function lockOwn(trx: Trx, person: Registrant, registrationId: number) {
   return { reg, seminar }
 }
 
-/** Moves a seat-holding registration to a final status, freeing its seat, and asks for a promotion. */
-async function release(
+/**
+ * Moves a seat-holding registration to a final status, freeing its seat, and asks for a promotion.
+ * `reason`: what the history row records (by default the target status, or `offer_expired`).
+ */
+export async function release(
   trx: Trx,
   reg: { id: number; seminar_id: number; person_id: number; status: SeminarRegistrationStatus; quota_id: number | null },
   seminar: { id: number; title: string },
-  to: 'cancelled' | 'declined' | 'expired',
+  to: 'cancelled' | 'declined' | 'expired' | 'rejected',
   actorAccountId: number | null,
   now: Date,
+  { reason, params }: { reason?: string; params?: Record<string, unknown> } = {},
 ) {
   await trx
     .updateTable('seminar_registrations')
@@ -370,9 +389,10 @@ async function release(
     seminar,
     from: reg.status,
     to,
-    reason: to === 'expired' ? 'offer_expired' : to,
+    reason: reason ?? (to === 'expired' ? 'offer_expired' : to),
     actorAccountId,
     quotaId: reg.quota_id,
+    ...(params ? { params } : {}),
   })
 }
 
@@ -403,16 +423,13 @@ export async function acceptOffer(trx: Trx, person: Registrant, registrationId: 
   if (reg.status !== 'offered') return err('not_offered')
   if (reg.offer_expires_at === null || now.getTime() >= reg.offer_expires_at.getTime()) return err('offer_expired')
   const to: SeminarRegistrationStatus = seminar.approval_required ? 'pending_approval' : 'confirmed'
+  const dueAt = to === 'pending_approval' ? approvalDueAt(seminar, now) : null
   await trx
     .updateTable('seminar_registrations')
-    .set({
-      status: to,
-      offer_expires_at: null,
-      approval_due_at: to === 'pending_approval' ? approvalDueAt(seminar, now) : null,
-      updated_at: now,
-    })
+    .set({ status: to, offer_expires_at: null, approval_due_at: dueAt, updated_at: now })
     .where('id', '=', reg.id)
     .execute()
+  if (dueAt) await scheduleApprovalDeadline(trx, seminar.id, dueAt)
   await recordChange(trx, {
     registrationId: reg.id,
     personId: reg.person_id,
@@ -487,17 +504,13 @@ export async function promote(db: DB, seminarId: number, now: Date): Promise<{ p
       const offer = seminar.waitlist_mode === 'offer'
       const to: SeminarRegistrationStatus = offer ? 'offered' : seminar.approval_required ? 'pending_approval' : 'confirmed'
       const expiresAt = offer ? new Date(now.getTime() + seminar.offer_hours * 3600_000) : null
+      const dueAt = to === 'pending_approval' ? approvalDueAt(seminar, now) : null
       await trx
         .updateTable('seminar_registrations')
-        .set({
-          status: to,
-          quota_id: quota.id,
-          offer_expires_at: expiresAt,
-          approval_due_at: to === 'pending_approval' ? approvalDueAt(seminar, now) : null,
-          updated_at: now,
-        })
+        .set({ status: to, quota_id: quota.id, offer_expires_at: expiresAt, approval_due_at: dueAt, updated_at: now })
         .where('id', '=', waiter.id)
         .execute()
+      if (dueAt) await scheduleApprovalDeadline(trx, seminarId, dueAt)
       await recordChange(trx, {
         registrationId: waiter.id,
         personId: waiter.personId,

@@ -16,7 +16,7 @@ export default {
   'notice.seminar_offer_expired.title': 'Seminar offer expired',
   'notice.seminar_offer_expired.body': 'The place offered at “{title}” was not accepted in time and went to the next person.',
   'notice.seminar_rejected.title': 'Seminar registration not approved',
-  'notice.seminar_rejected.body': 'HR of your region did not approve your registration for “{title}”.',
+  'notice.seminar_rejected.body': 'HR of your region did not approve your registration for “{title}”. Reason: {reason}',
   // navigation
   'nav.seminars': 'Seminars',
   'nav.account.seminars': 'My seminars',

@@ -15,7 +15,7 @@ export default {
   'notice.seminar_offer_expired.title': '研修班候补名额已过期',
   'notice.seminar_offer_expired.body': '「{title}」的候补名额未在期限内确认，已递补给下一位。',
   'notice.seminar_rejected.title': '研修班报名未获审核通过',
-  'notice.seminar_rejected.body': '「{title}」的报名未获所在地人社部门审核通过。',
+  'notice.seminar_rejected.body': '「{title}」的报名未获所在地人社部门审核通过，原因：{reason}',
   // navigation
   'nav.seminars': '高级研修班',
   'nav.account.seminars': '我的研修班',

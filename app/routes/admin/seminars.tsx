@@ -235,6 +235,9 @@ export default function AdminSeminars() {
       </p>
       <h1>{t('seminarsAdmin.title')}</h1>
       <p className="lead">{t('seminarsAdmin.lead')}</p>
+      <p>
+        <Link to="/admin/seminars/import">{t('seminarImport.link')}</Link>
+      </p>
 
       <section className="panel" aria-labelledby="plan-heading">
         <h2 id="plan-heading">{t('seminarsAdmin.list')}</h2>

@@ -16,6 +16,7 @@ import { statusOn } from '#app/domain/bases/lifecycle.ts'
 import { answerRectification, casesOf } from '#app/domain/bases/rectification.server.ts'
 import { baseFacts, baseHistory } from '#app/domain/bases/registry.server.ts'
 import { EVIDENCE_ACCEPT, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
+import { seminarPackages } from '#app/domain/seminars/package.server.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const base = await getBaseRecord(db, user.baseId)
   if (!base) throw new Response('Not Found', { status: 404 })
   const today = chinaDay()
-  const [facts, gate, cases, history, files] = await Promise.all([
+  const [facts, gate, cases, history, files, hosted] = await Promise.all([
     baseFacts(db, base.id),
     canBaseDeliver(db, base.id, today),
     casesOf(db, base.id),
@@ -41,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .where('c.base_id', '=', base.id)
       .orderBy('base_files.id')
       .execute(),
+    seminarPackages(db, { baseId: base.id }, today),
   ])
   return {
     base,
@@ -66,6 +68,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       at: new Date(h.at).toISOString(),
     })),
     maxMb: MAX_EVIDENCE_BYTES / 1024 / 1024,
+    // Seminar packages (结业材料) still to submit: due, or overdue (recorded against the base).
+    packagesOpen: hosted
+      .filter((s) => s.status === 'due' || s.status === 'overdue')
+      .map((s) => ({ id: s.id, title: s.title, dueOn: s.dueOn, overdue: s.status === 'overdue' })),
   }
 }
 
@@ -111,7 +117,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function BaseHome() {
-  const { base, statusToday, gate, cases, history, maxMb } = useLoaderData<typeof loader>()
+  const { base, statusToday, gate, cases, history, maxMb, packagesOpen } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
@@ -131,8 +137,22 @@ export default function BaseHome() {
       <h1>{t('base.title')}</h1>
       <p className="small">
         <Link to="/base/profile">{t('baseProfile.link')}</Link> · <Link to="/base/staff">{t('members.link')}</Link> ·{' '}
-        <Link to="/base/activities">{t('reportBase.link')}</Link>
+        <Link to="/base/activities">{t('reportBase.link')}</Link> · <Link to="/base/seminars">{t('seminarHost.link')}</Link>
       </p>
+      {packagesOpen.length > 0 ? (
+        <Notice>
+          {t('seminarPackage.home.line', {
+            due: packagesOpen.filter((p) => !p.overdue).length,
+            overdue: packagesOpen.filter((p) => p.overdue).length,
+          })}{' '}
+          {packagesOpen.map((p, i) => (
+            <span key={p.id}>
+              {i > 0 ? ' · ' : ''}
+              <Link to={`/base/seminars/${p.id}/package`}>{p.title}</Link> ({formatDate(lang, p.dueOn, 'day')})
+            </span>
+          ))}
+        </Notice>
+      ) : null}
       <section className="panel" aria-labelledby="base-info">
         <h2 id="base-info">{t('base.info')}</h2>
         <dl className="facts">

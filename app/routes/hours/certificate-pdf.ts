@@ -6,7 +6,7 @@ import { getPdf } from '#app/domain/hours/certificates/certificates.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { notFound } from '#app/lib/http.server.ts'
 
-/** GET /certificates/<id>.pdf: the owner's ready certificate; anyone else gets 404, as if it did not exist. */
+/** GET /certificates/<id>.pdf: the owner's ready certificate (hours or seminar completion); anyone else gets 404, as if it did not exist. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const id = Number(params.id)
@@ -14,8 +14,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const cert = await getPdf(getDb(), user.personId, id)
   if (!cert) notFound()
   const code = formatCode(cert.code)
-  const ascii = `xueshi-certificate-${cert.year}-${code}.pdf`
-  const utf8 = encodeURIComponent(`学时证明-${cert.year}-${code}.pdf`)
+  const completion = cert.kind === 'seminar_completion'
+  const ascii = completion ? `xueshi-completion-${code}.pdf` : `xueshi-certificate-${cert.year}-${code}.pdf`
+  const utf8 = encodeURIComponent(completion ? `结业证书-${code}.pdf` : `学时证明-${cert.year}-${code}.pdf`)
   return new Response(new Uint8Array(cert.pdf), {
     headers: {
       'Content-Type': 'application/pdf',

@@ -34,10 +34,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       code: formatCode(c.code),
       verifyPath: verifyPath(c.code),
       status: c.status,
-      hours: c.facts.hours,
-      met: c.facts.met,
       issuedOn: c.facts.issuedOn,
       superseded: c.superseded,
+      // A seminar's completion certificate (结业证书) states other facts than a year's hours.
+      ...(c.kind === 'seminar_completion'
+        ? { kind: c.kind, hours: null, met: true, seminar: { title: c.facts.seminarTitle, hours: c.facts.hours } }
+        : { kind: c.kind, hours: c.facts.hours, met: c.facts.met, seminar: null }),
     })),
   }
 }
@@ -131,12 +133,18 @@ export default function CertificatesPage() {
               {
                 key: 'hours',
                 header: t('cert.col.hours'),
-                cell: (c) => (
-                  <>
-                    {t('cert.hoursSummary', c.hours)}
-                    <div className="small muted">{c.met ? t('hours.met') : t('hours.notMet')}</div>
-                  </>
-                ),
+                cell: (c) =>
+                  c.seminar ? (
+                    <>
+                      {t('seminarResults.cert.summary', { title: c.seminar.title, hours: c.seminar.hours })}
+                      <div className="small muted">{t('seminarResults.cert.kind')}</div>
+                    </>
+                  ) : (
+                    <>
+                      {c.hours ? t('cert.hoursSummary', c.hours) : null}
+                      <div className="small muted">{c.met ? t('hours.met') : t('hours.notMet')}</div>
+                    </>
+                  ),
               },
               { key: 'issuedOn', header: t('cert.col.issuedOn'), nowrap: true, cell: (c) => formatDate(lang, c.issuedOn, 'day') },
               { key: 'code', header: t('cert.col.code'), cell: (c) => <span className="mono">{c.code}</span> },
@@ -165,7 +173,14 @@ export default function CertificatesPage() {
                   <>
                     {c.status === 'ready' ? (
                       <div>
-                        <a href={`/certificates/${c.id}.pdf`} aria-label={t('cert.downloadLabel', { year: c.year })}>
+                        <a
+                          href={`/certificates/${c.id}.pdf`}
+                          aria-label={
+                            c.seminar
+                              ? t('seminarResults.mine.downloadLabel', { title: c.seminar.title })
+                              : t('cert.downloadLabel', { year: c.year })
+                          }
+                        >
                           {t('cert.download')}
                         </a>
                       </div>

@@ -8,6 +8,7 @@ import { requireHr } from '#app/auth/hr.server.ts'
 import { BaseHistory } from '#app/components/bases/history.tsx'
 import { TermFacts } from '#app/components/bases/term-facts.tsx'
 import { FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
+import { BasePackagesTable } from '#app/components/seminars/package-stats.tsx'
 import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { getBaseRecord } from '#app/domain/bases/bases.server.ts'
 import { BaseActionSchema, FINDING_AREAS } from '#app/domain/bases/decisions.schema.ts'
@@ -19,6 +20,7 @@ import { statusOn } from '#app/domain/bases/lifecycle.ts'
 import { openRectification, passRectification, type RectificationCode, revokeBase } from '#app/domain/bases/rectification.server.ts'
 import { casesOf } from '#app/domain/bases/rectification.server.ts'
 import { baseFacts, baseHistory } from '#app/domain/bases/registry.server.ts'
+import { seminarPackages } from '#app/domain/seminars/package.server.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
 import type { Result } from '#app/domain/shared/result.ts'
 import { inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
@@ -48,6 +50,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     statusToday: facts ? statusOn(facts, today) : 'not_designated',
     history: historyRows(history),
     nameChange: await pendingNameChange(db, id),
+    // Post-event packages of the seminars it hosted (late ones are recorded against the base).
+    packages: (await seminarPackages(db, { baseId: id }, today)).filter((s) => s.status !== 'running'),
     cases: cases.map((c) => ({
       id: c.id,
       findings: (c.findings as Record<string, string> | null) ?? {},
@@ -114,7 +118,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Fields = z.input<typeof BaseActionSchema> & Record<string, string>
 
 export default function HrBase() {
-  const { base, statusToday, history, cases, today, nameChange, canDesignate } = useLoaderData<typeof loader>()
+  const { base, statusToday, history, cases, today, nameChange, canDesignate, packages } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
@@ -168,6 +172,11 @@ export default function HrBase() {
             </div>
           ) : null}
         </dl>
+      </section>
+
+      <section className="panel" aria-labelledby="seminar-packages">
+        <h2 id="seminar-packages">{t('seminarPackage.base.heading')}</h2>
+        <BasePackagesTable rows={packages} t={t} lang={lang} href={(sid) => `/hr/seminars/${sid}`} />
       </section>
 
       {nameChange ? (

@@ -6,6 +6,7 @@ import { awaitingHr } from '#app/domain/bases/registry.server.ts'
 import { countPeopleInScope } from '#app/domain/identity/accounts.server.ts'
 import { disputesAwaiting } from '#app/domain/reports/disputes.server.ts'
 import { reportsAwaiting } from '#app/domain/reports/review.server.ts'
+import { pendingApprovalCount } from '#app/domain/seminars/approval.server.ts'
 import { PROVINCE, regionName } from '#app/domain/shared/reference.ts'
 import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['hr'])
   const scope = user.scopeRegion ?? PROVINCE.code
   const db = getDb()
-  const [people, bases, reviews] = await Promise.all([
+  const [people, bases, reviews, approvals] = await Promise.all([
     countPeopleInScope(db, scope, PROVINCE.code),
     // The base pages need a scope (requireHr); without one there is nothing to count for them.
     user.scopeRegion ? awaitingHr(db, user.scopeRegion) : null,
@@ -26,12 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
           disputes,
         }))
       : null,
+    user.scopeRegion ? pendingApprovalCount(db, { scopeRegion: user.scopeRegion, personId: user.personId }) : null,
   ])
-  return { scope, people, bases, reviews }
+  return { scope, people, bases, reviews, approvals }
 }
 
 export default function HrHome() {
-  const { scope, people, bases, reviews } = useLoaderData<typeof loader>()
+  const { scope, people, bases, reviews, approvals } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   return (
@@ -87,6 +89,20 @@ export default function HrHome() {
             </section>
           </>
         ) : null}
+        {approvals !== null ? (
+          <section className="card">
+            <h2>
+              <Link to="/hr/seminar-approvals">{t('seminarApproval.home.title')}</Link>
+            </h2>
+            <p>{t('seminarApproval.home.count', { count: approvals })}</p>
+          </section>
+        ) : null}
+        <section className="card">
+          <h2>
+            <Link to="/hr/seminars">{t('seminarApproval.home.seminarsTitle')}</Link>
+          </h2>
+          <p>{t('seminarApproval.home.seminars')}</p>
+        </section>
         {reviews && scope === PROVINCE.code ? (
           <section className="card">
             <h2>

@@ -24,6 +24,7 @@ import {
   type Registrant,
   registrationBlockers,
 } from '#app/domain/seminars/registration.server.ts'
+import { surveyState } from '#app/domain/seminars/survey.server.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import type { Result } from '#app/domain/shared/result.ts'
 import { formatDate, formatHours, formatList, pageTitle, useLang, useT } from '#app/i18n/index.ts'
@@ -55,9 +56,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const seats = publicSeats(s.quotas, now)
   let you = null
   if (user?.role === 'learner') {
-    const [blockers, reg] = await Promise.all([
+    const [blockers, reg, survey] = await Promise.all([
       registrationBlockers(db, user.personId, seminarId, now),
       registrationOnSeminar(db, user.personId, seminarId),
+      surveyState(db, user.personId, seminarId, now),
     ])
     const live = reg !== null && (LIVE_STATUSES as readonly string[]).includes(reg.status)
     you = {
@@ -75,6 +77,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       },
       // One key per page view: a double click (or a resent form) registers once.
       key: crypto.randomUUID(),
+      // A participant whose survey is open gets the link to it.
+      surveyOpen: survey === 'open',
     }
   }
   const rules = s.eligibility
@@ -204,6 +208,14 @@ export default function SeminarPage() {
           <p className="muted">{t('seminars.you.notLearner')}</p>
         ) : (
           <>
+            {you.surveyOpen ? (
+              <p>
+                {t('seminarSurvey.linkLead')}{' '}
+                <Link className="button" to={`/seminars/${s.id}/survey`}>
+                  {t('seminarSurvey.link')}
+                </Link>
+              </p>
+            ) : null}
             {reg?.live ? (
               <p>
                 <strong>

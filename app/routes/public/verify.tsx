@@ -1,7 +1,8 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 
-import { formatCode, METHODS } from '#app/domain/hours/certificates/certificate.ts'
+import { categoryLabel } from '#app/components/category.ts'
+import { formatCode, METHODS, type SeminarCompletionFacts } from '#app/domain/hours/certificates/certificate.ts'
 import { verifyCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
 import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
@@ -22,7 +23,56 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const input = (params.code ?? '').slice(0, 40)
   const v = await verifyCertificate(getDb(), input)
   if (!v) return data({ found: false as const, code: input }, { status: 404, headers: { 'Cache-Control': 'no-store' } })
-  return data({ found: true as const, code: formatCode(v.code), facts: v.facts, superseded: v.superseded }, { headers: { 'Cache-Control': 'no-store' } })
+  const headers = { 'Cache-Control': 'no-store' }
+  if (v.kind === 'seminar_completion')
+    return data({ found: true as const, kind: v.kind, code: formatCode(v.code), facts: v.facts, superseded: v.superseded }, { headers })
+  return data({ found: true as const, kind: v.kind, code: formatCode(v.code), facts: v.facts, superseded: v.superseded }, { headers })
+}
+
+/** A seminar's completion certificate (结业证书): what it states, and whether a later finalisation changed it. */
+function CompletionVerify({ code, facts: f, superseded }: { code: string; facts: SeminarCompletionFacts; superseded: boolean }) {
+  const t = useT()
+  const lang = useLang()
+  const day = (d: string) => formatDate(lang, d, 'dayLong')
+  const rows: [string, string][] = [
+    [t('verify.name'), f.name],
+    [t('verify.idNumber'), f.idNumberMasked],
+    [t('seminarResults.verify.seminar'), f.seminarTitle],
+    [t('seminarResults.verify.level'), t(`seminars.level.${f.level}`)],
+    [t('seminarResults.verify.host'), f.hostBaseName],
+    [t('seminarResults.verify.dates'), f.startDate === f.endDate ? day(f.startDate) : `${day(f.startDate)} – ${day(f.endDate)}`],
+    [t('seminarResults.verify.hours'), t('seminarResults.verify.hoursValue', { category: categoryLabel(f.category, t), hours: f.hours })],
+    [t('seminarResults.verify.attendance'), t('seminarResults.verify.attendanceValue', { attended: f.blocksAttended, total: f.blocksTotal })],
+    [t('verify.policy'), f.policyVersion],
+    [t('verify.issuer'), f.issuer],
+    [t('verify.issuedOn'), day(f.issuedOn)],
+    [t('verify.code'), code],
+  ]
+  return (
+    <article className="form-page" aria-labelledby="verify-title">
+      <h1 id="verify-title">{t('seminarResults.verify.title')}</h1>
+      <p className="lead">{t('seminarResults.verify.lead')}</p>
+      {superseded ? (
+        <div className="alert alert-error" role="alert">
+          <strong>{t('seminarResults.verify.superseded')}</strong>
+        </div>
+      ) : (
+        <div className="alert alert-success" role="status">
+          {t('seminarResults.verify.valid')} {t('seminarResults.verify.current')}
+        </div>
+      )}
+      <section className="panel" aria-label={t('seminarResults.cert.kind')}>
+        <dl className="facts">
+          {rows.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+    </article>
+  )
 }
 
 export default function VerifyPage() {
@@ -38,6 +88,7 @@ export default function VerifyPage() {
       </section>
     )
   }
+  if (d.kind === 'seminar_completion') return <CompletionVerify code={d.code} facts={d.facts} superseded={d.superseded} />
   const f = d.facts
   const issued = formatDate(lang, f.issuedOn, 'dayLong')
   const rows: [string, string][] = [

@@ -328,7 +328,7 @@ describe('hours certificates (学时证明)', () => {
       },
     })
     // Only what the certificate states: no database ids, no raw ID number.
-    expect(Object.keys(res.data).sort()).toEqual(['code', 'facts', 'found', 'superseded'])
+    expect(Object.keys(res.data).sort()).toEqual(['code', 'facts', 'found', 'kind', 'superseded'])
     expect(JSON.stringify(res.data)).not.toContain(who.idNumber)
     expect(JSON.stringify(res.data)).not.toMatch(/person_?id/i)
     // Typed by hand: lower case, no dashes, spaces.

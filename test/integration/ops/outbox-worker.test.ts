@@ -191,8 +191,9 @@ describe('outbox → BullMQ → worker (消息队列)', () => {
     startAllWorkers(failures)
     const done = await eventually(async () => {
       if (failures.length) throw new Error(failures.join('; '))
-      const j = await queues.notices.getJob('outbox-1-1700000000000')
-      return j && (await j.getState()) === 'completed' ? j : undefined
+      // The state first, then the job: a job read before it completed carries no return value.
+      const state = await queues.notices.getJobState('outbox-1-1700000000000')
+      return state === 'completed' ? await queues.notices.getJob('outbox-1-1700000000000') : undefined
     }, 'the leftover job')
     expect(done.returnvalue).toBe('not-found')
   })

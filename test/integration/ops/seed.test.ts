@@ -33,5 +33,47 @@ describe('demo data', () => {
       lessonsDone: 1,
       completedAt: null,
     })
+
+    // Seminars in every state: open, full with a waiting list, running (yesterday's blocks signed), finished with results.
+    const seminars = await getDb().selectFrom('seminars').select(['id', 'title', 'status', 'finalised_at']).orderBy('start_date').execute()
+    expect(seminars.map((s) => s.status)).toEqual(['finished', 'published', 'published', 'published'])
+    const finished = seminars[0]!
+    const results = await getDb()
+      .selectFrom('seminar_results as r')
+      .innerJoin('people as p', 'p.id', 'r.person_id')
+      .select(['p.name', 'r.blocks_attended', 'r.hours', 'r.completed'])
+      .where('r.seminar_id', '=', finished.id)
+      .orderBy('p.name')
+      .execute()
+    expect(results).toHaveLength(7)
+    expect(results.find((r) => r.name === '赵磊')).toEqual({ name: '赵磊', blocks_attended: 4, hours: '12.00', completed: true })
+    // 3 of 4 blocks: 9 hours, under the 80% attendance rule; 2 of 4: 6 hours
+    expect(results.find((r) => r.name === '周涛')).toEqual({ name: '周涛', blocks_attended: 3, hours: '9.00', completed: false })
+    expect(results.find((r) => r.name === '吴敏')).toEqual({ name: '吴敏', blocks_attended: 2, hours: '6.00', completed: false })
+    const certificates = await getDb()
+      .selectFrom('certificates')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('kind', '=', 'seminar_completion')
+      .where('seminar_id', '=', finished.id)
+      .executeTakeFirstOrThrow()
+    expect(Number(certificates.n)).toBe(5)
+    const answers = await getDb()
+      .selectFrom('seminar_survey_answers')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('seminar_id', '=', finished.id)
+      .executeTakeFirstOrThrow()
+    expect(Number(answers.n)).toBe(6)
+    expect(await getDb().selectFrom('seminar_packages').select(['seminar_id', 'late']).execute()).toEqual([
+      { seminar_id: finished.id, late: false },
+    ])
+    const running = seminars[1]!
+    const signed = await getDb()
+      .selectFrom('seminar_attendance as a')
+      .innerJoin('seminar_blocks as b', 'b.id', 'a.block_id')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('b.seminar_id', '=', running.id)
+      .where('a.attended', '=', true)
+      .executeTakeFirstOrThrow()
+    expect(Number(signed.n)).toBe(10)
   })
 })

@@ -7,7 +7,7 @@ import { createImport, getImport, issueRows, requestCommit, rosterDiff } from '#
 import { stageImport } from '#app/domain/imports/stage.server.ts'
 import { ActivitySchema } from '#app/domain/reports/activities.schema.ts'
 import { declareActivity } from '#app/domain/reports/activities.server.ts'
-import { parseIdNumber } from '#app/domain/shared/id-number.ts'
+import { idNumberCheckChar, parseIdNumber } from '#app/domain/shared/id-number.ts'
 import { lookupHash } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import { tx } from '#test/factories/bases.ts'
@@ -112,12 +112,15 @@ describe('roster import: row rules', () => {
     const activityId = await declare(db(), { accountId: staff.accountId, baseId })
     const known = await createLearner(db(), { name: '王小明' })
     const fresh = makeIdNumber()
+    // An ID whose last three characters Excel turned into 000; chosen so that 000 is not by chance a valid number.
+    let truncatedFrom = makeIdNumber()
+    while (idNumberCheckChar(`${truncatedFrom.slice(0, 15)}00`) === '0') truncatedFrom = makeIdNumber()
     const badCheck = known.idNumber.slice(0, 17) + (known.idNumber[17] === '1' ? '2' : '1')
     const csv = rosterCsv([
       ['王小明', known.idNumber, '6'], // row 2: ok
       ['王 小 明', known.idNumber, '6'], // row 3: duplicate of row 2
       ['李四', '2.20102E+17', '6'], // row 4: scientific
-      ['赵五', `${fresh.slice(0, 15)}000`, '6'], // row 5: truncated (unless the check passes by chance)
+      ['赵五', `${truncatedFrom.slice(0, 15)}000`, '6'], // row 5: truncated
       ['钱六', badCheck, '6'], // row 6: bad check character
       ['', fresh, '6'], // row 7: no name
       ['孙七', makeIdNumber(), '13'], // row 8: over the declared 12
@@ -130,7 +133,7 @@ describe('roster import: row rules', () => {
     expect(issues[2]).toBeUndefined()
     expect(issues[3]).toContain('duplicate_person')
     expect(issues[4]).toEqual(['id_scientific'])
-    expect(['id_truncated', 'id_bad_check', undefined]).toContain(issues[5]?.[0])
+    expect(['id_truncated', 'id_bad_check']).toContain(issues[5]?.[0])
     expect(issues[6]).toEqual(['id_bad_check'])
     expect(issues[7]).toContain('name_empty')
     expect(issues[8]).toContain('hours_over_declared')

@@ -38,6 +38,7 @@ describe('seminars policy (content/policies/seminars.json)', () => {
       },
       completionMinShare: 0.8,
       packageDueWorkingDays: 10,
+      packageReminderWorkingDays: 2,
       surveyMinAnswersShown: 5,
       surveyOpenDaysAfterEnd: 14,
       approvalDays: 3,

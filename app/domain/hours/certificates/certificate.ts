@@ -1,5 +1,5 @@
 import type { Hours } from '#app/domain/shared/decimal.ts'
-import type { SourceKind } from '#db/schema.ts'
+import type { Category, SeminarLevel, SourceKind } from '#db/schema.ts'
 
 /**
  * Hours certificates (学时证明): the facts a certificate states and its verification code. Pure
@@ -46,6 +46,39 @@ export type CertificateFacts = {
   issuer: string
   /** China date, YYYY-MM-DD. */
   issuedOn: string
+}
+
+/**
+ * What a completion certificate (结业证书) of an advanced seminar states: the participant met the
+ * seminar's attendance rule and was credited these hours (migration 0018, `kind`
+ * 'seminar_completion'). Stored in the same certificates table and verified by the same page.
+ */
+export type SeminarCompletionFacts = {
+  kind: 'seminar_completion'
+  name: string
+  /** Always masked, as on the hours certificate. */
+  idNumberMasked: string
+  seminarTitle: string
+  level: SeminarLevel
+  hostBaseName: string
+  /** China dates, YYYY-MM-DD. */
+  startDate: string
+  endDate: string
+  category: Category
+  /** Hours credited for the blocks attended. */
+  hours: Hours
+  blocksAttended: number
+  blocksTotal: number
+  issuer: string
+  issuedOn: string
+  policyVersion: string
+}
+
+/** Any certificate's facts; hours certificates (stored before 0018) carry no `kind`. */
+export type AnyCertificateFacts = CertificateFacts | SeminarCompletionFacts
+
+export function isCompletionFacts(f: unknown): f is SeminarCompletionFacts {
+  return typeof f === 'object' && f !== null && (f as { kind?: unknown }).kind === 'seminar_completion'
 }
 
 // Crockford-like base32 without the look-alikes I, O, 0 and 1: 32 symbols, 5 bits each.

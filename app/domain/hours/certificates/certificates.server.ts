@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 
 import { evaluateYear, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
@@ -11,7 +11,7 @@ import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import { decryptPii } from '#app/lib/crypto.server.ts'
 import { enqueue, hasRecentJob, jobDeadlineMs } from '#app/lib/queue.server.ts'
-import type { CertificateStatus, DB, SourceKind } from '#db/schema.ts'
+import type { CertificateStatus, Database, DB, SourceKind } from '#db/schema.ts'
 
 import {
   type CategoryHours,
@@ -19,10 +19,12 @@ import {
   type CertificateFacts,
   CODE_ALPHABET,
   CODE_LENGTH,
+  isCompletionFacts,
   type Method,
   methodOf,
   METHODS,
   normalizeCode,
+  type SeminarCompletionFacts,
   verifyPath,
 } from './certificate.ts'
 
@@ -36,17 +38,21 @@ import {
 
 export type CertificateError = 'invalid_year' | 'no_policy' | 'no_hours'
 
-export type CertificateSummary = {
+type SummaryBase = {
   id: number
   code: string
   year: number
   status: CertificateStatus
-  facts: CertificateFacts
   createdAt: Date
   readyAt: Date | null
   error: string | null
   superseded: boolean
 }
+
+/** A learner's certificate: a year's hours (学时证明) or a seminar's completion (结业证书). */
+export type CertificateSummary =
+  | (SummaryBase & { kind: 'hours'; facts: CertificateFacts })
+  | (SummaryBase & { kind: 'seminar_completion'; facts: SeminarCompletionFacts; seminarId: number })
 
 const CHINA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
 
@@ -176,6 +182,7 @@ export async function requestCertificate(
       .select(['id', 'code', 'facts', 'status', 'created_at'])
       .where('person_id', '=', personId)
       .where('ce_year', '=', year)
+      .where('kind', '=', 'hours')
       .where('status', 'in', ['pending', 'ready'])
       .where('ledger_high_water', '=', snapshot.highWater)
       .orderBy('id', 'desc')
@@ -214,12 +221,11 @@ export async function renderCertificate(db: DB, id: number, opts: { baseUrl: str
   let pdf: Buffer
   try {
     // Loaded here, not at the top: the web process, which never renders, does not load pdfkit.
-    const { buildCertificatePdf } = await import('./pdf.server.ts')
-    pdf = await buildCertificatePdf({
-      facts: row.facts as CertificateFacts,
-      code: row.code,
-      verifyUrl: `${opts.baseUrl}${verifyPath(row.code)}`,
-    })
+    const { buildCertificatePdf, buildCompletionCertificatePdf } = await import('./pdf.server.ts')
+    const verifyUrl = `${opts.baseUrl}${verifyPath(row.code)}`
+    pdf = isCompletionFacts(row.facts)
+      ? await buildCompletionCertificatePdf({ facts: row.facts, code: row.code, verifyUrl })
+      : await buildCertificatePdf({ facts: row.facts as CertificateFacts, code: row.code, verifyUrl })
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)
     await db
@@ -279,39 +285,126 @@ function isSuperseded(facts: CertificateFacts, highWater: number, now: CurrentYe
 export async function listCertificates(db: DB, personId: number): Promise<CertificateSummary[]> {
   const rows = await db
     .selectFrom('certificates')
-    .select(['id', 'code', 'ce_year', 'status', 'facts', 'ledger_high_water', 'created_at', 'ready_at', 'error'])
+    .select(['id', 'code', 'ce_year', 'status', 'facts', 'kind', 'seminar_id', 'ledger_high_water', 'created_at', 'ready_at', 'error'])
     .where('person_id', '=', personId)
     .orderBy('id', 'desc')
     .limit(100)
     .execute()
-  const ledger = await currentLedger(db, personId, [...new Set(rows.map((r) => r.ce_year))])
-  return rows.map((r) => ({
-    id: r.id,
-    code: r.code,
-    year: r.ce_year,
-    status: r.status,
-    facts: r.facts as CertificateFacts,
-    createdAt: r.created_at,
-    readyAt: r.ready_at ? new Date(r.ready_at) : null,
-    error: r.error,
-    superseded: isSuperseded(r.facts as CertificateFacts, r.ledger_high_water, ledger.get(r.ce_year)),
-  }))
+  const hoursYears = rows.filter((r) => r.kind === 'hours').map((r) => r.ce_year)
+  const seminarIds = rows.flatMap((r) => (r.kind === 'seminar_completion' && r.seminar_id !== null ? [r.seminar_id] : []))
+  const [ledger, results] = await Promise.all([
+    currentLedger(db, personId, [...new Set(hoursYears)]),
+    currentSeminarResults(db, personId, seminarIds),
+  ])
+  return rows.map((r): CertificateSummary => {
+    const base = {
+      id: r.id,
+      code: r.code,
+      year: r.ce_year,
+      status: r.status,
+      createdAt: r.created_at,
+      readyAt: r.ready_at ? new Date(r.ready_at) : null,
+      error: r.error,
+    }
+    if (r.kind === 'seminar_completion' && r.seminar_id !== null && isCompletionFacts(r.facts)) {
+      const seminarId = r.seminar_id
+      return {
+        ...base,
+        kind: 'seminar_completion',
+        seminarId,
+        facts: r.facts,
+        superseded: completionSuperseded(r.facts, results.get(seminarId)),
+      }
+    }
+    const facts = r.facts as CertificateFacts
+    return { ...base, kind: 'hours', facts, superseded: isSuperseded(facts, r.ledger_high_water, ledger.get(r.ce_year)) }
+  })
+}
+
+type CurrentResult = { hours: string; completed: boolean }
+
+/** The person's current outcome of each seminar (seminar_results at the latest revision). */
+async function currentSeminarResults(db: DB, personId: number, seminarIds: number[]): Promise<Map<number, CurrentResult>> {
+  if (seminarIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('seminar_results')
+    .select(['seminar_id', 'hours', 'completed'])
+    .where('person_id', '=', personId)
+    .where('seminar_id', 'in', seminarIds)
+    .execute()
+  return new Map(rows.map((r) => [r.seminar_id, { hours: r.hours, completed: r.completed }]))
+}
+
+/** A completion certificate no longer holds when a later finalisation says not completed, or other hours. */
+function completionSuperseded(facts: SeminarCompletionFacts, now: CurrentResult | undefined): boolean {
+  return !now || !now.completed || toCents(normalizeHours(now.hours)) !== toCents(facts.hours)
+}
+
+/**
+ * Issues a seminar's completion certificate (结业证书) inside the caller's transaction (the one
+ * that finalised attendance): the row (pending) and its render job. The CE year is the seminar's
+ * (its last block's end, as the hours were credited); the ledger mark is the entry holding the
+ * hours. The partial unique index allows one pending/ready completion certificate per seminar
+ * and person; the caller checks there is none.
+ */
+export async function requestCompletionCertificate(
+  trx: Transaction<Database>,
+  personId: number,
+  seminarId: number,
+  facts: SeminarCompletionFacts,
+  baseUrl: string,
+): Promise<{ id: number; code: string }> {
+  const [last, result] = await Promise.all([
+    trx
+      .selectFrom('seminar_blocks')
+      .select((eb) => eb.fn.max('ends_at').as('ends_at'))
+      .where('seminar_id', '=', seminarId)
+      .executeTakeFirst(),
+    trx
+      .selectFrom('seminar_results')
+      .select('entry_id')
+      .where('seminar_id', '=', seminarId)
+      .where('person_id', '=', personId)
+      .executeTakeFirst(),
+  ])
+  const ceYear = ceYearOf(last?.ends_at ? new Date(last.ends_at) : new Date(`${facts.endDate}T12:00:00+08:00`))
+  const row = await trx
+    .insertInto('certificates')
+    .values({
+      code: newCode(),
+      person_id: personId,
+      ce_year: ceYear,
+      kind: 'seminar_completion',
+      seminar_id: seminarId,
+      facts: JSON.stringify(facts),
+      ledger_high_water: result?.entry_id ?? 0,
+    })
+    .returning(['id', 'code'])
+    .executeTakeFirstOrThrow()
+  await enqueue(trx, 'certificate.render', { certificateId: row.id, baseUrl })
+  return row
 }
 
 /** The PDF of a ready certificate, only for its owner (anyone else: null, as if it did not exist). */
-export async function getPdf(db: DB, personId: number, certificateId: number): Promise<{ pdf: Buffer; year: number; code: string } | null> {
+export async function getPdf(
+  db: DB,
+  personId: number,
+  certificateId: number,
+): Promise<{ pdf: Buffer; year: number; code: string; kind: 'hours' | 'seminar_completion' } | null> {
   const row = await db
     .selectFrom('certificates')
-    .select(['pdf', 'ce_year', 'code'])
+    .select(['pdf', 'ce_year', 'code', 'kind'])
     .where('id', '=', certificateId)
     .where('person_id', '=', personId)
     .where('status', '=', 'ready')
     .executeTakeFirst()
   if (!row?.pdf) return null
-  return { pdf: row.pdf, year: row.ce_year, code: row.code }
+  return { pdf: row.pdf, year: row.ce_year, code: row.code, kind: row.kind }
 }
 
-export type Verification = { code: string; facts: CertificateFacts; superseded: boolean; issuedAt: Date }
+export type Verification = { code: string; superseded: boolean; issuedAt: Date } & (
+  { kind: 'hours'; facts: CertificateFacts } | { kind: 'seminar_completion'; facts: SeminarCompletionFacts }
+)
 
 /**
  * Public: what a certificate states, and whether the ledger has moved on since. Returns the
@@ -323,12 +416,29 @@ export async function verifyCertificate(db: DB, input: string): Promise<Verifica
   if (!code) return null
   const row = await db
     .selectFrom('certificates')
-    .select(['person_id', 'ce_year', 'facts', 'ledger_high_water', 'created_at'])
+    .select(['person_id', 'ce_year', 'facts', 'kind', 'seminar_id', 'ledger_high_water', 'created_at'])
     .where('code', '=', code)
     .where('status', 'in', ['pending', 'ready'])
     .executeTakeFirst()
   if (!row) return null
+  if (row.kind === 'seminar_completion' && row.seminar_id !== null && isCompletionFacts(row.facts)) {
+    const results = await currentSeminarResults(db, row.person_id, [row.seminar_id])
+    const facts = row.facts
+    return {
+      code,
+      kind: 'seminar_completion',
+      facts,
+      superseded: completionSuperseded(facts, results.get(row.seminar_id)),
+      issuedAt: row.created_at,
+    }
+  }
   const ledger = await currentLedger(db, row.person_id, [row.ce_year])
   const facts = row.facts as CertificateFacts
-  return { code, facts, superseded: isSuperseded(facts, row.ledger_high_water, ledger.get(row.ce_year)), issuedAt: row.created_at }
+  return {
+    code,
+    kind: 'hours',
+    facts,
+    superseded: isSuperseded(facts, row.ledger_high_water, ledger.get(row.ce_year)),
+    issuedAt: row.created_at,
+  }
 }

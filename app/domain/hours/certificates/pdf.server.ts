@@ -6,7 +6,7 @@ import QRCode from 'qrcode'
 
 import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
 
-import { type CertificateFacts, formatCode, type Method } from './certificate.ts'
+import { type CertificateFacts, formatCode, type Method, type SeminarCompletionFacts } from './certificate.ts'
 
 /**
  * The hours certificate (学时证明) as an A4 PDF. Chinese text is set in Noto Sans Hans (SIL OFL
@@ -276,6 +276,137 @@ export async function buildCertificatePdf(input: { facts: CertificateFacts; code
     .fontSize(8)
     .fillColor(MUTED)
     .text('本证明依据平台学时记录生成，身份证号码已脱敏；内容以核验页面显示为准。', left, H - 56, { width, align: 'center' })
+
+  doc.end()
+  return done
+}
+
+const LEVEL_LABELS = { national: '国家级高级研修班', provincial: '省级高级研修班' } as const
+const CATEGORY_LABELS = { professional: '专业科目', public: '公需科目' } as const
+
+/** A PDF document with the fonts registered, and its bytes once ended. */
+function startDocument(info: PDFKit.DocumentInfo) {
+  const doc = new PDFDocument({ size: 'A4', margin: 0, info })
+  const chunks: Buffer[] = []
+  doc.on('data', (c: Buffer) => chunks.push(c))
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)))
+    doc.on('error', reject)
+  })
+  doc.registerFont('cjk', CERTIFICATE_FONTS.regular)
+  doc.registerFont('cjk-bold', CERTIFICATE_FONTS.bold)
+  return { doc, done }
+}
+
+/**
+ * The completion certificate (结业证书) of an advanced seminar: the same frame, verification box
+ * and QR code as the hours certificate, stating who attended which seminar and the hours credited.
+ */
+export async function buildCompletionCertificatePdf(input: {
+  facts: SeminarCompletionFacts
+  code: string
+  verifyUrl: string
+}): Promise<Buffer> {
+  const { facts: f, verifyUrl } = input
+  const code = formatCode(input.code)
+  const { doc, done } = startDocument({
+    Title: `结业证书 · ${code}`,
+    Subject: 'Certificate of Completion, Advanced Seminar',
+    Author: f.issuer,
+    Creator: 'Xueshi',
+  })
+  const W = doc.page.width
+  const H = doc.page.height
+  const left = 72
+  const width = W - 2 * left
+
+  doc
+    .lineWidth(2)
+    .rect(28, 28, W - 56, H - 56)
+    .stroke(BRAND)
+  doc
+    .lineWidth(0.6)
+    .rect(34, 34, W - 68, H - 68)
+    .stroke(BRAND)
+
+  doc.font('cjk-bold').fontSize(30).fillColor(BRAND).text('结业证书', left, 70, { width, align: 'center', characterSpacing: 10 })
+  doc.font('cjk').fontSize(11).fillColor(MUTED).text('Certificate of Completion · Advanced Seminar', left, 114, { width, align: 'center' })
+  doc.fontSize(9.5).text(`证书编号（验证码）No.: ${code}`, left, 134, { width, align: 'center' })
+  doc
+    .lineWidth(0.8)
+    .moveTo(left, 160)
+    .lineTo(W - left, 160)
+    .stroke(BRAND)
+
+  const dates = f.startDate === f.endDate ? chineseDate(f.startDate) : `${chineseDate(f.startDate)}至${chineseDate(f.endDate)}`
+  doc
+    .font('cjk')
+    .fontSize(14)
+    .fillColor(INK)
+    .text(
+      `兹证明 ${f.name}（身份证号 ${f.idNumberMasked}）于 ${dates} 参加 ${f.hostBaseName} 举办的 ${f.seminarTitle}（${LEVEL_LABELS[f.level]}），完成学习，获得${CATEGORY_LABELS[f.category]}学时 ${f.hours} 学时。`,
+      left,
+      190,
+      { width, lineGap: 9, indent: 28 },
+    )
+  doc
+    .font('cjk')
+    .fontSize(10.5)
+    .fillColor(MUTED)
+    .text(`出勤：${f.blocksTotal} 个半天中出勤 ${f.blocksAttended} 个（政策版本 ${f.policyVersion}）。`, left, doc.y + 14, { width })
+
+  let y = doc.y + 28
+  doc.font('cjk').fontSize(12).fillColor(INK)
+  doc.text(`出具单位：${f.issuer}`, left, y, { width, align: 'right' })
+  doc.text(`出具日期：${chineseDate(f.issuedOn)}`, left, doc.y + 6, { width, align: 'right' })
+  doc
+    .font('cjk')
+    .fontSize(8.5)
+    .fillColor(MUTED)
+    .text(`Issuer: Jilin Continuing-Education Platform · Issued ${f.issuedOn}`, left, doc.y + 4, { width, align: 'right' })
+
+  y = Math.max(doc.y + 16, H - 226)
+  const boxH = 140
+  doc.lineWidth(0.8).rect(left, y, width, boxH).fillAndStroke('#fafafa', LINE)
+  const qrSize = 116
+  drawQr(doc, verifyUrl, left + 12, y + 12, qrSize)
+  const tx = left + qrSize + 30
+  const tw = width - qrSize - 42
+  doc
+    .font('cjk-bold')
+    .fontSize(12)
+    .fillColor(INK)
+    .text('在线核验  Verify online', tx, y + 14, { width: tw })
+  doc
+    .font('cjk')
+    .fontSize(10.5)
+    .text('验证码：', tx, doc.y + 6, { width: tw, continued: true })
+    .font('cjk-bold')
+    .fontSize(13)
+    .text(code)
+  doc
+    .font('cjk')
+    .fontSize(9)
+    .fillColor('#0b5cad')
+    .text(verifyUrl, tx, doc.y + 4, { width: tw, link: verifyUrl })
+  doc
+    .font('cjk')
+    .fontSize(9.5)
+    .fillColor(INK)
+    .text('任何人无需登录，扫描二维码或访问上述网址即可核验本证书。出勤记录如在开具后更正，核验页面会予以提示。', tx, doc.y + 6, {
+      width: tw,
+      lineGap: 2,
+    })
+  doc
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text('Anyone can check this certificate at the address above without logging in.', tx, doc.y + 3, { width: tw })
+
+  doc
+    .font('cjk')
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text('本证书依据平台出勤与学时记录生成，身份证号码已脱敏；内容以核验页面显示为准。', left, H - 56, { width, align: 'center' })
 
   doc.end()
   return done
