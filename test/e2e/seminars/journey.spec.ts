@@ -71,9 +71,13 @@ test('a Beijing learner is waitlisted, promoted when someone cancels, scans in a
   await expect(page.getByText('候补中：第 1 位。').first()).toBeVisible()
 
   // 3. The holder cancels; the worker promotes the learner.
-  await holderPage.goto('/account/seminars')
-  await holderPage.getByRole('button', { name: '取消报名' }).first().click()
-  await holderPage.getByRole('dialog').getByRole('button', { name: '确认取消' }).click()
+  await holderPage.goto(`/seminars/${seminarId}`)
+  const dialog = holderPage.getByRole('dialog', { name: '确定取消报名吗？' })
+  await expect(async () => {
+    await holderPage.getByRole('button', { name: '取消报名' }).click()
+    await expect(dialog).toBeVisible({ timeout: 1000 })
+  }).toPass({ timeout: 15_000 })
+  await dialog.getByRole('button', { name: '确认取消' }).click()
   await expect(holderPage.getByText('已取消报名。').first()).toBeVisible()
   await holderContext.close()
   await page.goto(`/seminars/${seminarId}`)
@@ -102,17 +106,21 @@ test('a Beijing learner is waitlisted, promoted when someone cancels, scans in a
 
   // 5. The host finalises attendance: hours are credited and the certificate goes to the worker.
   await staffPage.goto(`/base/seminars/${seminarId}/results`)
-  await staffPage.getByRole('button', { name: '结算出勤并计入学时' }).click()
-  await staffPage.getByRole('dialog').getByRole('button', { name: '确认结算' }).click()
+  const finalise = staffPage.getByRole('dialog', { name: '确认结算出勤并计入学时？' })
+  await expect(async () => {
+    await staffPage.getByRole('button', { name: '结算出勤并计入学时' }).click()
+    await expect(finalise).toBeVisible({ timeout: 1000 })
+  }).toPass({ timeout: 15_000 })
+  await finalise.getByRole('button', { name: '确认结算' }).click()
   await expect(staffPage.getByText(/已完成第 1 次结算/)).toBeVisible()
   await staffContext.close()
 
   // 6. The learner answers the anonymous survey.
   await phonePage.goto(`/seminars/${seminarId}/survey`)
   for (const question of ['课程内容', '授课教师', '组织管理', '场地与服务', '总体评价'])
-    await phonePage.getByRole('radiogroup', { name: question }).getByRole('radio', { name: /5/ }).check()
-  await phonePage.getByRole('button', { name: /提交/ }).click()
-  await expect(phonePage.getByText(/感谢/).first()).toBeVisible()
+    await phonePage.getByRole('group', { name: question }).getByRole('radio', { name: '5 很满意' }).check()
+  await phonePage.getByRole('button', { name: '提交问卷' }).click()
+  await expect(phonePage.getByText('感谢您的反馈！问卷已匿名提交。').first()).toBeVisible()
   await phone.close()
 
   // 7. Which blocks counted, the hours, and the completion certificate, which anyone can verify.
