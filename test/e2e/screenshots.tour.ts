@@ -50,6 +50,29 @@ async function seminarOf(db: DB, title: string): Promise<number> {
   return (await db.selectFrom('seminars').select('id').where('title', '=', title).executeTakeFirstOrThrow()).id
 }
 
+/** The last half-day block of a demo seminar. */
+async function lastBlockOf(db: DB, title: string): Promise<number> {
+  const row = await db
+    .selectFrom('seminar_blocks as b')
+    .innerJoin('seminars as s', 's.id', 'b.seminar_id')
+    .select('b.id')
+    .where('s.title', '=', title)
+    .orderBy('b.starts_at', 'desc')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** The code of a demo person's completion certificate (结业证书). */
+async function completionCodeOf(db: DB, phone: string): Promise<string> {
+  const row = await db
+    .selectFrom('certificates')
+    .select('code')
+    .where('person_id', '=', await personOf(db, phone))
+    .where('kind', '=', 'seminar_completion')
+    .executeTakeFirstOrThrow()
+  return row.code
+}
+
 const SHOTS: Shot[] = [
   { name: 'home-zh', path: '/', heading: '吉林省专业技术人员继续教育平台' },
   { name: 'home-en', path: '/', heading: 'Jilin Continuing Education Platform for Professionals', lang: 'en' },
@@ -183,7 +206,7 @@ const SHOTS: Shot[] = [
     heading: '历史学时-2021-2022.csv',
     as: DEMO.hrProvince.login,
   },
-  // Seminars (issue 12, so far)
+  // Seminars (issue 12)
   { name: 'seminars', path: '/seminars', heading: '高级研修班' },
   { name: 'seminars-en', path: '/seminars', heading: 'Advanced seminars', lang: 'en' },
   {
@@ -201,6 +224,55 @@ const SHOTS: Shot[] = [
   },
   { name: 'account-seminars', path: '/account/seminars', heading: '我的研修班', as: DEMO.learner.login },
   { name: 'admin-seminars', path: '/admin/seminars', heading: '研修班计划', as: DEMO.admin.login },
+  { name: 'base-seminars', path: '/base/seminars', heading: '承办的高级研修班', as: DEMO.baseStaff.login },
+  { name: 'base-seminars-en', path: '/base/seminars', heading: 'Advanced seminars we host', as: DEMO.baseStaff.login, lang: 'en' },
+  {
+    name: 'base-seminar-running',
+    path: async (db) => `/base/seminars/${await seminarOf(db, '乡村振兴与现代农业技术推广高级研修班')}`,
+    heading: '乡村振兴与现代农业技术推广高级研修班',
+    as: DEMO.baseStaff.login,
+  },
+  {
+    name: 'base-seminar-qr',
+    path: async (db) =>
+      `/base/seminars/${await seminarOf(db, '乡村振兴与现代农业技术推广高级研修班')}/blocks/${await lastBlockOf(db, '乡村振兴与现代农业技术推广高级研修班')}/qr?dir=in`,
+    heading: '签到',
+    as: DEMO.baseStaff.login,
+  },
+  {
+    name: 'base-seminar-results',
+    path: async (db) => `/base/seminars/${await seminarOf(db, '新时代专业技术人才创新能力提升高级研修班')}/results`,
+    heading: '出勤结算与学时',
+    as: DEMO.baseStaff.login,
+  },
+  {
+    name: 'base-seminar-package',
+    path: async (db) => `/base/seminars/${await seminarOf(db, '新时代专业技术人才创新能力提升高级研修班')}/package`,
+    heading: '结业材料',
+    as: DEMO.baseStaff.login,
+  },
+  {
+    name: 'seminar-survey',
+    path: async (db) => `/seminars/${await seminarOf(db, '乡村振兴与现代农业技术推广高级研修班')}/survey`,
+    heading: '研修班满意度调查',
+    as: DEMO.learner.login,
+  },
+  { name: 'account-seminars-finished', path: '/account/seminars', heading: '我的研修班', as: '13900000012' },
+  { name: 'account-seminars-finished-en', path: '/account/seminars', heading: 'My seminars', as: '13900000012', lang: 'en' },
+  {
+    name: 'verify-completion',
+    path: async (db) => `/verify/${await completionCodeOf(db, '13900000012')}`,
+    heading: '结业证书核验',
+  },
+  { name: 'hr-seminars', path: '/hr/seminars', heading: '研修班与结业材料', as: DEMO.hrProvince.login },
+  {
+    name: 'hr-seminar',
+    path: async (db) => `/hr/seminars/${await seminarOf(db, '新时代专业技术人才创新能力提升高级研修班')}`,
+    heading: '新时代专业技术人才创新能力提升高级研修班',
+    as: DEMO.hrProvince.login,
+  },
+  { name: 'hr-seminar-approvals', path: '/hr/seminar-approvals', heading: '研修班报名审核', as: DEMO.hrProvince.login },
+  { name: 'admin-seminar-import', path: '/admin/seminars/import', heading: '导入研修班计划', as: DEMO.admin.login },
   { name: '404', path: '/no-such-page', heading: '页面不存在' },
 ]
 
