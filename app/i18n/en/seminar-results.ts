@@ -53,6 +53,7 @@ export default {
   'seminarResults.mine.certPending': 'The completion certificate is being generated; refresh in a moment.',
   'seminarResults.mine.certFailed': 'The completion certificate could not be generated; please contact the host base.',
   'seminarResults.mine.survey': 'Answer the satisfaction survey',
+  'seminarResults.mine.surveyAnswered': 'You answered the satisfaction survey. Thank you.',
   'seminarResults.mine.col.result': 'Attendance and completion',
   'seminarResults.cert.kind': 'Completion certificate',
   'seminarResults.cert.summary': '{title}: {hours} hours',

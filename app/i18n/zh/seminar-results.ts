@@ -52,6 +52,7 @@ export default {
   'seminarResults.mine.certPending': '结业证书生成中，请稍后刷新。',
   'seminarResults.mine.certFailed': '结业证书生成失败，请联系承办基地。',
   'seminarResults.mine.survey': '填写满意度调查',
+  'seminarResults.mine.surveyAnswered': '已填写满意度调查，谢谢。',
   'seminarResults.mine.col.result': '出勤与结业',
   // certificates list and /verify for completion certificates
   'seminarResults.cert.kind': '结业证书',

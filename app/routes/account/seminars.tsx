@@ -7,12 +7,13 @@ import { chinaDay } from '#app/domain/bases/events.server.ts'
 import { formatCode, verifyPath } from '#app/domain/hours/certificates/certificate.ts'
 import { myResult } from '#app/domain/seminars/attendance.server.ts'
 import { registrationsOfPerson } from '#app/domain/seminars/plan.server.ts'
+import { surveyState } from '#app/domain/seminars/survey.server.ts'
 import { formatDate, formatHours, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 // URL /account/seminars: the signed-in person's seminar registrations, with status, place in the
 // waiting line and an offer's deadline; each links to the seminar's page, where the buttons are.
-// Once a seminar has started: the survey link; once the host finalised attendance: which blocks
+// Once a seminar has started: the survey link while the survey is open to the person; once the host finalised attendance: which blocks
 // counted, the hours credited and the completion certificate (结业证书).
 export const meta = pageTitle('seminarsMine.title')
 
@@ -25,6 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // A person has a handful of seminars a year: one small query each for those that started.
   const results = new Map(
     await Promise.all(rows.filter(started).map(async (r) => [r.seminar_id, await myResult(db, user.personId, r.seminar_id)] as const)),
+  )
+  const now = new Date()
+  const surveys = new Map(
+    await Promise.all(
+      rows.filter(started).map(async (r) => [r.seminar_id, await surveyState(db, user.personId, r.seminar_id, now)] as const),
+    ),
   )
   return {
     registrations: rows.map((r) => ({
@@ -42,6 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       started: started(r),
       ended: r.end_date < today,
       result: resultView(results.get(r.seminar_id) ?? null),
+      survey: surveys.get(r.seminar_id) ?? null,
     })),
   }
 }
@@ -138,7 +146,8 @@ export default function MySeminars() {
           <>
             {r.result ? <SeminarResult title={r.title} result={r.result} /> : null}
             {!r.result && r.ended ? <p className="small muted">{t('seminarResults.mine.notFinalised')}</p> : null}
-            <Link to={`/seminars/${r.seminarId}/survey`}>{t('seminarResults.mine.survey')}</Link>
+            {r.survey === 'open' ? <Link to={`/seminars/${r.seminarId}/survey`}>{t('seminarResults.mine.survey')}</Link> : null}
+            {r.survey === 'answered' ? <p className="small muted">{t('seminarResults.mine.surveyAnswered')}</p> : null}
           </>
         ) : (
           '—'

@@ -4,6 +4,7 @@ import { renderCertificate } from '#app/domain/hours/certificates/certificates.s
 import { seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
 import { finaliseAttendance } from '#app/domain/seminars/attendance.server.ts'
 import { planBlocks } from '#app/domain/seminars/blocks.ts'
+import { submitSurvey } from '#app/domain/seminars/survey.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 import * as mine from '#app/routes/account/seminars.tsx'
 import * as results from '#app/routes/base/seminar-results.tsx'
@@ -119,7 +120,7 @@ describe('seminar results pages', () => {
 
     // Started but not finalised: the survey link, no result yet.
     const before = await call(mine.loader, makeRequest('/account/seminars', { cookie: learnerCookie }))
-    expect(before.data.registrations[0]).toMatchObject({ seminarId, started: true, ended: true, result: null })
+    expect(before.data.registrations[0]).toMatchObject({ seminarId, started: true, ended: true, result: null, survey: 'open' })
 
     await finaliseAttendance(db(), { accountId: staff.accountId, baseId: staff.baseId! }, seminarId, new Date(), { baseUrl: BASE_URL })
     const cert = await db().selectFrom('certificates').select(['id', 'code']).where('seminar_id', '=', seminarId).executeTakeFirstOrThrow()
@@ -131,6 +132,12 @@ describe('seminar results pages', () => {
     expect(row.result.blocks[0]).toMatchObject({ part: 'morning' })
     expect(row.result).toMatchObject({ hours: '15', completed: true, certificate: { id: cert.id, status: 'ready' } })
     expect(row.result.certificate.verifyPath).toMatch(/^\/verify\/[A-Z2-9]{4}-/)
+
+    // Once answered, the survey is no longer offered.
+    const answers = { content: '5', teachers: '4', organisation: '4', venue: '3', overall: '4', comment: '' }
+    expect(await submitSurvey(db(), p.personId, seminarId, answers, new Date())).toEqual({ ok: true })
+    const after = await call(mine.loader, makeRequest('/account/seminars', { cookie: learnerCookie }))
+    expect(after.data.registrations[0].survey).toBe('answered')
 
     // /hours shows the seminar entry under its title.
     const year = (await db().selectFrom('hour_entries').select('ce_year').where('person_id', '=', p.personId).executeTakeFirstOrThrow())
