@@ -2,7 +2,7 @@ import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import type { DB } from '#db/schema.ts'
 
 import { chinaDay } from './events.server.ts'
-import { statusOn } from './lifecycle.ts'
+import { type BaseFacts, statusOn } from './lifecycle.ts'
 import { baseFacts } from './registry.server.ts'
 
 export type GateCode = 'revoked' | 'not_designated' | 'outside_term'
@@ -16,14 +16,18 @@ export type GateCode = 'revoked' | 'not_designated' | 'outside_term'
  *
  * `on` is the day the delivery happens (the training's date), not the day it is reported.
  */
-export async function canBaseDeliver(
-  db: DB,
-  baseId: number,
-  on: Date | string,
-): Promise<Result<{ status: 'designated' | 'rectification'; termEnd: string | null }, GateCode>> {
-  const facts = await baseFacts(db, baseId)
+export async function canBaseDeliver(db: DB, baseId: number, on: Date | string): Promise<GateResult> {
+  return deliveryVerdict(await baseFacts(db, baseId), typeof on === 'string' ? on : chinaDay(on))
+}
+
+export type GateResult = Result<{ status: 'designated' | 'rectification'; termEnd: string | null }, GateCode>
+
+/**
+ * The gate's rule on facts already read (pure): for a caller that reads the base's facts together
+ * with its own data in one statement (seminar registration). `canBaseDeliver` is this plus the read.
+ */
+export function deliveryVerdict(facts: BaseFacts | null, day: string): GateResult {
   if (!facts) return err('not_designated')
-  const day = typeof on === 'string' ? on : chinaDay(on)
   const status = statusOn(facts, day)
   switch (status) {
     case 'designated':

@@ -14,7 +14,7 @@ import { type BaseFacts, type DerivedStatus, statusOn } from './lifecycle.ts'
  * staff, contacts or files.
  */
 
-type BaseRow = {
+export type BaseRow = {
   status: BaseStatus
   notice_start: string | null
   notice_end: string | null
@@ -24,7 +24,18 @@ type BaseRow = {
   status_before_revocation: 'designated' | 'rectification' | null
 }
 
-function factsOf(b: BaseRow): BaseFacts {
+/** The columns of `bases` that `factsOf` reads (for a caller that selects them with other data). */
+export const BASE_FACT_COLUMNS = [
+  'status',
+  'notice_start',
+  'notice_end',
+  'term_start',
+  'term_end',
+  'revoked_on',
+  'status_before_revocation',
+] as const
+
+export function factsOf(b: BaseRow): BaseFacts {
   return {
     state: lifecycleStateOf(b.status),
     noticeStart: b.notice_start,
@@ -41,11 +52,7 @@ function factsOf(b: BaseRow): BaseFacts {
  * notice, no term, stored `designated`) counts as designated without a term.
  */
 export async function baseFacts(db: DB, baseId: number): Promise<BaseFacts | null> {
-  const b = await db
-    .selectFrom('bases')
-    .select(['status', 'notice_start', 'notice_end', 'term_start', 'term_end', 'revoked_on', 'status_before_revocation'])
-    .where('id', '=', baseId)
-    .executeTakeFirst()
+  const b = await db.selectFrom('bases').select(BASE_FACT_COLUMNS).where('id', '=', baseId).executeTakeFirst()
   return b ? factsOf(b) : null
 }
 

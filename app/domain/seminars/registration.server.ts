@@ -1,13 +1,15 @@
 import { sql, type Transaction } from 'kysely'
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 
-import { canBaseDeliver, type GateCode } from '#app/domain/bases/gate.server.ts'
+import { deliveryVerdict, type GateCode } from '#app/domain/bases/gate.server.ts'
+import { BASE_FACT_COLUMNS, factsOf } from '#app/domain/bases/registry.server.ts'
 import { seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
 import { type Err, err, type Ok, ok, type Result } from '#app/domain/shared/result.ts'
 import { decryptPii } from '#app/lib/crypto.server.ts'
 import { enqueue } from '#app/lib/queue.server.ts'
 import type { Database, DB, SeminarRegistrationStatus } from '#db/schema.ts'
 
-import { type Ineligibility, ineligibility, type LiveRegistration, type WindowProblem, windowProblem } from './eligibility.ts'
+import { type EligibilitySeminar, type Ineligibility, ineligibility, type WindowProblem, windowProblem } from './eligibility.ts'
 import { drawOrder, homeQuota, newcomerCandidates, nextPromotion, type Quota, seatsLeft } from './quotas.ts'
 
 /**
@@ -37,12 +39,6 @@ const holdsSeat = (s: SeminarRegistrationStatus) => (SEAT_STATUSES as readonly s
 // click, two tabs or two seminars at once cannot slip past the one-live-registration and
 // one-national-seminar-a-year rules.
 const LOCK_NAMESPACE = 0x5853_534d // 'XSSM'
-
-type SeminarRow = Awaited<ReturnType<typeof loadSeminar>>
-
-function loadSeminar(db: DB, seminarId: number) {
-  return db.selectFrom('seminars').selectAll().where('id', '=', seminarId).executeTakeFirst()
-}
 
 async function loadQuotas(db: DB, seminarId: number): Promise<Quota[]> {
   const rows = await db
@@ -148,54 +144,30 @@ export async function waitlistPosition(db: DB, registrationId: number): Promise<
   return row?.position == null ? null : Number(row.position)
 }
 
-/** The person's verified facts eligibility and quotas look at (the resident ID only as its province). */
-async function personFacts(db: DB, personId: number) {
-  const p = await db
-    .selectFrom('people')
-    .select(['id_number_enc', 'region_code', 'title_series', 'title_level'])
-    .where('id', '=', personId)
-    .executeTakeFirstOrThrow()
-  return {
-    idProvince: decryptPii(p.id_number_enc).slice(0, 2),
-    regionCode: p.region_code,
-    titleSeries: p.title_series,
-    titleLevel: p.title_level,
-  }
-}
-
-async function liveRegistrations(db: DB, personId: number): Promise<LiveRegistration[]> {
-  const rows = await db
-    .selectFrom('seminar_registrations as r')
-    .innerJoin('seminars as s', 's.id', 'r.seminar_id')
-    .select(['r.seminar_id', 's.level', 's.start_date', 's.end_date'])
-    .where('r.person_id', '=', personId)
-    .where('r.status', 'in', LIVE_STATUSES)
-    .execute()
-  return rows.map((r) => ({ seminarId: r.seminar_id, level: r.level, startDate: r.start_date, endDate: r.end_date }))
-}
-
 /**
  * Every reason the person may not register now, for the page to show before anyone clicks (the
  * window, the host base, eligibility). Empty: the button may be pressed. `register` decides again.
  */
 export async function registrationBlockers(db: DB, personId: number, seminarId: number, now: Date) {
-  const seminar = await loadSeminar(db, seminarId)
-  if (!seminar || seminar.status === 'draft') return { window: 'not_published' as const, host: null, reasons: [] }
+  const ctx = await registerContext(db, personId, seminarId, null)
+  if (!ctx || ctx.seminar.status === 'draft') return { window: 'not_published' as const, host: null, reasons: [] }
+  const { seminar } = ctx
   const window = windowProblem(
     { status: seminar.status, registrationOpensAt: seminar.registration_opens_at, registrationClosesAt: seminar.registration_closes_at },
     now,
   )
-  const gate = await canBaseDeliver(db, seminar.host_base_id, seminar.start_date)
-  const reasons = ineligibility(
-    await personFacts(db, personId),
-    toEligibilitySeminar(seminar),
-    await liveRegistrations(db, personId),
-    seminarPolicyOn(seminar.start_date),
-  )
+  const gate = deliveryVerdict(ctx.base, seminar.start_date)
+  const reasons = ineligibility(ctx.facts, toEligibilitySeminar(seminar), ctx.live, seminarPolicyOn(seminar.start_date))
   return { window, host: gate.ok ? null : gate.code, reasons }
 }
 
-function toEligibilitySeminar(s: NonNullable<SeminarRow>) {
+function toEligibilitySeminar(s: {
+  id: number
+  level: EligibilitySeminar['level']
+  start_date: string
+  end_date: string
+  eligibility: EligibilitySeminar['eligibility']
+}): EligibilitySeminar {
   return { id: s.id, level: s.level, startDate: s.start_date, endDate: s.end_date, eligibility: s.eligibility }
 }
 
@@ -226,13 +198,13 @@ export async function register(
   idempotencyKey: string,
   now: Date,
 ): Promise<RegisterResult> {
+  // Round trips are the cost of a burst (2,000 people for 70 seats): after the person's lock, one
+  // statement reads everything the decision needs, one takes the seat, one writes the registration
+  // with its history row and notice.
   await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, ${person.personId}::int)`.execute(trx)
+  const ctx = await registerContext(trx, person.personId, seminarId, idempotencyKey)
 
-  const previous = await trx
-    .selectFrom('seminar_registrations')
-    .select(['id', 'seminar_id', 'person_id', 'status'])
-    .where('idempotency_key', '=', idempotencyKey)
-    .executeTakeFirst()
+  const previous = ctx?.previous ?? (ctx ? null : await registrationByKey(trx, idempotencyKey))
   if (previous) {
     if (previous.person_id !== person.personId || previous.seminar_id !== seminarId) return err('key_reused')
     return ok({
@@ -242,28 +214,20 @@ export async function register(
       repeated: true,
     })
   }
-
-  const seminar = await loadSeminar(trx, seminarId)
-  if (!seminar || seminar.status === 'draft') return err('not_found')
+  if (!ctx || ctx.seminar.status === 'draft') return err('not_found')
+  const { seminar, facts, quotas } = ctx
   const window = windowProblem(
     { status: seminar.status, registrationOpensAt: seminar.registration_opens_at, registrationClosesAt: seminar.registration_closes_at },
     now,
   )
   if (window) return err(window)
-  const gate = await canBaseDeliver(trx, seminar.host_base_id, seminar.start_date)
+  const gate = deliveryVerdict(ctx.base, seminar.start_date)
   if (!gate.ok) return err('host_unavailable', { gate: gate.code })
 
-  const facts = await personFacts(trx, person.personId)
-  const reasons = ineligibility(
-    facts,
-    toEligibilitySeminar(seminar),
-    await liveRegistrations(trx, person.personId),
-    seminarPolicyOn(seminar.start_date),
-  )
+  const reasons = ineligibility(facts, toEligibilitySeminar(seminar), ctx.live, seminarPolicyOn(seminar.start_date))
   if (reasons.includes('already_registered')) return err('already_registered')
   if (reasons.length > 0) return err('ineligible', { reasons })
 
-  const quotas = await loadQuotas(trx, seminarId)
   const home = homeQuota(quotas, seminar.level, facts)
   // When no pool this person could draw from has a seat left (a full seminar: most of a burst),
   // there is nothing to hold back for the line, so the line is not read (newcomerCandidates drops
@@ -293,49 +257,152 @@ export async function register(
   }
 
   const status: SeminarRegistrationStatus = seat === null ? 'waitlisted' : seminar.approval_required ? 'pending_approval' : 'confirmed'
-  const row = await trx
-    .insertInto('seminar_registrations')
-    .values({
-      seminar_id: seminarId,
-      person_id: person.personId,
-      status,
-      quota_id: seat,
-      home_quota_id: home?.id ?? null,
-      approval_due_at: status === 'pending_approval' ? approvalDueAt(seminar, now) : null,
-      idempotency_key: idempotencyKey,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(['id', 'approval_due_at'])
-    .executeTakeFirstOrThrow()
-  const position = status === 'waitlisted' ? await waitlistPosition(trx, row.id) : null
-  await recordChange(trx, {
-    registrationId: row.id,
-    personId: person.personId,
-    seminar,
-    from: null,
-    to: status,
-    reason: 'register',
-    actorAccountId: person.accountId,
-    quotaId: seat,
-    params: position === null ? {} : { position },
-  })
-  if (status === 'pending_approval') await scheduleApprovalDeadline(trx, seminarId, approvalDueAtOf(row))
+  const approvalDue = status === 'pending_approval' ? approvalDueAt(seminar, now) : null
+  // The registration, its first history row, the person's notice and their place in line, in one
+  // statement (the count cannot see the new row, so it counts those ahead and adds one).
+  const written = await sql<{ id: string; position: string | null }>`
+    with reg as (
+      insert into seminar_registrations
+        (seminar_id, person_id, status, quota_id, home_quota_id, approval_due_at, idempotency_key, created_at, updated_at)
+      values (${seminarId}, ${person.personId}, ${status}, ${seat}, ${home?.id ?? null}, ${approvalDue}, ${idempotencyKey}, ${now}, ${now})
+      returning id, waitlist_seq
+    ), ev as (
+      insert into seminar_registration_events (registration_id, from_status, to_status, reason, actor_account_id, quota_id)
+      select reg.id, null, ${status}, 'register', ${person.accountId}, ${seat} from reg
+      returning id
+    ), pos as (
+      select case when ${status} = 'waitlisted' then
+        (select count(*) from seminar_registrations o
+          where o.seminar_id = ${seminarId} and o.status = 'waitlisted' and o.waitlist_seq < reg.waitlist_seq) + 1
+      end as position
+      from reg
+    ), note as (
+      insert into notices (person_id, kind, dedupe_key, params)
+      select ${person.personId}, ${NOTICE_KIND[status]}, 'seminar-registration-event:' || ev.id,
+        jsonb_build_object('seminarId', ${seminarId}::bigint, 'title', ${seminar.title}::text, 'registrationId', reg.id)
+          || case when pos.position is null then '{}'::jsonb else jsonb_build_object('position', pos.position) end
+      from ev, reg, pos
+      on conflict (dedupe_key) do nothing
+    )
+    select reg.id, pos.position from reg, pos`.execute(trx)
+  const row = written.rows[0]!
+  const registrationId = Number(row.id)
+  const position = row.position === null ? null : Number(row.position)
+  if (approvalDue) await scheduleApprovalDeadline(trx, seminarId, approvalDue)
   // Seats free but held back for people already waiting (a seat freed while its promotion was
   // in flight): make sure a promotion runs, so the line is served rather than stuck.
   if (seat === null && drawOrder(quotas, home?.id ?? null, now).some((q) => seatsLeft(q) > 0 && !candidates.includes(q)))
     await enqueue(trx, 'seminar.promote', { seminarId })
-  return ok({ registrationId: row.id, status, position, repeated: false })
+  return ok({ registrationId, status, position, repeated: false })
+}
+
+function registrationByKey(db: DB, idempotencyKey: string) {
+  return db
+    .selectFrom('seminar_registrations')
+    .select(['id', 'seminar_id', 'person_id', 'status'])
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst()
+}
+
+/**
+ * Everything `register` decides on, in one statement: the registration an earlier click with this
+ * key made, the seminar, its host base's facts (for the delivery gate), its quotas, the person's
+ * verified facts (the resident ID only as its province) and their live registrations. Null when
+ * there is no such seminar. Without a key (the page asking what stands in the way), no previous.
+ */
+async function registerContext(db: DB, personId: number, seminarId: number, idempotencyKey: string | null) {
+  const row = await db
+    .selectFrom('seminars as s')
+    .innerJoin('bases as b', 'b.id', 's.host_base_id')
+    .innerJoin('people as p', (j) => j.on('p.id', '=', personId))
+    .select((eb) => [
+      's.id',
+      's.title',
+      's.level',
+      's.status',
+      's.start_date',
+      's.end_date',
+      's.registration_opens_at',
+      's.registration_closes_at',
+      's.approval_required',
+      's.eligibility',
+      'b.status as base_status',
+      ...BASE_FACT_COLUMNS.filter((c) => c !== 'status').map((c) => `b.${c}` as const),
+      'p.id_number_enc',
+      'p.region_code',
+      'p.title_series',
+      'p.title_level',
+      jsonObjectFrom(
+        eb
+          .selectFrom('seminar_registrations as k')
+          .select(['k.id', 'k.seminar_id', 'k.person_id', 'k.status'])
+          .where('k.idempotency_key', '=', idempotencyKey ?? '')
+          .where(sql<boolean>`${idempotencyKey !== null}`),
+      ).as('previous'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('seminar_quotas as q')
+          .select(['q.id', 'q.scope', 'q.size', 'q.taken', 'q.release_at'])
+          .whereRef('q.seminar_id', '=', 's.id')
+          .orderBy('q.id'),
+      ).as('quotas'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('seminar_registrations as r')
+          .innerJoin('seminars as rs', 'rs.id', 'r.seminar_id')
+          .select(['r.seminar_id', 'rs.level', 'rs.start_date', 'rs.end_date'])
+          .where('r.person_id', '=', personId)
+          .where('r.status', 'in', LIVE_STATUSES),
+      ).as('live'),
+    ])
+    .where('s.id', '=', seminarId)
+    .executeTakeFirst()
+  if (!row) return null
+  const seminar = {
+    id: row.id,
+    title: row.title,
+    level: row.level,
+    status: row.status,
+    start_date: row.start_date,
+    end_date: row.end_date,
+    registration_opens_at: row.registration_opens_at,
+    registration_closes_at: row.registration_closes_at,
+    approval_required: row.approval_required,
+    eligibility: row.eligibility,
+  }
+  return {
+    previous: row.previous,
+    seminar,
+    base: factsOf({
+      status: row.base_status,
+      notice_start: row.notice_start,
+      notice_end: row.notice_end,
+      term_start: row.term_start,
+      term_end: row.term_end,
+      revoked_on: row.revoked_on,
+      status_before_revocation: row.status_before_revocation,
+    }),
+    facts: {
+      idProvince: decryptPii(row.id_number_enc).slice(0, 2),
+      regionCode: row.region_code,
+      titleSeries: row.title_series,
+      titleLevel: row.title_level,
+    },
+    // JSON carries timestamps as text: back to instants.
+    quotas: row.quotas.map((q) => ({
+      id: q.id,
+      scope: q.scope,
+      size: q.size,
+      taken: q.taken,
+      releaseAt: q.release_at ? new Date(q.release_at) : null,
+    })),
+    live: row.live.map((r) => ({ seminarId: r.seminar_id, level: r.level, startDate: r.start_date, endDate: r.end_date })),
+  }
 }
 
 /** When HR must have decided a registration that needs approval (policy `approvalDays` after it started waiting). */
 export function approvalDueAt(seminar: { start_date: string }, now: Date): Date {
   return new Date(now.getTime() + seminarPolicyOn(seminar.start_date).approvalDays * 24 * 3600_000)
-}
-
-function approvalDueAtOf(row: { approval_due_at: Date | null }): Date {
-  if (!row.approval_due_at) throw new Error('pending_approval without approval_due_at')
-  return row.approval_due_at
 }
 
 /**

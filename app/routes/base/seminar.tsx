@@ -1,19 +1,22 @@
-import { getFormProps, getInputProps, getSelectProps, type SubmissionResult, useForm } from '@conform-to/react'
+import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { z } from 'zod'
 
 import { requireBaseStaff } from '#app/auth/auth.server.ts'
-import { FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
+import { ANSWERED_ELSEWHERE, FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
 import { MarkAttendanceSchema } from '#app/domain/seminars/checkin.schema.ts'
 import { hostSeminar, markAttendance, type MarkCode, rosterWithAttendance } from '#app/domain/seminars/checkin.server.ts'
 import { MAX_REASON } from '#app/domain/seminars/checkin.ts'
+import { MAX_VENUE, MoveBlockSchema, VenueSchema } from '#app/domain/seminars/host-edit.schema.ts'
+import { type HostEditCode, moveBlock, updateVenue } from '#app/domain/seminars/host-edit.server.ts'
 import { formatDate, formatHours, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 // URL /base/seminars/:seminarId: one hosted seminar: its blocks with the venue codes' screens,
-// the roster with attendance per block, and marking attendance by hand (with a reason).
+// the roster with attendance per block, marking attendance by hand (with a reason), and the
+// details the host may change (the venue, the times of a block that has not started).
 export const meta = pageTitle('seminarHost.seminar')
 
 function seminarIdOf(params: { seminarId?: string }): number {
@@ -29,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const seminar = await hostSeminar(db, user.baseId, seminarId)
   if (!seminar) throw new Response('Not Found', { status: 404 })
   const roster = await rosterWithAttendance(db, seminarId)
+  const now = new Date()
   return {
     seminar: {
       id: seminar.id,
@@ -49,6 +53,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       startsAt: b.starts_at.toISOString(),
       endsAt: b.ends_at.toISOString(),
       hours: b.credit_hours,
+      started: now >= b.starts_at,
+      startClock: chinaClock(b.starts_at),
+      endClock: chinaClock(b.ends_at),
       signedIn: b.signedIn,
       signedOut: b.signedOut,
       attended: b.attended,
@@ -68,14 +75,56 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { key: string; result: SubmissionResult; done?: boolean }
+/** China clock time of an instant ('HH:MM'), the value of a time field. */
+function chinaClock(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 16)
+}
+
+/** `key` says which form the answer is for: `venue`, `move-<blockId>` or `<personId>-<blockId>` (marking). */
+type ActionData = { key: string; result: SubmissionResult; done?: boolean; unchanged?: boolean }
 
 const FIELD_OF: Partial<Record<MarkCode, string>> = { reason_required: 'reason', reason_too_long: 'reason' }
+const EDIT_FIELD_OF: Partial<Record<HostEditCode, string>> = {
+  venue_required: 'venue',
+  venue_too_long: 'venue',
+  bad_times: 'endsAt',
+  past: 'startsAt',
+  other_half: 'startsAt',
+}
+
+async function editAction(user: { accountId: number; baseId: number }, seminarId: number, formData: FormData) {
+  const intent = formData.get('intent')
+  const now = new Date()
+  const submission =
+    intent === 'venue'
+      ? parseWithZod(formData, { schema: VenueSchema, disableAutoCoercion: true })
+      : parseWithZod(formData, { schema: MoveBlockSchema, disableAutoCoercion: true })
+  const key = intent === 'venue' ? 'venue' : `move-${String(formData.get('blockId'))}`
+  if (submission.status !== 'success') return data<ActionData>({ key, result: submission.reply() }, { status: 400 })
+  const v = submission.value
+  // Always the signed-in staff member's own base: no form field can point at another one.
+  const r =
+    v.intent === 'venue'
+      ? await updateVenue(getDb(), user, seminarId, v.venue, now)
+      : await moveBlock(getDb(), user, seminarId, v.blockId, { startsAt: v.startsAt, endsAt: v.endsAt }, now)
+  if (!r.ok) {
+    if (r.code === 'not_host' || r.code === 'not_found') throw new Response('Not Found', { status: 404 })
+    const message = `seminarHost.code.${r.code}`
+    const field = EDIT_FIELD_OF[r.code]
+    return data<ActionData>(
+      { key, result: field ? submission.reply({ fieldErrors: { [field]: [message] } }) : submission.reply({ formErrors: [message] }) },
+      { status: 409 },
+    )
+  }
+  return data<ActionData>({ key, result: submission.reply(), done: true, unchanged: !r.changed })
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireBaseStaff(request)
   const seminarId = seminarIdOf(params)
   const formData = await request.formData()
+  const intent = formData.get('intent')
+  if (intent === 'venue' || intent === 'move') return editAction(user, seminarId, formData)
   const submission = parseWithZod(formData, { schema: MarkAttendanceSchema, disableAutoCoercion: true })
   const key = `${String(formData.get('personId'))}-${String(formData.get('blockId'))}`
   if (submission.status !== 'success') return data<ActionData>({ key, result: submission.reply() }, { status: 400 })
@@ -157,8 +206,87 @@ function MarkForm({ personId, blockId, cell, label }: { personId: number; blockI
   )
 }
 
+/** The answer of the action for the form `key`; on another form's answer, a result that clears old errors. */
+function useAnswerFor(key: string) {
+  const actionData = useActionData<typeof action>() as ActionData | undefined
+  const mine = actionData?.key === key ? actionData : undefined
+  return { mine, lastResult: mine ? mine.result : actionData ? ANSWERED_ELSEWHERE : undefined }
+}
+
+function VenueForm({ venue }: { venue: string }) {
+  const t = useT()
+  const busy = useNavigation().state === 'submitting'
+  const { mine, lastResult } = useAnswerFor('venue')
+  const [form, fields] = useForm<z.input<typeof VenueSchema>>({ id: 'venue-form', lastResult, defaultValue: { venue } })
+  const formError = useErrorText(form.errors)
+  return (
+    <Form method="post" className="stack" {...getFormProps(form)}>
+      {mine?.done ? <Notice>{t(mine.unchanged ? 'seminarHost.venue.unchanged' : 'seminarHost.venue.saved')}</Notice> : null}
+      {formError ? <FormAlert>{formError}</FormAlert> : null}
+      <TextField meta={fields.venue} label={t('seminarHost.venue.label')} maxLength={MAX_VENUE} required />
+      <button type="submit" name="intent" value="venue" className="button" disabled={busy}>
+        {t('seminarHost.venue.submit')}
+      </button>
+    </Form>
+  )
+}
+
+function TimeField({ meta, label, hint }: { meta: FieldMetadata<string>; label: string; hint: string }) {
+  const error = useErrorText(meta.errors)
+  const { key, ...input } = getInputProps(meta, { type: 'time', ariaDescribedBy: meta.descriptionId })
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={meta.id}>
+        {label}
+        <span className="required" aria-hidden="true">
+          {' '}
+          *
+        </span>
+      </label>
+      <input key={key} {...input} required />
+      <p className="field-hint" id={meta.descriptionId}>
+        {hint}
+      </p>
+      {error ? (
+        <p className="field-error" id={meta.errorId} role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+function MoveForm({ blockId, startClock, endClock, label }: { blockId: number; startClock: string; endClock: string; label: string }) {
+  const t = useT()
+  const busy = useNavigation().state === 'submitting'
+  const { mine, lastResult } = useAnswerFor(`move-${blockId}`)
+  const [form, fields] = useForm<z.input<typeof MoveBlockSchema>>({
+    id: `move-${blockId}`,
+    lastResult,
+    defaultValue: { startsAt: startClock, endsAt: endClock },
+  })
+  const formError = useErrorText(form.errors)
+  return (
+    <details className="confirm" open={Boolean(mine && !mine.done)}>
+      <summary className="link-button small" aria-label={label}>
+        {t('seminarHost.move')}
+      </summary>
+      <Form method="post" className="stack small" {...getFormProps(form)}>
+        {formError ? <FormAlert>{formError}</FormAlert> : null}
+        <input type="hidden" name="blockId" value={blockId} />
+        <TimeField meta={fields.startsAt} label={t('seminarHost.move.startsAt')} hint={t('seminarHost.move.hint')} />
+        <TimeField meta={fields.endsAt} label={t('seminarHost.move.endsAt')} hint={t('seminarHost.move.hint')} />
+        <button type="submit" name="intent" value="move" className="button" disabled={busy}>
+          {t('seminarHost.move.submit')}
+        </button>
+      </Form>
+    </details>
+  )
+}
+
 export default function BaseSeminar() {
   const { seminar, blocks, roster } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>() as ActionData | undefined
   const t = useT()
   const lang = useLang()
   const day = (d: string) => formatDate(lang, d, 'day')
@@ -230,6 +358,19 @@ export default function BaseSeminar() {
                     <th scope="row">{blockName(b)}</th>
                     <td>
                       {time(b.startsAt)}–{time(b.endsAt)}
+                      {actionData?.key === `move-${b.id}` && actionData.done ? (
+                        <Notice>{t(actionData.unchanged ? 'seminarHost.move.unchanged' : 'seminarHost.move.saved')}</Notice>
+                      ) : null}
+                      {b.started ? (
+                        <span className="small muted"> {t('seminarHost.move.locked')}</span>
+                      ) : (
+                        <MoveForm
+                          blockId={b.id}
+                          startClock={b.startClock}
+                          endClock={b.endClock}
+                          label={t('seminarHost.move.label', { block: blockName(b) })}
+                        />
+                      )}
                     </td>
                     <td>{formatHours(b.hours)}</td>
                     <td>{t('seminarHost.counts', { in: b.signedIn, out: b.signedOut, attended: b.attended })}</td>
@@ -243,6 +384,12 @@ export default function BaseSeminar() {
             </table>
           </div>
         )}
+      </section>
+
+      <section className="panel" aria-labelledby="seminar-edit">
+        <h2 id="seminar-edit">{t('seminarHost.edit')}</h2>
+        <p className="muted">{t('seminarHost.edit.lead')}</p>
+        <VenueForm venue={seminar.venue} />
       </section>
 
       <section className="panel" aria-labelledby="seminar-roster">

@@ -118,3 +118,77 @@ describe('host seminar pages and scanning', () => {
     expect(shown.data.blocks[0]).toMatchObject({ attended: 1 })
   })
 })
+
+describe('host staff change the venue and block times on the seminar page', () => {
+  /** A seminar 30 days ahead (default blocks 08:30–12:00 and 14:00–17:30 each day), a confirmed learner, host and other staff. */
+  async function upcoming() {
+    const { seminarId, hostBaseId } = await createSeminar(db(), {})
+    const blocks = await db()
+      .selectFrom('seminar_blocks')
+      .select(['id', 'starts_at'])
+      .where('seminar_id', '=', seminarId)
+      .orderBy('starts_at')
+      .execute()
+    const learner = await learnerFrom(db())
+    expect(await tx(db(), (trx) => register(trx, learner, seminarId, clickKey(), new Date()))).toMatchObject({ status: 'confirmed' })
+    const host = await createStaff(db(), 'base_staff', { baseId: hostBaseId })
+    const other = await createStaff(db(), 'base_staff', { baseId: await createBase(db(), '别的基地') })
+    return { seminarId, blocks, learner, host: await cookieFor(db(), host.accountId), other: await cookieFor(db(), other.accountId) }
+  }
+  const post = (seminarId: number, cookie: string, form: Record<string, string>) =>
+    call(page.action, makeRequest(`/base/seminars/${seminarId}`, { cookie, form }), { seminarId: String(seminarId) })
+  const venueOf = async (seminarId: number) =>
+    (await db().selectFrom('seminars').select('venue').where('id', '=', seminarId).executeTakeFirstOrThrow()).venue
+  const notices = () => db().selectFrom('notices').select(['person_id', 'kind']).where('kind', 'like', 'seminar_%_changed').execute()
+
+  test('the page offers a time form for blocks not started; the venue is changed with a clear answer, bad input changes nothing', async () => {
+    const s = await upcoming()
+    const shown = await seminarPage(s.seminarId, s.host)
+    expect(shown.data.blocks[0]).toMatchObject({ started: false, startClock: '08:30', endClock: '12:00' })
+
+    const empty = await post(s.seminarId, s.host, { intent: 'venue', venue: '   ' })
+    expect(empty.status).toBe(400)
+    expect(errorsOf(empty)).toEqual({ venue: 'seminarHost.code.venue_required' })
+    const long = await post(s.seminarId, s.host, { intent: 'venue', venue: '地'.repeat(201) })
+    expect(long.status).toBe(400)
+    expect(errorsOf(long)).toEqual({ venue: 'seminarHost.code.venue_too_long' })
+    expect((await post(s.seminarId, s.other, { intent: 'venue', venue: '别处' })).status).toBe(404)
+    expect(await venueOf(s.seminarId)).toBe('长春市人民大街 1 号')
+    expect(await notices()).toEqual([])
+
+    const done = await post(s.seminarId, s.host, { intent: 'venue', venue: ' 吉林省人才大厦 3 楼 ' })
+    expect(done.status).toBe(200)
+    expect(done.data).toMatchObject({ key: 'venue', done: true, unchanged: false })
+    expect(await venueOf(s.seminarId)).toBe('吉林省人才大厦 3 楼')
+    expect(await notices()).toEqual([{ person_id: s.learner.personId, kind: 'seminar_venue_changed' }])
+  })
+
+  test('a block is moved through the form; bad times, an overlap and another base are refused with nothing changed', async () => {
+    const s = await upcoming()
+    const [morning] = s.blocks
+    const move = (cookie: string, blockId: number, startsAt: string, endsAt: string) =>
+      post(s.seminarId, cookie, { intent: 'move', blockId: String(blockId), startsAt, endsAt })
+
+    const garbled = await move(s.host, morning!.id, '8.30', '12:00')
+    expect(garbled.status).toBe(400)
+    expect(errorsOf(garbled)).toEqual({ startsAt: 'seminarHost.code.bad_clock' })
+    const backwards = await move(s.host, morning!.id, '11:00', '09:00')
+    expect(backwards.status).toBe(400)
+    expect(errorsOf(backwards)).toEqual({ endsAt: 'seminarHost.code.bad_times' })
+    const overlap = await move(s.host, morning!.id, '09:00', '14:30')
+    expect(overlap.status).toBe(409)
+    expect(errorsOf(overlap)).toEqual({ _form: 'seminarHost.code.overlap' })
+    expect((await move(s.other, morning!.id, '09:00', '12:00')).status).toBe(404)
+    expect(
+      (await db().selectFrom('seminar_blocks').select('starts_at').where('id', '=', morning!.id).executeTakeFirstOrThrow()).starts_at,
+    ).toEqual(morning!.starts_at)
+    expect(await notices()).toEqual([])
+
+    const done = await move(s.host, morning!.id, '09:00', '12:00')
+    expect(done.status).toBe(200)
+    expect(done.data).toMatchObject({ key: `move-${morning!.id}`, done: true })
+    const shown = await seminarPage(s.seminarId, s.host)
+    expect(shown.data.blocks[0]).toMatchObject({ id: morning!.id, startClock: '09:00', endClock: '12:00' })
+    expect(await db().selectFrom('notices').select('kind').where('kind', '=', 'seminar_block_moved').execute()).toHaveLength(1)
+  })
+})
