@@ -2,8 +2,8 @@
  * `npm run bench:seminar`: 2,000 learners press "register" at once for one national seminar of 70
  * seats with province quotas (issue 12, "Speed").
  *
- * There is no registration page yet, so the bench serves the domain path the page will call over
- * HTTP it controls: a child process (this file, mode `ours`) answers `POST /register/:personId`
+ * The bench serves the domain path the seminar page's action calls (`register`), over HTTP it
+ * controls, without Remix's request handling in the way: a child process (this file, mode `ours`) answers `POST /register/:personId`
  * by running `register` in a transaction with a fresh idempotency key on a pool of 10 connections
  * and answers JSON `{status, position}`. The floor is another child process (mode `floor`):
  * node:http + pg (pool of 10) doing the same conditional seat update (`UPDATE seminar_quotas SET

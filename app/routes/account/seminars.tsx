@@ -126,7 +126,6 @@ export default function MySeminars() {
     {
       key: 'dates',
       header: t('seminars.col.dates'),
-      nowrap: true,
       cell: (r) => `${formatDate(lang, r.startDate, 'day')} – ${formatDate(lang, r.endDate, 'day')}`,
     },
     {

@@ -6,6 +6,7 @@ import type { z } from 'zod'
 
 import { requireBaseStaff } from '#app/auth/auth.server.ts'
 import { ANSWERED_ELSEWHERE, FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
+import { type Column, DataTable } from '#app/components/ui/data-table.tsx'
 import { MarkAttendanceSchema } from '#app/domain/seminars/checkin.schema.ts'
 import { hostSeminar, markAttendance, type MarkCode, rosterWithAttendance } from '#app/domain/seminars/checkin.server.ts'
 import { MAX_REASON } from '#app/domain/seminars/checkin.ts'
@@ -292,6 +293,82 @@ export default function BaseSeminar() {
   const day = (d: string) => formatDate(lang, d, 'day')
   const time = (d: string) => formatDate(lang, d, 'time')
   const blockName = (b: (typeof blocks)[number]) => t('seminarHost.block', { day: day(b.day), part: t(`seminarHost.part.${b.part}`) })
+  type Block = (typeof blocks)[number]
+  type Person = (typeof roster)[number]
+  const blockColumns: Column<Block>[] = [
+    { key: 'block', header: t('seminarHost.col.block'), rowHeader: true, cell: (b) => blockName(b) },
+    {
+      key: 'times',
+      header: t('seminarHost.col.times'),
+      cell: (b) => (
+        <>
+          {time(b.startsAt)}–{time(b.endsAt)}
+          {actionData?.key === `move-${b.id}` && actionData.done ? (
+            <Notice>{t(actionData.unchanged ? 'seminarHost.move.unchanged' : 'seminarHost.move.saved')}</Notice>
+          ) : null}
+          {b.started ? (
+            <div className="small muted">{t('seminarHost.move.locked')}</div>
+          ) : (
+            <MoveForm
+              blockId={b.id}
+              startClock={b.startClock}
+              endClock={b.endClock}
+              label={t('seminarHost.move.label', { block: blockName(b) })}
+            />
+          )}
+        </>
+      ),
+    },
+    { key: 'hours', header: t('seminars.col.hours'), numeric: true, cell: (b) => formatHours(b.hours) },
+    {
+      key: 'counts',
+      header: t('seminarHost.col.counts'),
+      cell: (b) => t('seminarHost.counts', { in: b.signedIn, out: b.signedOut, attended: b.attended }),
+    },
+    {
+      key: 'codes',
+      header: t('seminarHost.col.codes'),
+      main: true,
+      cell: (b) => (
+        <>
+          <Link to={`/base/seminars/${seminar.id}/blocks/${b.id}/qr?dir=in`}>{t('seminarHost.showIn')}</Link> ·{' '}
+          <Link to={`/base/seminars/${seminar.id}/blocks/${b.id}/qr?dir=out`}>{t('seminarHost.showOut')}</Link>
+        </>
+      ),
+    },
+  ]
+  const rosterColumns: Column<Person>[] = [
+    { key: 'name', header: t('seminarHost.col.name'), rowHeader: true, cell: (p) => p.name },
+    { key: 'id', header: t('seminarHost.col.idNumber'), nowrap: true, cell: (p) => <span className="mono">{p.idNumberMasked}</span> },
+    { key: 'status', header: t('seminarHost.col.status'), cell: (p) => t(`seminarHost.status.${p.status}`) },
+    ...blocks.map((b): Column<Person> => ({
+      key: `block-${b.id}`,
+      header: blockName(b),
+      cell: (p) => {
+        const cell = p.blocks[String(b.id)]
+        return (
+          <>
+            <span aria-label={t(cell?.attended ? 'seminarHost.attended' : 'seminarHost.absent')}>{cell?.attended ? '✓' : '—'}</span>
+            {cell && (cell.in || cell.out) ? (
+              <span className="small muted">
+                {' '}
+                {[cell.in ? t('seminarHost.scan.in') : null, cell.out ? t('seminarHost.scan.out') : null].filter(Boolean).join(' · ')}
+              </span>
+            ) : null}
+            {cell?.corrected ? <span className="small muted"> {t('seminarHost.corrected')}</span> : null}
+            {p.status === 'confirmed' ? (
+              <MarkForm
+                personId={p.personId}
+                blockId={b.id}
+                cell={cell}
+                label={t('seminarHost.mark.label', { name: p.name, block: blockName(b) })}
+              />
+            ) : null}
+          </>
+        )
+      },
+    })),
+  ]
   return (
     <>
       <p className="small">
@@ -340,49 +417,7 @@ export default function BaseSeminar() {
         {blocks.length === 0 ? (
           <p className="muted">{t('seminarHost.blocks.none')}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="sr-only">{t('seminarHost.blocks')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('seminarHost.col.block')}</th>
-                  <th scope="col">{t('seminarHost.col.times')}</th>
-                  <th scope="col">{t('seminars.col.hours')}</th>
-                  <th scope="col">{t('seminarHost.col.counts')}</th>
-                  <th scope="col">{t('seminarHost.col.codes')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {blocks.map((b) => (
-                  <tr key={b.id}>
-                    <th scope="row">{blockName(b)}</th>
-                    <td>
-                      {time(b.startsAt)}–{time(b.endsAt)}
-                      {actionData?.key === `move-${b.id}` && actionData.done ? (
-                        <Notice>{t(actionData.unchanged ? 'seminarHost.move.unchanged' : 'seminarHost.move.saved')}</Notice>
-                      ) : null}
-                      {b.started ? (
-                        <span className="small muted"> {t('seminarHost.move.locked')}</span>
-                      ) : (
-                        <MoveForm
-                          blockId={b.id}
-                          startClock={b.startClock}
-                          endClock={b.endClock}
-                          label={t('seminarHost.move.label', { block: blockName(b) })}
-                        />
-                      )}
-                    </td>
-                    <td>{formatHours(b.hours)}</td>
-                    <td>{t('seminarHost.counts', { in: b.signedIn, out: b.signedOut, attended: b.attended })}</td>
-                    <td>
-                      <Link to={`/base/seminars/${seminar.id}/blocks/${b.id}/qr?dir=in`}>{t('seminarHost.showIn')}</Link> ·{' '}
-                      <Link to={`/base/seminars/${seminar.id}/blocks/${b.id}/qr?dir=out`}>{t('seminarHost.showOut')}</Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={blockColumns} rows={blocks} rowKey={(b) => b.id} caption={t('seminarHost.blocks')} />
         )}
       </section>
 
@@ -398,59 +433,7 @@ export default function BaseSeminar() {
         {roster.length === 0 ? (
           <p className="muted">{t('seminarHost.roster.none')}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="sr-only">{t('seminarHost.roster')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('seminarHost.col.name')}</th>
-                  <th scope="col">{t('seminarHost.col.idNumber')}</th>
-                  <th scope="col">{t('seminarHost.col.status')}</th>
-                  {blocks.map((b) => (
-                    <th scope="col" key={b.id}>
-                      {blockName(b)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {roster.map((p) => (
-                  <tr key={p.personId}>
-                    <th scope="row">{p.name}</th>
-                    <td className="mono">{p.idNumberMasked}</td>
-                    <td>{t(`seminarHost.status.${p.status}`)}</td>
-                    {blocks.map((b) => {
-                      const cell = p.blocks[String(b.id)]
-                      return (
-                        <td key={b.id}>
-                          <span aria-label={t(cell?.attended ? 'seminarHost.attended' : 'seminarHost.absent')}>
-                            {cell?.attended ? '✓' : '—'}
-                          </span>
-                          {cell && (cell.in || cell.out) ? (
-                            <span className="small muted">
-                              {' '}
-                              {[cell.in ? t('seminarHost.scan.in') : null, cell.out ? t('seminarHost.scan.out') : null]
-                                .filter(Boolean)
-                                .join(' · ')}
-                            </span>
-                          ) : null}
-                          {cell?.corrected ? <span className="small muted"> {t('seminarHost.corrected')}</span> : null}
-                          {p.status === 'confirmed' ? (
-                            <MarkForm
-                              personId={p.personId}
-                              blockId={b.id}
-                              cell={cell}
-                              label={t('seminarHost.mark.label', { name: p.name, block: blockName(b) })}
-                            />
-                          ) : null}
-                        </td>
-                      )
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={rosterColumns} rows={roster} rowKey={(p) => p.personId} caption={t('seminarHost.roster')} />
         )}
       </section>
     </>

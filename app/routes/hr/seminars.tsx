@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 
 import { requireHr } from '#app/auth/hr.server.ts'
+import { type Column, DataTable } from '#app/components/ui/data-table.tsx'
 import { chinaDay } from '#app/domain/bases/events.server.ts'
 import { seminarPackages } from '#app/domain/seminars/package.server.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
@@ -23,6 +24,42 @@ export default function HrSeminars() {
   const t = useT()
   const lang = useLang()
   const day = (d: string) => formatDate(lang, d, 'day')
+  type Row = (typeof seminars)[number]
+  const columns: Column<Row>[] = [
+    {
+      key: 'seminar',
+      header: t('seminarPackage.col.seminar'),
+      rowHeader: true,
+      cell: (s) => <Link to={`/hr/seminars/${s.id}`}>{s.title}</Link>,
+    },
+    {
+      key: 'base',
+      header: t('seminarPackage.col.base'),
+      cell: (s) => (
+        <>
+          <Link to={`/hr/bases/${s.baseId}`}>{s.baseName}</Link>
+          <div className="small muted">{regionName(s.regionCode, lang)}</div>
+        </>
+      ),
+    },
+    { key: 'dates', header: t('seminarPackage.col.dates'), cell: (s) => `${day(s.startDate)} – ${day(s.endDate)}` },
+    { key: 'due', header: t('seminarPackage.col.due'), nowrap: true, cell: (s) => day(s.dueOn) },
+    {
+      key: 'submitted',
+      header: t('seminarPackage.col.submitted'),
+      cell: (s) => (s.submittedAt ? formatDate(lang, s.submittedAt, 'dateTime') : '—'),
+    },
+    {
+      key: 'status',
+      header: t('seminarPackage.col.status'),
+      cell: (s) =>
+        s.status === 'overdue' || s.status === 'submitted_late' ? (
+          <strong>{t(`seminarPackage.status.${s.status}`)}</strong>
+        ) : (
+          t(`seminarPackage.status.${s.status}`)
+        ),
+    },
+  ]
   return (
     <>
       <h1>{t('seminarPackage.hr.title')}</h1>
@@ -30,43 +67,7 @@ export default function HrSeminars() {
       {seminars.length === 0 ? (
         <p className="muted">{t('seminarPackage.hr.empty')}</p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('seminarPackage.col.seminar')}</th>
-              <th scope="col">{t('seminarPackage.col.base')}</th>
-              <th scope="col">{t('seminarPackage.col.dates')}</th>
-              <th scope="col">{t('seminarPackage.col.due')}</th>
-              <th scope="col">{t('seminarPackage.col.submitted')}</th>
-              <th scope="col">{t('seminarPackage.col.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {seminars.map((s) => (
-              <tr key={s.id}>
-                <th scope="row">
-                  <Link to={`/hr/seminars/${s.id}`}>{s.title}</Link>
-                </th>
-                <td>
-                  <Link to={`/hr/bases/${s.baseId}`}>{s.baseName}</Link>
-                  <div className="small muted">{regionName(s.regionCode, lang)}</div>
-                </td>
-                <td>
-                  {day(s.startDate)} – {day(s.endDate)}
-                </td>
-                <td>{day(s.dueOn)}</td>
-                <td>{s.submittedAt ? formatDate(lang, s.submittedAt, 'dateTime') : '—'}</td>
-                <td>
-                  {s.status === 'overdue' || s.status === 'submitted_late' ? (
-                    <strong>{t(`seminarPackage.status.${s.status}`)}</strong>
-                  ) : (
-                    t(`seminarPackage.status.${s.status}`)
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable columns={columns} rows={seminars} rowKey={(s) => s.id} caption={t('seminarPackage.hr.title')} />
       )}
     </>
   )
