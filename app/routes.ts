@@ -53,6 +53,8 @@ export default [
     route('certificates', 'routes/hours/certificates.tsx'),
     route('external', 'routes/hours/external.tsx'),
     route('reported', 'routes/hours/reported.tsx'),
+    // integrity records (诚信档案): the learner's record and appeal
+    route('integrity/:recordId', 'routes/hours/integrity.tsx'),
   ]),
   route('certificates/:id.pdf', 'routes/hours/certificate-pdf.ts'),
 
@@ -78,6 +80,11 @@ export default [
     route('seminars/:seminarId', 'routes/hr/seminar.tsx'),
     // advanced seminars: registrations of the officer's region awaiting approval
     route('seminar-approvals', 'routes/hr/seminar-approvals.tsx'),
+    // integrity records (诚信档案): findings of falsified evidence, four eyes, appeals
+    route('integrity', 'routes/hr/integrity.tsx'),
+    route('integrity/new', 'routes/hr/integrity-new.tsx'),
+    route('integrity/:recordId', 'routes/hr/integrity-record.tsx'),
+    route('integrity/:recordId/evidence', 'routes/hr/integrity-evidence.ts'),
   ]),
 
   // base: staff of a training base

@@ -369,7 +369,9 @@ export interface ActivityCreditsTable {
 export interface ActivityExclusionsTable {
   activity_id: number
   person_id: number
-  dispute_id: number
+  /** What excluded the person: an upheld "not me" dispute, or an integrity record (migration 0019); exactly one. */
+  dispute_id: number | null
+  integrity_record_id: number | null
   created_at: Generated<Date>
 }
 
@@ -742,6 +744,46 @@ export interface SeminarSurveyAnswersTable {
   survey_version: string
 }
 
+/** An integrity record (诚信档案, migration 0019): falsified evidence behind hours, found by HR, confirmed by a second officer. */
+export type IntegritySubject = 'person' | 'base'
+export type IntegritySourceKind = 'claim' | 'entry' | 'roster_row'
+export type IntegrityStatus = 'proposed' | 'in_force' | 'withdrawn' | 'cancelled'
+export interface IntegrityRecordsTable {
+  id: Id
+  subject: IntegritySubject
+  person_id: number | null
+  base_id: number | null
+  source_kind: IntegritySourceKind
+  /** external_claims.id, hour_entries.id, or for roster_row: the row's credit entry (person) / the activity id (base). */
+  source_id: number
+  /** Set for roster_row only: the training activity. */
+  activity_id: number | null
+  region_code: string
+  finding: string
+  document_number: string
+  evidence_file: Buffer
+  evidence_filename: string
+  evidence_mime: EvidenceContentType
+  status: Generated<IntegrityStatus>
+  found_by: number
+  found_at: Generated<Date>
+  confirmed_by: number | null
+  confirmed_at: Timestamp | null
+  /** China days; in force on d with starts_on <= d < ends_on. */
+  starts_on: string | null
+  ends_on: string | null
+  policy_version: string | null
+  cancel_reason: string | null
+  cancelled_by: number | null
+  cancelled_at: Timestamp | null
+  appeal_text: string | null
+  appealed_at: Timestamp | null
+  appeal_decision: 'upheld' | 'withdrawn' | null
+  appeal_decided_by: number | null
+  appeal_decided_at: Timestamp | null
+  appeal_reason: string | null
+}
+
 export interface Database {
   enrollments: EnrollmentsTable
   lesson_progress: LessonProgressTable
@@ -790,6 +832,7 @@ export interface Database {
   seminar_survey_answers: SeminarSurveyAnswersTable
   seminar_results: SeminarResultsTable
   seminar_packages: SeminarPackagesTable
+  integrity_records: IntegrityRecordsTable
 }
 
 /** The Kysely handle (a pool, or a transaction where one is open): declared once, used by lib and domain. */

@@ -7,7 +7,7 @@ import type { CheckAnswer, CheckReason } from '#app/domain/credit-api/credit-che
  * `Reason`: code, year?, message). What this returns is also what is stored as the caller's proof
  * and what GET /api/v1/credit-checks/{id} gives back, unchanged.
  */
-export type ReasonJson = { code: CheckReason['code']; year?: number; message: string }
+export type ReasonJson = { code: CheckReason['code']; year?: number; endsOn?: string; message: string }
 export type CheckAnswerJson = Omit<CheckAnswer, 'reasons'> & { reasons: ReasonJson[] }
 
 export function presentReason(r: CheckReason): ReasonJson {
@@ -20,6 +20,8 @@ export function presentReason(r: CheckReason): ReasonJson {
       return { code: r.code, message: '取得现职称后尚无需核验的年度' }
     case 'no_policy':
       return { code: r.code, year: r.year, message: `${r.year}年没有适用的继续教育政策` }
+    case 'integrity_record':
+      return { code: r.code, endsOn: r.endsOn, message: `诚信档案记录有效期内（至${r.endsOn}，不含当日），不得申报职称` }
     case 'year_not_met': {
       const { year, earned: e, required: q } = r
       return {

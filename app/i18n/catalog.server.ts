@@ -10,6 +10,9 @@ import enCourses from './en/courses.ts'
 import enForms from './en/forms.ts'
 import enHours from './en/hours.ts'
 import enHr from './en/hr.ts'
+import enIntegrity from './en/integrity.ts'
+import enIntegrityHr from './en/integrity-hr.ts'
+import enIntegrityMine from './en/integrity-mine.ts'
 import enMembers from './en/members.ts'
 import enPublic from './en/public.ts'
 import enReports from './en/reports.ts'
@@ -28,6 +31,9 @@ import zhCourses from './zh/courses.ts'
 import zhForms from './zh/forms.ts'
 import zhHours from './zh/hours.ts'
 import zhHr from './zh/hr.ts'
+import zhIntegrity from './zh/integrity.ts'
+import zhIntegrityHr from './zh/integrity-hr.ts'
+import zhIntegrityMine from './zh/integrity-mine.ts'
 import zhMembers from './zh/members.ts'
 import zhPublic from './zh/public.ts'
 import zhReports from './zh/reports.ts'
@@ -57,6 +63,9 @@ export const areas = {
     seminarResults: zhSeminarResults,
     seminarHost: zhSeminarHost,
     seminarSurvey: zhSeminarSurvey,
+    integrity: zhIntegrity,
+    integrityMine: zhIntegrityMine,
+    integrityHr: zhIntegrityHr,
     admin: zhAdmin,
   },
   en: {
@@ -76,6 +85,9 @@ export const areas = {
     seminarResults: enSeminarResults,
     seminarHost: enSeminarHost,
     seminarSurvey: enSeminarSurvey,
+    integrity: enIntegrity,
+    integrityMine: enIntegrityMine,
+    integrityHr: enIntegrityHr,
     admin: enAdmin,
   },
 } satisfies Record<Lang, Record<string, Partial<Messages>>>
@@ -98,6 +110,9 @@ export const catalogs: Record<Lang, Messages> = {
     ...zhSeminarResults,
     ...zhSeminarHost,
     ...zhSeminarSurvey,
+    ...zhIntegrity,
+    ...zhIntegrityMine,
+    ...zhIntegrityHr,
     ...zhAdmin,
   },
   en: {
@@ -117,6 +132,9 @@ export const catalogs: Record<Lang, Messages> = {
     ...enSeminarResults,
     ...enSeminarHost,
     ...enSeminarSurvey,
+    ...enIntegrity,
+    ...enIntegrityMine,
+    ...enIntegrityHr,
     ...enAdmin,
   },
 }

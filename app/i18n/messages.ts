@@ -7,6 +7,9 @@ import type courses from './zh/courses.ts'
 import type forms from './zh/forms.ts'
 import type hours from './zh/hours.ts'
 import type hr from './zh/hr.ts'
+import type integrity from './zh/integrity.ts'
+import type integrityHr from './zh/integrity-hr.ts'
+import type integrityMine from './zh/integrity-mine.ts'
 import type members from './zh/members.ts'
 import type publicPages from './zh/public.ts'
 import type reports from './zh/reports.ts'
@@ -44,6 +47,9 @@ export type MessageKey = keyof (typeof common &
   typeof seminarResults &
   typeof seminarHost &
   typeof seminarSurvey &
+  typeof integrity &
+  typeof integrityMine &
+  typeof integrityHr &
   typeof admin)
 export type Messages = Record<MessageKey, string>
 export type Params = Record<string, string | number>

@@ -18,6 +18,7 @@ import * as m0015 from './20261130_0015_base_profile.ts'
 import * as m0016 from './20261130_0016_training_reports.ts'
 import * as m0017 from './20261130_0017_seminars.ts'
 import * as m0018 from './20261130_0018_seminar_delivery.ts'
+import * as m0019 from './20261130_0019_integrity_records.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '20261130_0016_training_reports': m0016,
   '20261130_0017_seminars': m0017,
   '20261130_0018_seminar_delivery': m0018,
+  '20261130_0019_integrity_records': m0019,
 }

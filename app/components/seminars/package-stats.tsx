@@ -1,3 +1,4 @@
+import { DataTable } from '#app/components/ui/data-table.tsx'
 import type { PackageStats, PackageStatus, SurveyResults } from '#app/domain/seminars/package.ts'
 import { formatDate, formatHours, type Lang, type MessageKey, type T } from '#app/i18n/index.ts'
 
@@ -7,24 +8,15 @@ export function SurveyResultsView({ survey, t, lang }: { survey: SurveyResults; 
   return (
     <>
       <p>{t('seminarSurvey.results.count', { count: survey.count })}</p>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('seminarSurvey.results.question')}</th>
-            <th scope="col">{t('seminarSurvey.results.average')}</th>
-            <th scope="col">{t('seminarSurvey.results.distribution')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {survey.ratings.map((r) => (
-            <tr key={r.id}>
-              <th scope="row">{lang === 'en' ? r.en : r.zh}</th>
-              <td>{r.average}</td>
-              <td>{r.distribution.join(' / ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        columns={[
+          { key: 'question', header: t('seminarSurvey.results.question'), rowHeader: true, cell: (r) => (lang === 'en' ? r.en : r.zh) },
+          { key: 'average', header: t('seminarSurvey.results.average'), numeric: true, cell: (r) => r.average },
+          { key: 'distribution', header: t('seminarSurvey.results.distribution'), nowrap: true, cell: (r) => r.distribution.join(' / ') },
+        ]}
+        rows={survey.ratings}
+        rowKey={(r) => r.id}
+      />
       <h3>{t('seminarSurvey.results.comments')}</h3>
       {survey.comments.length === 0 ? (
         <p className="muted">{t('seminarSurvey.results.noComments')}</p>
@@ -68,26 +60,20 @@ export function PackageStatsView({ stats, t, lang }: { stats: PackageStats; t: T
         </div>
       </dl>
       <h3>{t('seminarPackage.stats.blocks')}</h3>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('seminarPackage.stats.block')}</th>
-            <th scope="col">{t('seminarPackage.stats.signedIn')}</th>
-            <th scope="col">{t('seminarPackage.stats.attended')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {stats.blocks.map((b) => (
-            <tr key={b.id}>
-              <th scope="row">
-                {formatDate(lang, b.startsAt, 'dateTime')} – {formatDate(lang, b.endsAt, 'time')}
-              </th>
-              <td>{b.signedIn}</td>
-              <td>{b.attended}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        columns={[
+          {
+            key: 'block',
+            header: t('seminarPackage.stats.block'),
+            rowHeader: true,
+            cell: (b) => `${formatDate(lang, b.startsAt, 'dateTime')} – ${formatDate(lang, b.endsAt, 'time')}`,
+          },
+          { key: 'signedIn', header: t('seminarPackage.stats.signedIn'), numeric: true, cell: (b) => b.signedIn },
+          { key: 'attended', header: t('seminarPackage.stats.attended'), numeric: true, cell: (b) => b.attended },
+        ]}
+        rows={stats.blocks}
+        rowKey={(b) => b.id}
+      />
     </>
   )
 }
@@ -98,33 +84,28 @@ type PackageRow = { id: number; title: string; dueOn: string; submittedAt: strin
 export function BasePackagesTable({ rows, t, lang, href }: { rows: PackageRow[]; t: T; lang: Lang; href: (id: number) => string }) {
   if (rows.length === 0) return <p className="muted">{t('seminarPackage.base.empty')}</p>
   return (
-    <table className="table">
-      <thead>
-        <tr>
-          <th scope="col">{t('seminarPackage.col.seminar')}</th>
-          <th scope="col">{t('seminarPackage.col.due')}</th>
-          <th scope="col">{t('seminarPackage.col.submitted')}</th>
-          <th scope="col">{t('seminarPackage.col.status')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.id}>
-            <th scope="row">
-              <a href={href(r.id)}>{r.title}</a>
-            </th>
-            <td>{formatDate(lang, r.dueOn, 'day')}</td>
-            <td>{r.submittedAt ? formatDate(lang, r.submittedAt, 'dateTime') : '—'}</td>
-            <td>
-              {r.status === 'overdue' || r.status === 'submitted_late' ? (
-                <strong>{t(`seminarPackage.status.${r.status}`)}</strong>
-              ) : (
-                t(`seminarPackage.status.${r.status}`)
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      columns={[
+        { key: 'seminar', header: t('seminarPackage.col.seminar'), rowHeader: true, cell: (r) => <a href={href(r.id)}>{r.title}</a> },
+        { key: 'due', header: t('seminarPackage.col.due'), nowrap: true, cell: (r) => formatDate(lang, r.dueOn, 'day') },
+        {
+          key: 'submitted',
+          header: t('seminarPackage.col.submitted'),
+          cell: (r) => (r.submittedAt ? formatDate(lang, r.submittedAt, 'dateTime') : '—'),
+        },
+        {
+          key: 'status',
+          header: t('seminarPackage.col.status'),
+          cell: (r) =>
+            r.status === 'overdue' || r.status === 'submitted_late' ? (
+              <strong>{t(`seminarPackage.status.${r.status}`)}</strong>
+            ) : (
+              t(`seminarPackage.status.${r.status}`)
+            ),
+        },
+      ]}
+      rows={rows}
+      rowKey={(r) => r.id}
+    />
   )
 }

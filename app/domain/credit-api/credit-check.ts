@@ -36,6 +36,8 @@ export type Reason =
   | { code: 'no_years_to_check' }
   | { code: 'year_not_met'; year: number; earned: Triple; required: Triple }
   | { code: 'no_policy'; year: number }
+  /** An integrity record (诚信档案) is in force on the check day: no application until `endsOn` (exclusive). */
+  | { code: 'integrity_record'; endsOn: string }
 
 export type Evaluation = { eligible: boolean; policyVersion: string; years: YearResult[]; reasons: Reason[] }
 
@@ -88,6 +90,19 @@ export function evaluateYear(year: number, policy: PolicyForCheck, counted: Coun
 }
 
 export function evaluateCheck(input: {
+  applicationYear: number
+  currentTitleYear: number | null
+  totals: Map<number, Counted>
+  policies: Map<number, PolicyForCheck>
+  /** The person's integrity record in force on the check day, if any: it makes any application ineligible. */
+  integrity?: { endsOn: string } | null
+}): Evaluation {
+  const e = evaluateHours(input)
+  if (!input.integrity) return e
+  return { ...e, eligible: false, reasons: [{ code: 'integrity_record', endsOn: input.integrity.endsOn }, ...e.reasons] }
+}
+
+function evaluateHours(input: {
   applicationYear: number
   currentTitleYear: number | null
   totals: Map<number, Counted>

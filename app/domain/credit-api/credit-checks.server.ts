@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto'
 import type { Insertable } from 'kysely'
 import { sql } from 'kysely'
 
+import { chinaDay } from '#app/domain/bases/events.server.ts'
+import { inForce } from '#app/domain/integrity/records.server.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { normalizeHours } from '#app/domain/shared/decimal.ts'
 import { type IdNumberProblem, maskIdNumber, parseIdNumber } from '#app/domain/shared/id-number.ts'
@@ -74,6 +76,7 @@ export async function runChecks<A extends StoredAnswer>(
   requester: Requester,
   requests: CheckRequest[],
   present: (answer: CheckAnswer) => A,
+  now: Date = new Date(),
 ): Promise<CheckResult<A>[]> {
   const max = maxApplicationYear()
   type Parsed = { kind: 'error'; error: ItemError } | { kind: 'ok'; id: string; hash: Buffer; req: CheckRequest }
@@ -93,9 +96,12 @@ export async function runChecks<A extends StoredAnswer>(
   )
   const rowsOf = new Map(valid.map((v, i) => [v, found[i]!]))
   const policies = (await cachedPolicies(db)) as Map<number, PolicyForCheck>
-  const checkedAt = new Date()
+  const checkedAt = now
+  // Integrity records in force on the check day (China today): one query for the whole batch.
+  const personIds = [...new Set(found.flatMap((rows) => (rows[0] ? [rows[0].id] : [])))]
+  const records = personIds.length ? await inForce(db, personIds, chinaDay(checkedAt)) : new Map<number, { endsOn: string }>()
   const out: CheckResult<A>[] = []
-  const records: Insertable<CreditChecksTable>[] = []
+  const stored: Insertable<CreditChecksTable>[] = []
   for (const p of parsed) {
     if (p.kind === 'error') {
       out.push(p.error)
@@ -128,12 +134,18 @@ export async function runChecks<A extends StoredAnswer>(
         policyVersion: governing?.version ?? 'none',
       }
     } else {
-      const e = evaluateCheck({ applicationYear: p.req.applicationYear, currentTitleYear, totals: countedByYear(rows), policies })
+      const e = evaluateCheck({
+        applicationYear: p.req.applicationYear,
+        currentTitleYear,
+        totals: countedByYear(rows),
+        policies,
+        integrity: records.get(Number(person.id)) ?? null,
+      })
       answer = { ...base, eligible: e.eligible, years: e.years, reasons: e.reasons, policyVersion: e.policyVersion }
     }
     const given = present(answer)
     out.push(ok({ answer: given }))
-    records.push({
+    stored.push({
       id: answer.checkId,
       api_client_id: 'apiClientId' in requester ? requester.apiClientId : null,
       requested_by: 'accountId' in requester ? requester.accountId : null,
@@ -147,7 +159,7 @@ export async function runChecks<A extends StoredAnswer>(
       created_at: checkedAt,
     })
   }
-  if (records.length) await recordChecks(db, records)
+  if (stored.length) await recordChecks(db, stored)
   return out
 }
 

@@ -170,8 +170,19 @@ export function openApiDocument(serverUrl: string) {
           type: 'object',
           required: ['code', 'message'],
           properties: {
-            code: { type: 'string', enum: ['not_subject', 'no_years_to_check', 'year_not_met', 'no_policy', 'not_found'] },
+            code: {
+              type: 'string',
+              enum: ['not_subject', 'no_years_to_check', 'year_not_met', 'no_policy', 'not_found', 'integrity_record'],
+              description:
+                'integrity_record: an integrity record (诚信档案: evidence behind hours found falsified, confirmed by two HR officers) is in force on the check day (China time); the answer is eligible=false whatever the hours, until endsOn.',
+            },
             year: { type: 'integer' },
+            endsOn: {
+              type: 'string',
+              format: 'date',
+              description:
+                'For integrity_record: the first China calendar day on which the record no longer applies (exclusive end). A withdrawn record changes later answers only; a stored answer stays as it was given.',
+            },
             message: { type: 'string' },
           },
         },

@@ -9,7 +9,7 @@ export default {
   'seminarHost.list': 'Seminars',
   'seminarHost.none': 'This base hosts no seminars at the moment.',
   'seminarHost.col.people': 'Registrations',
-  'seminarHost.people': '{confirmed} / {capacity} confirmed, {waitlisted} waiting',
+  'seminarHost.people': '{confirmed} of {capacity} confirmed, {waitlisted} on the waiting list',
   'seminarHost.finalised': 'Attendance finalised',
   'seminarHost.col.open': 'Manage',
   'seminarHost.open': 'Open',

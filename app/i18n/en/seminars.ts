@@ -54,7 +54,7 @@ export default {
   'seminars.detail.facts': 'Details',
   'seminars.detail.when': 'Dates',
   'seminars.detail.where': 'Venue',
-  'seminars.detail.host': 'Host base',
+  'seminars.detail.hostOf': 'Host base: ',
   'seminars.detail.hours': 'Hours',
   'seminars.detail.category': 'Category',
   'seminars.detail.window': 'Registration',

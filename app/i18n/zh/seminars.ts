@@ -53,7 +53,7 @@ export default {
   'seminars.detail.facts': '基本信息',
   'seminars.detail.when': '日期',
   'seminars.detail.where': '地点',
-  'seminars.detail.host': '承办基地',
+  'seminars.detail.hostOf': '承办基地：',
   'seminars.detail.hours': '学时',
   'seminars.detail.category': '科目类别',
   'seminars.detail.window': '报名时间',

@@ -7,6 +7,7 @@ import { requireBaseStaff } from '#app/auth/auth.server.ts'
 import { BaseHistory } from '#app/components/bases/history.tsx'
 import { TermFacts } from '#app/components/bases/term-facts.tsx'
 import { FileField, FormAlert, Notice, useErrorText } from '#app/components/form.tsx'
+import { BaseRecords, toBaseRecordView } from '#app/components/integrity/record-panel.tsx'
 import { getBaseRecord } from '#app/domain/bases/bases.server.ts'
 import { AnswerSchema } from '#app/domain/bases/decisions.schema.ts'
 import { chinaDay } from '#app/domain/bases/events.server.ts'
@@ -16,6 +17,7 @@ import { statusOn } from '#app/domain/bases/lifecycle.ts'
 import { answerRectification, casesOf } from '#app/domain/bases/rectification.server.ts'
 import { baseFacts, baseHistory } from '#app/domain/bases/registry.server.ts'
 import { EVIDENCE_ACCEPT, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
+import { recordsOfBase } from '#app/domain/integrity/records.server.ts'
 import { seminarPackages } from '#app/domain/seminars/package.server.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
@@ -30,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const base = await getBaseRecord(db, user.baseId)
   if (!base) throw new Response('Not Found', { status: 404 })
   const today = chinaDay()
-  const [facts, gate, cases, history, files, hosted] = await Promise.all([
+  const [facts, gate, cases, history, files, hosted, integrity] = await Promise.all([
     baseFacts(db, base.id),
     canBaseDeliver(db, base.id, today),
     casesOf(db, base.id),
@@ -43,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .orderBy('base_files.id')
       .execute(),
     seminarPackages(db, { baseId: base.id }, today),
+    recordsOfBase(db, base.id),
   ])
   return {
     base,
@@ -72,6 +75,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     packagesOpen: hosted
       .filter((s) => s.status === 'due' || s.status === 'overdue')
       .map((s) => ({ id: s.id, title: s.title, dueOn: s.dueOn, overdue: s.status === 'overdue' })),
+    // Integrity records (诚信档案) against the base that took effect (not findings still awaiting confirmation).
+    integrity: integrity.filter((r) => r.status === 'in_force' || r.status === 'withdrawn').map((r) => toBaseRecordView(r, today)),
   }
 }
 
@@ -117,7 +122,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function BaseHome() {
-  const { base, statusToday, gate, cases, history, maxMb, packagesOpen } = useLoaderData<typeof loader>()
+  const { base, statusToday, gate, cases, history, maxMb, packagesOpen, integrity } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
@@ -259,6 +264,8 @@ export default function BaseHome() {
           </>
         ) : null}
       </section>
+
+      <BaseRecords records={integrity} lead="base" />
 
       <section className="panel" aria-labelledby="history">
         <h2 id="history">{t('baseFlow.history')}</h2>

@@ -319,7 +319,7 @@ export default function BaseSeminar() {
         </>
       ),
     },
-    { key: 'hours', header: t('seminars.col.hours'), numeric: true, cell: (b) => formatHours(b.hours) },
+    { key: 'hours', header: t('seminars.col.hours'), numeric: true, width: '5rem', cell: (b) => formatHours(b.hours) },
     {
       key: 'counts',
       header: t('seminarHost.col.counts'),
@@ -338,9 +338,9 @@ export default function BaseSeminar() {
     },
   ]
   const rosterColumns: Column<Person>[] = [
-    { key: 'name', header: t('seminarHost.col.name'), rowHeader: true, cell: (p) => p.name },
+    { key: 'name', header: t('seminarHost.col.name'), rowHeader: true, nowrap: true, cell: (p) => p.name },
     { key: 'id', header: t('seminarHost.col.idNumber'), nowrap: true, cell: (p) => <span className="mono">{p.idNumberMasked}</span> },
-    { key: 'status', header: t('seminarHost.col.status'), cell: (p) => t(`seminarHost.status.${p.status}`) },
+    { key: 'status', header: t('seminarHost.col.status'), nowrap: true, cell: (p) => t(`seminarHost.status.${p.status}`) },
     ...blocks.map((b): Column<Person> => ({
       key: `block-${b.id}`,
       header: blockName(b),

@@ -51,7 +51,7 @@ export default function BaseSeminars() {
       ),
     },
     { key: 'dates', header: t('seminars.col.dates'), cell: (s) => `${day(s.startDate)} – ${day(s.endDate)}` },
-    { key: 'hours', header: t('seminars.col.hours'), numeric: true, cell: (s) => formatHours(s.hours) },
+    { key: 'hours', header: t('seminars.col.hours'), numeric: true, width: '5rem', cell: (s) => formatHours(s.hours) },
     {
       key: 'people',
       header: t('seminarHost.col.people'),

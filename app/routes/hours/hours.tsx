@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 
 import { requireUser } from '#app/auth/auth.server.ts'
 import { HoursChart } from '#app/components/hours-chart.tsx'
+import { RecordPanel } from '#app/components/integrity/record-panel.tsx'
 import { LedgerTable } from '#app/components/ledger-table.tsx'
 import { MetBadge } from '#app/components/met-badge.tsx'
 import { DataTable } from '#app/components/ui/data-table.tsx'
@@ -13,6 +14,8 @@ import { hoursOverview, toLedgerRows } from '#app/domain/hours/overview.server.t
 import { formatDate, formatList, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
+import { personRecordViews } from './integrity-view.server.ts'
+
 export const meta = pageTitle('hours.title')
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -21,9 +24,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asked = Number(new URL(request.url).searchParams.get('year') ?? current)
   const year = Number.isInteger(asked) && asked >= 2000 && asked <= current ? asked : current
   const db = getDb()
-  const [o, claims] = await Promise.all([hoursOverview(db, user.personId, year), listOwnClaims(db, user.personId)])
+  const [o, claims, integrity] = await Promise.all([
+    hoursOverview(db, user.personId, year),
+    listOwnClaims(db, user.personId),
+    personRecordViews(db, user.personId),
+  ])
   return {
     ...o,
+    // Integrity records (诚信档案) that took effect: in force, ended or withdrawn on appeal.
+    integrity,
     entries: toLedgerRows(o.entries),
     // Reported outside hours still waiting for HR: they count only once approved.
     pending: claims
@@ -69,6 +78,7 @@ export default function HoursPage() {
           {t('cert.link')}
         </Link>
       </p>
+      <RecordPanel records={d.integrity} />
       {d.pending.length ? (
         <section className="panel" aria-labelledby="pending-title">
           <h2 id="pending-title">{t('hours.pending.title')}</h2>

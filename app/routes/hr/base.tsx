@@ -8,6 +8,7 @@ import { requireHr } from '#app/auth/hr.server.ts'
 import { BaseHistory } from '#app/components/bases/history.tsx'
 import { TermFacts } from '#app/components/bases/term-facts.tsx'
 import { FormAlert, Notice, TextField, useErrorText } from '#app/components/form.tsx'
+import { BaseRecords, toBaseRecordView } from '#app/components/integrity/record-panel.tsx'
 import { BasePackagesTable } from '#app/components/seminars/package-stats.tsx'
 import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
 import { getBaseRecord } from '#app/domain/bases/bases.server.ts'
@@ -20,6 +21,7 @@ import { statusOn } from '#app/domain/bases/lifecycle.ts'
 import { openRectification, passRectification, type RectificationCode, revokeBase } from '#app/domain/bases/rectification.server.ts'
 import { casesOf } from '#app/domain/bases/rectification.server.ts'
 import { baseFacts, baseHistory } from '#app/domain/bases/registry.server.ts'
+import { recordsOfBase } from '#app/domain/integrity/records.server.ts'
 import { seminarPackages } from '#app/domain/seminars/package.server.ts'
 import { regionName } from '#app/domain/shared/reference.ts'
 import type { Result } from '#app/domain/shared/result.ts'
@@ -52,6 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     nameChange: await pendingNameChange(db, id),
     // Post-event packages of the seminars it hosted (late ones are recorded against the base).
     packages: (await seminarPackages(db, { baseId: id }, today)).filter((s) => s.status !== 'running'),
+    // Integrity records (诚信档案) against the base: findings when its rectification or evaluation is decided.
+    integrity: (await recordsOfBase(db, id)).map((r) => toBaseRecordView(r, today)),
     cases: cases.map((c) => ({
       id: c.id,
       findings: (c.findings as Record<string, string> | null) ?? {},
@@ -118,7 +122,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Fields = z.input<typeof BaseActionSchema> & Record<string, string>
 
 export default function HrBase() {
-  const { base, statusToday, history, cases, today, nameChange, canDesignate, packages } = useLoaderData<typeof loader>()
+  const { base, statusToday, history, cases, today, nameChange, canDesignate, packages, integrity } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
@@ -187,6 +191,8 @@ export default function HrBase() {
           busy={busy}
         />
       ) : null}
+
+      <BaseRecords records={integrity} lead="hr" />
 
       <section className="panel" aria-labelledby="cases">
         <h2 id="cases">{t('baseFlow.cases')}</h2>

@@ -16,6 +16,8 @@ import { regionName } from '#app/domain/shared/reference.ts'
 import { formatDate, pageTitle, plural, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
+import { findingHref } from './integrity-forms.ts'
+
 export const meta = pageTitle('hrClaims.title')
 
 const STATUSES: readonly ClaimStatus[] = ['pending', 'approved', 'rejected']
@@ -164,6 +166,14 @@ export default function HrClaims() {
             </div>
             <div className="small muted mono" title={c.file.sha256}>
               SHA-256 {c.file.sha256.slice(0, 12)}…
+            </div>
+            <div className="small">
+              <Link
+                to={findingHref({ kind: 'claim', id: c.id })}
+                aria-label={t('integrityHr.linkLabel', { what: `${c.name} · ${c.title}` })}
+              >
+                {t('integrityHr.link')}
+              </Link>
             </div>
           </>
         ) : (

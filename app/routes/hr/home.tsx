@@ -4,6 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { awaitingHr } from '#app/domain/bases/registry.server.ts'
 import { countPeopleInScope } from '#app/domain/identity/accounts.server.ts'
+import { listForHr } from '#app/domain/integrity/records.server.ts'
 import { disputesAwaiting } from '#app/domain/reports/disputes.server.ts'
 import { reportsAwaiting } from '#app/domain/reports/review.server.ts'
 import { pendingApprovalCount } from '#app/domain/seminars/approval.server.ts'
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['hr'])
   const scope = user.scopeRegion ?? PROVINCE.code
   const db = getDb()
-  const [people, bases, reviews, approvals] = await Promise.all([
+  const [people, bases, reviews, approvals, integrity] = await Promise.all([
     countPeopleInScope(db, scope, PROVINCE.code),
     // The base pages need a scope (requireHr); without one there is nothing to count for them.
     user.scopeRegion ? awaitingHr(db, user.scopeRegion) : null,
@@ -28,12 +29,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
         }))
       : null,
     user.scopeRegion ? pendingApprovalCount(db, { scopeRegion: user.scopeRegion, personId: user.personId }) : null,
+    // integrity records awaiting this officer: a colleague's finding to confirm, or (province) an appeal
+    user.scopeRegion
+      ? listForHr(db, { accountId: user.accountId, personId: user.personId, scopeRegion: user.scopeRegion }, { awaiting: true }).then(
+          (rows) => rows.length,
+        )
+      : null,
   ])
-  return { scope, people, bases, reviews, approvals }
+  return { scope, people, bases, reviews, approvals, integrity }
 }
 
 export default function HrHome() {
-  const { scope, people, bases, reviews, approvals } = useLoaderData<typeof loader>()
+  const { scope, people, bases, reviews, approvals, integrity } = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
   return (
@@ -95,6 +102,14 @@ export default function HrHome() {
               <Link to="/hr/seminar-approvals">{t('seminarApproval.home.title')}</Link>
             </h2>
             <p>{t('seminarApproval.home.count', { count: approvals })}</p>
+          </section>
+        ) : null}
+        {integrity !== null ? (
+          <section className="card">
+            <h2>
+              <Link to="/hr/integrity">{t('integrityHr.home')}</Link>
+            </h2>
+            <p>{t('integrityHr.home.count', { count: integrity })}</p>
           </section>
         ) : null}
         <section className="card">

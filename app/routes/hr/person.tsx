@@ -23,6 +23,8 @@ import { formatDate, formatHours, pageTitle, useLang, useT } from '#app/i18n/ind
 import { randomToken } from '#app/lib/crypto.server.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
+import { findingHref } from './integrity-forms.ts'
+
 // URL /hr/people/:personId; the trailing underscore keeps it out of the search page's layout.
 export const meta = pageTitle('hrPerson.title')
 
@@ -130,11 +132,19 @@ export default function HrPerson() {
     e.sourceKind === 'reversal' || e.reversedBy ? (
       '—'
     ) : (
-      <ReverseForm
-        entry={e}
-        lastResult={actionData ? (reverseFailed?.entryId === e.id ? reverseFailed.result : ANSWERED_ELSEWHERE) : undefined}
-        busy={busy}
-      />
+      <div className="row-actions">
+        <ReverseForm
+          entry={e}
+          lastResult={actionData ? (reverseFailed?.entryId === e.id ? reverseFailed.result : ANSWERED_ELSEWHERE) : undefined}
+          busy={busy}
+        />
+        <Link
+          to={findingHref({ kind: 'entry', id: e.id })}
+          aria-label={t('integrityHr.linkLabel', { what: `${formatDate(lang, e.occurredAt, 'date')} · ${formatHours(e.hours)}` })}
+        >
+          {t('integrityHr.link')}
+        </Link>
+      </div>
     )
 
   return (

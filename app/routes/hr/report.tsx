@@ -16,6 +16,8 @@ import { regionName } from '#app/domain/shared/reference.ts'
 import { formatDate, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
+import { findingHref } from './integrity-forms.ts'
+
 export const meta = pageTitle('reviews.report.title')
 
 function activityIdOf(params: { activityId?: string }): number {
@@ -166,6 +168,18 @@ export default function HrReport() {
       header: t('reviews.col.row'),
       cell: (p) => t('reviews.rowOf', { version: p.version ?? '—', row: p.rowNumber }),
     },
+    {
+      key: 'integrity',
+      header: t('table.actions'),
+      cell: (p) => (
+        <Link
+          to={findingHref({ kind: 'roster_row', activityId: a.id, personId: p.personId })}
+          aria-label={t('integrityHr.linkLabel', { what: p.name })}
+        >
+          {t('integrityHr.link')}
+        </Link>
+      ),
+    },
   ]
   return (
     <>
@@ -255,6 +269,9 @@ export default function HrReport() {
           </div>
         ) : null}
       </section>
+      <p className="small">
+        <Link to={findingHref({ kind: 'activity', id: a.id })}>{t('integrityHr.link.report')}</Link>
+      </p>
       <section className="panel" aria-labelledby="versions-title">
         <h2 id="versions-title">{t('reviews.versions')}</h2>
         {files.length === 0 ? (

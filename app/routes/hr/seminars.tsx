@@ -62,6 +62,9 @@ export default function HrSeminars() {
   ]
   return (
     <>
+      <p className="small">
+        <Link to="/hr">← {t('hr.title')}</Link>
+      </p>
       <h1>{t('seminarPackage.hr.title')}</h1>
       <p className="lead">{t('seminarPackage.hr.lead', { region: regionName(scope, lang) })}</p>
       {seminars.length === 0 ? (

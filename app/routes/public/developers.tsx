@@ -109,6 +109,7 @@ export default function Developers() {
       </CodeBlock>
       <h2>{t('dev.rules.title')}</h2>
       <p>{t('dev.rules.body')}</p>
+      <p>{t('integrity.developers.reason')}</p>
       <h2>{t('dev.errors.title')}</h2>
       <p>
         <code>{t('dev.errors.body')}</code>

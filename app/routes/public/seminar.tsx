@@ -146,6 +146,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data<ActionData>({ result: submission.reply(), done: input.intent, registrationId: input.registrationId })
 }
 
+/** Whether an instant is 00:00 in China (UTC+8, no daylight saving). */
+const isChinaMidnight = (iso: string) => (new Date(iso).getTime() + 8 * 3600_000) % 86_400_000 === 0
+
 export default function SeminarPage() {
   const { seminar: s, seats, you, signedIn } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
@@ -155,6 +158,8 @@ export default function SeminarPage() {
   const lang = useLang()
   const day = (d: string) => formatDate(lang, d, 'day')
   const at = (d: string) => formatDate(lang, d, 'dateTime')
+  // A window or cutoff set as a day ends at the next day's 00:00 China time: show it as that day's 23:59.
+  const until = (d: string) => at(new Date(new Date(d).getTime() - (isChinaMidnight(d) ? 60_000 : 0)).toISOString())
   const refusals = actionData?.result.error?.[''] ?? []
   const reg = you?.registration ?? null
   const blocked = you !== null && (you.window !== null || you.host || you.reasons.length > 0)
@@ -168,8 +173,8 @@ export default function SeminarPage() {
     [t('seminars.detail.where'), s.venue],
     [t('seminars.detail.hours'), formatHours(s.hours)],
     [t('seminars.detail.category'), categoryLabel(s.category, t)],
-    [t('seminars.detail.window'), t('seminars.detail.windowValue', { from: at(s.opensAt), to: at(s.closesAt) })],
-    [t('seminars.detail.cutoff'), at(s.cancelCutoffAt)],
+    [t('seminars.detail.window'), t('seminars.detail.windowValue', { from: at(s.opensAt), to: until(s.closesAt) })],
+    [t('seminars.detail.cutoff'), until(s.cancelCutoffAt)],
     [t('seminars.detail.waitlist'), t(`seminars.waitlist.${s.waitlistMode}`, { hours: s.offerHours })],
   ]
   return (
@@ -179,7 +184,7 @@ export default function SeminarPage() {
       </p>
       <h1>{s.title}</h1>
       <p>
-        <span className="badge">{t(`seminars.level.${s.level}`)}</span> {t('seminars.detail.host')}：
+        <span className="badge">{t(`seminars.level.${s.level}`)}</span> {t('seminars.detail.hostOf')}
         <Link to={`/bases/${s.hostBaseId}`}>{s.host}</Link>
       </p>
 
@@ -283,7 +288,7 @@ export default function SeminarPage() {
                     variant="button-secondary"
                   />
                 ) : (
-                  <p className="small muted">{t('seminars.cutoffPassed', { date: at(s.cancelCutoffAt) })}</p>
+                  <p className="small muted">{t('seminars.cutoffPassed', { date: until(s.cancelCutoffAt) })}</p>
                 )}
               </div>
             ) : null}
