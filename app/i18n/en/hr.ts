@@ -111,6 +111,7 @@ export default {
   'hrBases.base.title': 'Training base',
   'hrBases.open': 'Order rectification',
   'hrBases.open.hint': 'Record findings per area (at least one) and set a deadline.',
+  'hrBases.open.integrityFinding': 'Integrity record ({documentNumber}): {finding}',
   'hrBases.open.deadline': 'Deadline',
   'hrBases.open.submit': 'Open the case',
   'hrBases.reinspect': 'Re-inspection',

@@ -105,6 +105,7 @@ export default {
   'hrBases.base.title': '基地详情',
   'hrBases.open': '责令整改',
   'hrBases.open.hint': '按方面填写检查发现的问题（至少一项），并给出整改期限。',
+  'hrBases.open.integrityFinding': '诚信档案（{documentNumber}）：{finding}',
   'hrBases.open.deadline': '整改期限',
   'hrBases.open.submit': '发出整改通知',
   'hrBases.reinspect': '整改复查',

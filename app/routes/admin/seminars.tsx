@@ -180,7 +180,7 @@ export default function AdminSeminars() {
         </>
       ),
     },
-    { key: 'dates', header: t('seminars.col.dates'), nowrap: true, cell: (s) => `${day(s.startDate)} – ${day(s.endDate)}` },
+    { key: 'dates', header: t('seminars.col.dates'), cell: (s) => `${day(s.startDate)} – ${day(s.endDate)}` },
     { key: 'hours', header: t('seminars.col.hours'), numeric: true, cell: (s) => formatHours(s.hours) },
     {
       key: 'taken',

@@ -130,7 +130,16 @@ export default function HrBase() {
   const failed = actionData && !actionData.ok ? actionData : undefined
   const resultFor = (intent: Done) => (failed?.intent === intent ? failed.result : undefined)
   const formError = useErrorText(failed?.result.error?.[''] ?? undefined)
-  const [openForm, openFields] = useForm<Fields>({ id: 'open', lastResult: resultFor('open') })
+  // Falsified reports on record count as a finding: the case form starts with them under supervision and compliance.
+  const integrityFinding = integrity
+    .filter((r) => r.status === 'in_force')
+    .map((r) => t('hrBases.open.integrityFinding', { documentNumber: r.documentNumber, finding: r.finding }))
+    .join('\n')
+  const [openForm, openFields] = useForm<Fields>({
+    id: 'open',
+    lastResult: resultFor('open'),
+    defaultValue: integrityFinding ? { supervision_compliance: integrityFinding } : undefined,
+  })
   const [passForm] = useForm<Fields>({ id: 'pass', lastResult: resultFor('pass') })
   const [revokeForm, revokeFields] = useForm<Fields>({ id: 'revoke', lastResult: resultFor('revoke') })
   const day = (d: string | null) => (d ? formatDate(lang, d, 'day') : '—')
