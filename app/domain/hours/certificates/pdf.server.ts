@@ -66,6 +66,70 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, siz
   doc.restore()
 }
 
+/**
+ * The part both certificates share, from `y` down: who issued it and when, the verification box
+ * (QR, code, address, what checking shows: `note`) and the footer line.
+ */
+function issuedAndVerification(
+  doc: PDFKit.PDFDocument,
+  p: { y: number; issuer: string; issuedOn: string; code: string; verifyUrl: string; note: string; footer: string },
+) {
+  const W = doc.page.width
+  const H = doc.page.height
+  const left = 72
+  const width = W - 2 * left
+  doc.font('cjk').fontSize(12).fillColor(INK)
+  doc.text(`出具单位：${p.issuer}`, left, p.y, { width, align: 'right' })
+  doc.text(`出具日期：${chineseDate(p.issuedOn)}`, left, doc.y + 6, { width, align: 'right' })
+  doc
+    .font('cjk')
+    .fontSize(8.5)
+    .fillColor(MUTED)
+    .text(`Issuer: Jilin Continuing-Education Platform · Issued ${p.issuedOn}`, left, doc.y + 4, { width, align: 'right' })
+
+  // Verification box
+  const boxY = Math.max(doc.y + 16, H - 226)
+  const boxH = 140
+  doc.lineWidth(0.8).rect(left, boxY, width, boxH).fillAndStroke('#fafafa', LINE)
+  const qrSize = 116
+  drawQr(doc, p.verifyUrl, left + 12, boxY + 12, qrSize)
+  const tx = left + qrSize + 30
+  const tw = width - qrSize - 42
+  doc
+    .font('cjk-bold')
+    .fontSize(12)
+    .fillColor(INK)
+    .text('在线核验  Verify online', tx, boxY + 14, { width: tw })
+  doc
+    .font('cjk')
+    .fontSize(10.5)
+    .text('验证码：', tx, doc.y + 6, { width: tw, continued: true })
+    .font('cjk-bold')
+    .fontSize(13)
+    .text(p.code)
+  doc
+    .font('cjk')
+    .fontSize(9)
+    .fillColor('#0b5cad')
+    .text(p.verifyUrl, tx, doc.y + 4, { width: tw, link: p.verifyUrl })
+  doc
+    .font('cjk')
+    .fontSize(9.5)
+    .fillColor(INK)
+    .text(p.note, tx, doc.y + 6, { width: tw, lineGap: 2 })
+  doc
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text('Anyone can check this certificate at the address above without logging in.', tx, doc.y + 3, { width: tw })
+
+  // Footer
+  doc
+    .font('cjk')
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text(p.footer, left, H - 56, { width, align: 'center' })
+}
+
 export async function buildCertificatePdf(input: { facts: CertificateFacts; code: string; verifyUrl: string }): Promise<Buffer> {
   const { facts: f, verifyUrl } = input
   const code = formatCode(input.code)
@@ -223,60 +287,15 @@ export async function buildCertificatePdf(input: { facts: CertificateFacts; code
 
   // Issuer and date
   y = doc.y + 16
-  doc.font('cjk').fontSize(12).fillColor(INK)
-  doc.text(`出具单位：${f.issuer}`, left, y, { width, align: 'right' })
-  doc.text(`出具日期：${chineseDate(f.issuedOn)}`, left, doc.y + 6, { width, align: 'right' })
-  doc
-    .font('cjk')
-    .fontSize(8.5)
-    .fillColor(MUTED)
-    .text(`Issuer: Jilin Continuing-Education Platform · Issued ${f.issuedOn}`, left, doc.y + 4, { width, align: 'right' })
-
-  // Verification box
-  const boxY = Math.max(doc.y + 16, H - 226)
-  const boxH = 140
-  doc.lineWidth(0.8).rect(left, boxY, width, boxH).fillAndStroke('#fafafa', LINE)
-  const qrSize = 116
-  drawQr(doc, verifyUrl, left + 12, boxY + 12, qrSize)
-  const tx = left + qrSize + 30
-  const tw = width - qrSize - 42
-  doc
-    .font('cjk-bold')
-    .fontSize(12)
-    .fillColor(INK)
-    .text('在线核验  Verify online', tx, boxY + 14, { width: tw })
-  doc
-    .font('cjk')
-    .fontSize(10.5)
-    .text('验证码：', tx, doc.y + 6, { width: tw, continued: true })
-    .font('cjk-bold')
-    .fontSize(13)
-    .text(code)
-  doc
-    .font('cjk')
-    .fontSize(9)
-    .fillColor('#0b5cad')
-    .text(verifyUrl, tx, doc.y + 4, { width: tw, link: verifyUrl })
-  doc
-    .font('cjk')
-    .fontSize(9.5)
-    .fillColor(INK)
-    .text('任何人无需登录，扫描二维码或访问上述网址即可核验本证明。本年度学时记录如在开具后发生变更，核验页面会予以提示。', tx, doc.y + 6, {
-      width: tw,
-      lineGap: 2,
-    })
-  doc
-    .fontSize(8)
-    .fillColor(MUTED)
-    .text('Anyone can check this certificate at the address above without logging in.', tx, doc.y + 3, { width: tw })
-
-  // Footer
-  doc
-    .font('cjk')
-    .fontSize(8)
-    .fillColor(MUTED)
-    .text('本证明依据平台学时记录生成，身份证号码已脱敏；内容以核验页面显示为准。', left, H - 56, { width, align: 'center' })
-
+  issuedAndVerification(doc, {
+    y,
+    issuer: f.issuer,
+    issuedOn: f.issuedOn,
+    code,
+    verifyUrl,
+    note: '任何人无需登录，扫描二维码或访问上述网址即可核验本证明。本年度学时记录如在开具后发生变更，核验页面会予以提示。',
+    footer: '本证明依据平台学时记录生成，身份证号码已脱敏；内容以核验页面显示为准。',
+  })
   doc.end()
   return done
 }
@@ -355,59 +374,16 @@ export async function buildCompletionCertificatePdf(input: {
     .fillColor(MUTED)
     .text(`出勤：${f.blocksTotal} 个半天中出勤 ${f.blocksAttended} 个（政策版本 ${f.policyVersion}）。`, left, doc.y + 14, { width })
 
-  let y = doc.y + 28
-  doc.font('cjk').fontSize(12).fillColor(INK)
-  doc.text(`出具单位：${f.issuer}`, left, y, { width, align: 'right' })
-  doc.text(`出具日期：${chineseDate(f.issuedOn)}`, left, doc.y + 6, { width, align: 'right' })
-  doc
-    .font('cjk')
-    .fontSize(8.5)
-    .fillColor(MUTED)
-    .text(`Issuer: Jilin Continuing-Education Platform · Issued ${f.issuedOn}`, left, doc.y + 4, { width, align: 'right' })
-
-  y = Math.max(doc.y + 16, H - 226)
-  const boxH = 140
-  doc.lineWidth(0.8).rect(left, y, width, boxH).fillAndStroke('#fafafa', LINE)
-  const qrSize = 116
-  drawQr(doc, verifyUrl, left + 12, y + 12, qrSize)
-  const tx = left + qrSize + 30
-  const tw = width - qrSize - 42
-  doc
-    .font('cjk-bold')
-    .fontSize(12)
-    .fillColor(INK)
-    .text('在线核验  Verify online', tx, y + 14, { width: tw })
-  doc
-    .font('cjk')
-    .fontSize(10.5)
-    .text('验证码：', tx, doc.y + 6, { width: tw, continued: true })
-    .font('cjk-bold')
-    .fontSize(13)
-    .text(code)
-  doc
-    .font('cjk')
-    .fontSize(9)
-    .fillColor('#0b5cad')
-    .text(verifyUrl, tx, doc.y + 4, { width: tw, link: verifyUrl })
-  doc
-    .font('cjk')
-    .fontSize(9.5)
-    .fillColor(INK)
-    .text('任何人无需登录，扫描二维码或访问上述网址即可核验本证书。出勤记录如在开具后更正，核验页面会予以提示。', tx, doc.y + 6, {
-      width: tw,
-      lineGap: 2,
-    })
-  doc
-    .fontSize(8)
-    .fillColor(MUTED)
-    .text('Anyone can check this certificate at the address above without logging in.', tx, doc.y + 3, { width: tw })
-
-  doc
-    .font('cjk')
-    .fontSize(8)
-    .fillColor(MUTED)
-    .text('本证书依据平台出勤与学时记录生成，身份证号码已脱敏；内容以核验页面显示为准。', left, H - 56, { width, align: 'center' })
-
+  const y = doc.y + 28
+  issuedAndVerification(doc, {
+    y,
+    issuer: f.issuer,
+    issuedOn: f.issuedOn,
+    code,
+    verifyUrl,
+    note: '任何人无需登录，扫描二维码或访问上述网址即可核验本证书。出勤记录如在开具后更正，核验页面会予以提示。',
+    footer: '本证书依据平台出勤与学时记录生成，身份证号码已脱敏；内容以核验页面显示为准。',
+  })
   doc.end()
   return done
 }
