@@ -1,4 +1,4 @@
-import { type FieldMetadata, getInputProps, getSelectProps, type SubmissionResult } from '@conform-to/react'
+import { type FieldMetadata, getInputProps, getSelectProps, getTextareaProps, type SubmissionResult } from '@conform-to/react'
 import type { ChangeEvent, ReactNode } from 'react'
 
 import { type Named, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
@@ -62,7 +62,7 @@ function FieldShell({ meta, label, hint, required, error, children }: Common & {
 }
 
 type TextProps = Common & {
-  type?: 'text' | 'password' | 'tel' | 'date' | 'search'
+  type?: 'text' | 'password' | 'tel' | 'date' | 'time' | 'search'
   autoComplete?: string
   inputMode?: 'numeric' | 'text' | 'tel'
   maxLength?: number
@@ -76,6 +76,18 @@ export function TextField(props: TextProps) {
   return (
     <FieldShell {...props} error={error}>
       <input key={key} {...input} autoComplete={autoComplete} inputMode={inputMode} maxLength={maxLength} required={required} />
+    </FieldShell>
+  )
+}
+
+/** A multi-line text field (a finding, a reason, a summary). */
+export function TextAreaField(props: Common & { rows?: number; maxLength?: number }) {
+  const { meta, hint, required, rows = 4, maxLength } = props
+  const error = useErrorText(meta.errors)
+  const { key, ...textarea } = getTextareaProps(meta, { ariaDescribedBy: hint ? meta.descriptionId : undefined })
+  return (
+    <FieldShell {...props} error={error}>
+      <textarea key={key} {...textarea} rows={rows} maxLength={maxLength} required={required} />
     </FieldShell>
   )
 }

@@ -1,4 +1,4 @@
-import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, type SubmissionResult, useForm } from '@conform-to/react'
+import { getFormProps, getInputProps, getSelectProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -232,31 +232,6 @@ function VenueForm({ venue }: { venue: string }) {
   )
 }
 
-function TimeField({ meta, label, hint }: { meta: FieldMetadata<string>; label: string; hint: string }) {
-  const error = useErrorText(meta.errors)
-  const { key, ...input } = getInputProps(meta, { type: 'time', ariaDescribedBy: meta.descriptionId })
-  return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={meta.id}>
-        {label}
-        <span className="required" aria-hidden="true">
-          {' '}
-          *
-        </span>
-      </label>
-      <input key={key} {...input} required />
-      <p className="field-hint" id={meta.descriptionId}>
-        {hint}
-      </p>
-      {error ? (
-        <p className="field-error" id={meta.errorId} role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  )
-}
-
 function MoveForm({ blockId, startClock, endClock, label }: { blockId: number; startClock: string; endClock: string; label: string }) {
   const t = useT()
   const busy = useNavigation().state === 'submitting'
@@ -275,8 +250,8 @@ function MoveForm({ blockId, startClock, endClock, label }: { blockId: number; s
       <Form method="post" className="stack small" {...getFormProps(form)}>
         {formError ? <FormAlert>{formError}</FormAlert> : null}
         <input type="hidden" name="blockId" value={blockId} />
-        <TimeField meta={fields.startsAt} label={t('seminarHost.move.startsAt')} hint={t('seminarHost.move.hint')} />
-        <TimeField meta={fields.endsAt} label={t('seminarHost.move.endsAt')} hint={t('seminarHost.move.hint')} />
+        <TextField meta={fields.startsAt} type="time" label={t('seminarHost.move.startsAt')} hint={t('seminarHost.move.hint')} required />
+        <TextField meta={fields.endsAt} type="time" label={t('seminarHost.move.endsAt')} hint={t('seminarHost.move.hint')} required />
         <button type="submit" name="intent" value="move" className="button" disabled={busy}>
           {t('seminarHost.move.submit')}
         </button>

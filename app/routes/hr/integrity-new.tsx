@@ -1,4 +1,4 @@
-import { type FieldMetadata, getFormProps, getTextareaProps, type SubmissionResult, useForm } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -6,7 +6,7 @@ import type { z } from 'zod'
 
 import { requireHr } from '#app/auth/hr.server.ts'
 import { categoryLabel } from '#app/components/category.ts'
-import { FileField, FormAlert, TextField, useErrorText } from '#app/components/form.tsx'
+import { FileField, FormAlert, TextAreaField, TextField, useErrorText } from '#app/components/form.tsx'
 import { chinaToday, EVIDENCE_ACCEPT, evidenceProblem, MAX_EVIDENCE_BYTES } from '#app/domain/claims/external-claims.ts'
 import { proposeBaseFinding, proposeFinding } from '#app/domain/integrity/records.server.ts'
 import { integrityPolicyOn } from '#app/domain/policy/integrity-policy.server.ts'
@@ -86,32 +86,6 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(`/hr/integrity/${result.recordId}?done=proposed`)
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any form's field, whatever its schema
-function TextArea({ meta, label, hint }: { meta: FieldMetadata<any, any, string[]>; label: string; hint: string }) {
-  const error = useErrorText(meta.errors)
-  const { key, ...props } = getTextareaProps(meta, { ariaDescribedBy: meta.descriptionId })
-  return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={meta.id}>
-        {label}
-        <span className="required" aria-hidden="true">
-          {' '}
-          *
-        </span>
-      </label>
-      <textarea key={key} {...props} rows={5} maxLength={2000} required />
-      <p className="field-hint" id={meta.descriptionId}>
-        {hint}
-      </p>
-      {error ? (
-        <p className="field-error" id={meta.errorId} role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  )
-}
-
 export default function HrIntegrityNew() {
   const { source, years, maxMb } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
@@ -182,7 +156,14 @@ export default function HrIntegrityNew() {
             <h2 id="finding-title">{t('integrityHr.new.formTitle')}</h2>
             {form.status === 'error' ? <FormAlert>{formError ?? t('err.form')}</FormAlert> : null}
             <Form method="post" encType="multipart/form-data" className="stack" {...getFormProps(form)}>
-              <TextArea meta={fields.finding} label={t('integrityHr.field.finding')} hint={t('integrityHr.field.finding.hint')} />
+              <TextAreaField
+                meta={fields.finding}
+                label={t('integrityHr.field.finding')}
+                hint={t('integrityHr.field.finding.hint')}
+                rows={5}
+                maxLength={2000}
+                required
+              />
               <TextField
                 meta={fields.documentNumber}
                 label={t('integrityHr.field.documentNumber')}
