@@ -744,6 +744,35 @@ async function seedSeminarDelivery(db: Kysely<Database>) {
     [chen, ...attendees.slice(0, 4)],
   )
   for (const p of [chen, ...attendees.slice(0, 4)]) for (const b of running.blocks.slice(0, 2)) await attend(p, b, runningStart)
+
+  // An integrity finding (诚信档案) waiting for its second officer: Changchun HR found that 王磊's
+  // sign-ins at the finished seminar were made for him by someone else; province HR confirms or cancels.
+  const { proposeFinding } = await import('#app/domain/integrity/records.server.ts')
+  const hrChangchun = await account('13900000003')
+  const wangLei = attendees[3]!
+  const entry = await db
+    .selectFrom('hour_entries')
+    .select('id')
+    .where('person_id', '=', wangLei.personId)
+    .where('source_kind', '=', 'seminar')
+    .executeTakeFirstOrThrow()
+  must(
+    'integrity finding',
+    await db.transaction().execute((trx) =>
+      proposeFinding(
+        trx,
+        { accountId: hrChangchun.id, personId: hrChangchun.person_id, scopeRegion: '220100' },
+        {
+          sourceKind: 'entry',
+          sourceId: entry.id,
+          finding: '经核查签到记录与会场监控，该学员未实际参加第二天的课程，签到、签退系他人持其账号代为扫码。',
+          documentNumber: '长人社诚字〔2026〕3号',
+          evidence: { filename: '核查报告.pdf', bytes: DEMO_EVIDENCE },
+        },
+        at(addDays(finishedStart, 20), '15:00'),
+      ),
+    ),
+  )
 }
 
 async function seedPendingClaim(db: Kysely<Database>) {

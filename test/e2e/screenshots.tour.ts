@@ -273,6 +273,15 @@ const SHOTS: Shot[] = [
   },
   { name: 'hr-seminar-approvals', path: '/hr/seminar-approvals', heading: '研修班报名审核', as: DEMO.hrProvince.login },
   { name: 'admin-seminar-import', path: '/admin/seminars/import', heading: '导入研修班计划', as: DEMO.admin.login },
+  // Integrity records (issue 14): a Changchun finding waiting for province HR
+  { name: 'hr-integrity', path: '/hr/integrity', heading: '诚信档案', as: DEMO.hrProvince.login },
+  { name: 'hr-integrity-en', path: '/hr/integrity', heading: 'Integrity records', as: DEMO.hrProvince.login, lang: 'en' },
+  {
+    name: 'hr-integrity-record',
+    path: async (db) => `/hr/integrity/${(await db.selectFrom('integrity_records').select('id').executeTakeFirstOrThrow()).id}`,
+    heading: '诚信档案记录',
+    as: DEMO.hrProvince.login,
+  },
   { name: '404', path: '/no-such-page', heading: '页面不存在' },
 ]
 

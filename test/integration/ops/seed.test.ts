@@ -75,5 +75,16 @@ describe('demo data', () => {
       .where('a.attended', '=', true)
       .executeTakeFirstOrThrow()
     expect(Number(signed.n)).toBe(10)
+
+    // An integrity finding awaits a second officer: proposed, nothing reversed yet.
+    const records = await getDb().selectFrom('integrity_records').select(['status', 'person_id', 'source_kind']).execute()
+    expect(records).toEqual([{ status: 'proposed', person_id: expect.any(Number), source_kind: 'entry' }])
+    const reversals = await getDb()
+      .selectFrom('hour_entries')
+      .select('id')
+      .where('person_id', '=', records[0]!.person_id)
+      .where('source_kind', '=', 'reversal')
+      .execute()
+    expect(reversals).toHaveLength(0)
   })
 })
