@@ -1,4 +1,5 @@
 import { type Counted, evaluateCheck, evaluateYear, governingPolicy, type PolicyForCheck } from '#app/domain/credit-api/credit-check.ts'
+import { inForce } from '#app/domain/integrity/records.server.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
 import type { DB } from '#db/schema.ts'
@@ -11,13 +12,15 @@ import { ceYearOf, entriesForYear, totalsByYear, type YearTotals } from './ledge
  * application next year would be told.
  */
 export async function hoursOverview(db: DB, personId: number, year: number, now = new Date()) {
-  const [totals, policies, entries, person] = await Promise.all([
+  const currentYear = ceYearOf(now)
+  const [totals, policies, entries, person, integrity] = await Promise.all([
     totalsByYear(db, personId),
     cachedPolicies(db),
     entriesForYear(db, personId, year),
     db.selectFrom('people').select(['title_year']).where('id', '=', personId).executeTakeFirstOrThrow(),
+    // An integrity record still in force when next year begins refuses next year's application (until it ends).
+    inForce(db, [personId], `${currentYear + 1}-01-01`),
   ])
-  const currentYear = ceYearOf(now)
   const firstYear = Math.min(...[...policies.keys()], ...totals.keys())
   const counted = new Map<number, Counted>([...totals].map(([y, t]) => [y, { professional: t.professional, public: t.public }]))
   const years = []
@@ -35,6 +38,7 @@ export async function hoursOverview(db: DB, personId: number, year: number, now 
     currentTitleYear: person.title_year,
     totals: counted,
     policies: policies as Map<number, PolicyForCheck>,
+    integrity: integrity.get(personId) ?? null,
   })
   return { year, currentYear, years, selected, entries, nextApplication, policyVersion: policy?.version ?? null }
 }

@@ -35,6 +35,7 @@ export default {
   'hours.next.eligible': 'With your hours so far, the hours check for a {year} title application would pass.',
   'hours.next.notEligible': 'With your hours so far, the hours check for a {year} title application would not pass:',
   'hours.next.yearShort': '{year}: {total} hours short ({professional} professional, {public} general)',
+  'hours.next.integrity': 'An integrity record is in force: title applications are refused until {endsOn}.',
   'hours.next.noYears': 'No year needs checking since your current title.',
   'hours.next.checked': 'Years checked: {years}',
   'source.online_course': 'Online course',

@@ -34,6 +34,7 @@ export default {
   'hours.next.eligible': '按目前的学时，{year}年申报职称的学时核验可以通过。',
   'hours.next.notEligible': '按目前的学时，{year}年申报职称的学时核验不能通过：',
   'hours.next.yearShort': '{year}年还差 {total} 学时（专业科目 {professional}，公需科目 {public}）',
+  'hours.next.integrity': '诚信档案记录在册：{endsOn}前申报职称将不予受理。',
   'hours.next.noYears': '取得现职称后尚无需核验的年度。',
   'hours.next.checked': '核验年度：{years}',
   'source.online_course': '网络课程（网授）',

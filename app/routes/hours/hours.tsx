@@ -128,6 +128,11 @@ export default function HoursPage() {
             <>
               <p className="short-text">{t('hours.next.notEligible', { year: d.currentYear + 1 })}</p>
               <ul>
+                {next.reasons.map((r) =>
+                  r.code === 'integrity_record' ? (
+                    <li key="integrity">{t('hours.next.integrity', { endsOn: formatDate(lang, r.endsOn, 'day') })}</li>
+                  ) : null,
+                )}
                 {next.years
                   .filter((y) => !y.met)
                   .map((y) => (

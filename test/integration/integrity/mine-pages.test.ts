@@ -90,6 +90,9 @@ describe('我的学时: the integrity record panel', () => {
         appealedAt: null,
       }),
     ])
+    // The outlook for next year's title application says the same as the API will.
+    expect(out.data.nextApplication.eligible).toBe(false)
+    expect(out.data.nextApplication.reasons[0]).toEqual({ code: 'integrity_record', endsOn: addYears(today, policy.recordYears) })
   })
 
   test('a finding still awaiting its second officer is not shown to the person', async () => {
@@ -97,6 +100,7 @@ describe('我的学时: the integrity record panel', () => {
     const { recordId } = await recordOf(me.personId, { confirm: false })
     const out = await call(hours.loader, makeRequest('/hours', { cookie: me.cookie }))
     expect(out.data.integrity).toEqual([])
+    expect(out.data.nextApplication.reasons.map((r: { code: string }) => r.code)).not.toContain('integrity_record')
     const page = await call(integrityPage.loader, makeRequest(`/hours/integrity/${recordId}`, { cookie: me.cookie }), {
       recordId: String(recordId),
     })
