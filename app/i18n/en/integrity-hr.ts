@@ -18,6 +18,7 @@ export default {
   'integrityHr.status.withdrawn': 'Withdrawn',
   'integrityHr.status.cancelled': 'Cancelled',
   'integrityHr.none': 'No records match.',
+  'integrityHr.others': 'Other records',
   'integrityHr.col.subject': 'Subject',
   'integrityHr.col.source': 'Source',
   'integrityHr.col.document': 'Document number',

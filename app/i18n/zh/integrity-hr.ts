@@ -17,6 +17,7 @@ export default {
   'integrityHr.status.withdrawn': '已撤销',
   'integrityHr.status.cancelled': '已取消',
   'integrityHr.none': '没有符合条件的记录。',
+  'integrityHr.others': '其他记录',
   'integrityHr.col.subject': '对象',
   'integrityHr.col.source': '来源',
   'integrityHr.col.document': '认定文号',

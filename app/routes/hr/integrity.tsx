@@ -141,7 +141,7 @@ export default function HrIntegrity() {
         )}
       </section>
       <section className="panel" aria-labelledby="records-title">
-        <h2 id="records-title">{t('integrityHr.title')}</h2>
+        <h2 id="records-title">{awaiting.length > 0 ? t('integrityHr.others') : t('integrityHr.title')}</h2>
         <nav aria-label={t('integrityHr.filter')} className="year-picker">
           {status === null ? (
             <strong aria-current="page">{t('integrityHr.filter.all')}</strong>
