@@ -4,13 +4,12 @@ import { governingPolicy } from '#app/domain/credit-api/credit-check.ts'
 import { ceYearOf, credit } from '#app/domain/hours/ledger.server.ts'
 import type { FieldErrors } from '#app/domain/identity/accounts.schema.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import type { Policy } from '#app/domain/policy/policy.server.ts'
 import { normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
-import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import { type HrActor, inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
-import { decryptPii } from '#app/lib/crypto.server.ts'
 import type { DB } from '#db/schema.ts'
 
 import type { ClaimFields } from './external-claims.schema.ts'
@@ -190,7 +189,7 @@ export async function listClaimsForHr(db: DB, scopeRegion: string, status: Claim
     ...r,
     units: normalizeHours(r.units),
     claimed_hours: normalizeHours(r.claimed_hours),
-    idNumberMasked: maskIdNumber(decryptPii(id_number_enc)),
+    idNumberMasked: maskedIdNumber(id_number_enc),
     activityInfo: activityOf(policies, r.ce_year, r.activity),
   }))
 }

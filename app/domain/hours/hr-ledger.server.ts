@@ -1,9 +1,10 @@
 import { audit } from '#app/domain/identity/audit.server.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import { cachedPolicies } from '#app/domain/policy/cache.server.ts'
 import { maskIdNumber, type ParsedIdNumber } from '#app/domain/shared/id-number.ts'
 import { type Err, err, ok, type Result } from '#app/domain/shared/result.ts'
 import { type HrActor, inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
-import { decryptPii, lookupHash } from '#app/lib/crypto.server.ts'
+import { lookupHash } from '#app/lib/crypto.server.ts'
 import type { Category, DB } from '#db/schema.ts'
 
 import { ceYearOf, credit, type Entry, LedgerError, reverse } from './ledger.server.ts'
@@ -72,7 +73,7 @@ export async function searchPeople(db: DB, actor: HrActor, search: PersonSearch)
     people: rows.slice(0, SEARCH_LIMIT).map(({ id_number_enc, account_id, ...r }) => ({
       ...r,
       registered: account_id !== null,
-      idNumberMasked: maskIdNumber(decryptPii(id_number_enc)),
+      idNumberMasked: maskedIdNumber(id_number_enc),
     })),
   }
 }
@@ -100,7 +101,7 @@ export async function personForHr(db: DB, actor: HrActor, personId: number): Pro
   if (!row) return err('not_found')
   if (!inScope(actor.scopeRegion, row.region_code)) return err('forbidden')
   const { id_number_enc, ...rest } = row
-  return ok({ person: { ...rest, idNumberMasked: maskIdNumber(decryptPii(id_number_enc)), self: row.id === actor.personId } })
+  return ok({ person: { ...rest, idNumberMasked: maskedIdNumber(id_number_enc), self: row.id === actor.personId } })
 }
 
 /** Why HR may not touch this person's ledger. */

@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2'
 import type { Transaction } from 'kysely'
 
 import { addMember } from '#app/domain/bases/members.server.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import type { ParsedIdNumber } from '#app/domain/shared/id-number.ts'
 import { maskIdNumber, parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
 import { type Err, err, type Ok, ok, type Result } from '#app/domain/shared/result.ts'
@@ -232,7 +233,7 @@ export async function listStaff(db: DB) {
     .where('accounts.role', '<>', 'learner')
     .orderBy('accounts.id')
     .execute()
-  return rows.map(({ id_number_enc, ...r }) => ({ ...r, idNumberMasked: maskIdNumber(decryptPii(id_number_enc)) }))
+  return rows.map(({ id_number_enc, ...r }) => ({ ...r, idNumberMasked: maskedIdNumber(id_number_enc) }))
 }
 
 export async function listBases(db: DB) {

@@ -13,12 +13,11 @@ import { chinaDay, notifyBase } from '#app/domain/bases/events.server.ts'
 import { addDays } from '#app/domain/bases/lifecycle.ts'
 import { credit, reverse } from '#app/domain/hours/ledger.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import { reportsPolicyOn } from '#app/domain/policy/reports-policy.server.ts'
 import { isHours, normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
-import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import { type HrActor, inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
-import { decryptPii } from '#app/lib/crypto.server.ts'
 import type { Database, DB } from '#db/schema.ts'
 
 export type DisputeKind = 'not_me' | 'wrong_hours'
@@ -213,7 +212,7 @@ export async function disputesForHr(db: DB, scopeRegion: string, limit = 200) {
     hours: normalizeHours(r.hours),
     claimed_hours: r.claimed_hours === null ? null : normalizeHours(r.claimed_hours),
     declared_hours: normalizeHours(r.declared_hours),
-    idNumberMasked: maskIdNumber(decryptPii(id_number_enc)),
+    idNumberMasked: maskedIdNumber(id_number_enc),
   }))
 }
 

@@ -9,10 +9,9 @@ import type { Transaction } from 'kysely'
 
 import { notifyBase } from '#app/domain/bases/events.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
-import { maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import { type HrActor, inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
-import { decryptPii } from '#app/lib/crypto.server.ts'
 import type { Database, DB } from '#db/schema.ts'
 
 import type { ReportFilter } from './review.ts'
@@ -115,7 +114,7 @@ export async function reportForHr(db: DB, scopeRegion: string, activityId: numbe
   return {
     activity: a,
     files,
-    credited: credited.map(({ id_number_enc, ...c }) => ({ ...c, idNumberMasked: maskIdNumber(decryptPii(id_number_enc)) })),
+    credited: credited.map(({ id_number_enc, ...c }) => ({ ...c, idNumberMasked: maskedIdNumber(id_number_enc) })),
     creditedTotal: Number(total.n),
   }
 }

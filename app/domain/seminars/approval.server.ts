@@ -1,10 +1,9 @@
 import type { Transaction } from 'kysely'
 
 import { audit } from '#app/domain/identity/audit.server.ts'
-import { maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import { type HrActor, inScope, isProvinceScope } from '#app/domain/shared/scope.ts'
-import { decryptPii } from '#app/lib/crypto.server.ts'
 import type { Database, DB, SeminarLevel } from '#db/schema.ts'
 
 import { REASON_MAX } from './approval.schema.ts'
@@ -78,7 +77,7 @@ export async function pendingApprovals(db: DB, hr: HrActor, now: Date): Promise<
       startDate: r.start_date,
       endDate: r.end_date,
       personName: r.name,
-      idMasked: maskIdNumber(decryptPii(r.id_number_enc)),
+      idMasked: maskedIdNumber(r.id_number_enc),
       regionCode: r.region_code,
       titleLevel: r.title_level,
       titleSeries: r.title_series,

@@ -3,11 +3,10 @@ import { CERTIFICATE_ISSUER, type SeminarCompletionFacts } from '#app/domain/hou
 import { requestCompletionCertificate } from '#app/domain/hours/certificates/certificates.server.ts'
 import { credit, reverse } from '#app/domain/hours/ledger.server.ts'
 import { audit } from '#app/domain/identity/audit.server.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import { seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
 import { normalizeHours, toCents } from '#app/domain/shared/decimal.ts'
-import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
-import { decryptPii } from '#app/lib/crypto.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import type { CertificateStatus, DB } from '#db/schema.ts'
 
@@ -166,7 +165,7 @@ export async function finaliseAttendance(
         const facts: SeminarCompletionFacts = {
           kind: 'seminar_completion',
           name: p.name,
-          idNumberMasked: maskIdNumber(decryptPii(p.id_number_enc)),
+          idNumberMasked: maskedIdNumber(p.id_number_enc),
           seminarTitle: seminar.title,
           level: seminar.level,
           hostBaseName: host.name,
@@ -297,7 +296,7 @@ export async function seminarResults(db: DB, seminarId: number, hostBaseId?: num
       return {
         personId: p.person_id,
         name: p.name,
-        idNumberMasked: maskIdNumber(decryptPii(p.id_number_enc)),
+        idNumberMasked: maskedIdNumber(p.id_number_enc),
         attendedNow: attendedOf.get(p.person_id) ?? 0,
         result: r
           ? { revision: r.revision, blocksAttended: r.blocks_attended, hours: normalizeHours(r.hours), completed: r.completed }

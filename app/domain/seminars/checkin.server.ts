@@ -1,10 +1,10 @@
 import { sql, type Transaction } from 'kysely'
 
 import { audit } from '#app/domain/identity/audit.server.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import { seminarPolicyOn } from '#app/domain/policy/seminars-policy.server.ts'
-import { maskIdNumber } from '#app/domain/shared/id-number.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
-import { decryptPii, macFor } from '#app/lib/crypto.server.ts'
+import { macFor } from '#app/lib/crypto.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { publicOrigin } from '#app/lib/origin.server.ts'
 import type { Database, DB, SeminarRegistrationStatus } from '#db/schema.ts'
@@ -419,7 +419,7 @@ export async function rosterWithAttendance(db: DB, seminarId: number): Promise<R
     registrationId: r.id,
     personId: r.person_id,
     name: r.name,
-    idNumberMasked: maskIdNumber(decryptPii(r.id_number_enc)),
+    idNumberMasked: maskedIdNumber(r.id_number_enc),
     status: r.status,
     blocks: byPerson.get(r.person_id) ?? {},
   }))

@@ -1,6 +1,5 @@
-import { maskIdNumber } from '#app/domain/shared/id-number.ts'
+import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import { type HrActor, inScope } from '#app/domain/shared/scope.ts'
-import { decryptPii } from '#app/lib/crypto.server.ts'
 import type { Category, DB } from '#db/schema.ts'
 
 import type { FindingSource } from './integrity-forms.ts'
@@ -17,7 +16,7 @@ export type SourceView =
 const person = (p: { person_id: number; name: string; id_number_enc: Buffer; region_code: string | null }): Person => ({
   personId: p.person_id,
   name: p.name,
-  idNumberMasked: maskIdNumber(decryptPii(p.id_number_enc)),
+  idNumberMasked: maskedIdNumber(p.id_number_enc),
   region: p.region_code,
 })
 
@@ -110,7 +109,7 @@ export async function maskedIdsOf(db: DB, personIds: readonly number[]): Promise
   const ids = [...new Set(personIds)]
   if (ids.length === 0) return new Map()
   const rows = await db.selectFrom('people').select(['id', 'id_number_enc']).where('id', 'in', ids).execute()
-  return new Map(rows.map((r) => [Number(r.id), maskIdNumber(decryptPii(r.id_number_enc))]))
+  return new Map(rows.map((r) => [Number(r.id), maskedIdNumber(r.id_number_enc)]))
 }
 
 /** Names of the officers behind accounts (who found, who confirmed), by account id. */
