@@ -21,6 +21,8 @@ export interface PeopleTable {
   title_level: string | null
   title_year: number | null
   created_at: Generated<Date>
+  /** Migration 0020: the matched employer entity; `employer` keeps the text as entered. */
+  employer_id: number | null
 }
 
 export interface BasesTable {
@@ -161,6 +163,8 @@ export interface AccountsTable {
   /** Set when an admin gave a temporary password: every page leads to the change-password page until it is changed. */
   must_change_password: Generated<boolean>
   password_changed_at: Timestamp | null
+  /** Migration 0020: may export full ID numbers (granted by an admin, audited). */
+  can_export_full_ids: Generated<boolean>
 }
 
 /** One-time password-reset codes sent by SMS (migration 0010): only a keyed hash is kept. */
@@ -416,6 +420,113 @@ export interface HourTotalsTable {
   category: Category
   counted_hours: ColumnType<string, string | undefined, string>
   recorded_hours: ColumnType<string, string | undefined, string>
+}
+
+/** Employers (工作单位, migration 0020): people.employer_id names one; name_norm is the matching key within a region. */
+export interface EmployersTable {
+  id: Id
+  name: string
+  name_norm: string
+  credit_code: string | null
+  region_code: string
+  created_by: number | null
+  created_at: Generated<Date>
+}
+
+/** Who the compliance refresher must look at again (migration 0020; filled by triggers). */
+export interface ComplianceDirtyTable {
+  person_id: number
+  touched_at: Generated<Date>
+}
+
+/** A person as counted in the compliance roll-ups, and next year's title-application answer. '' / 0 = none. */
+export interface CompliancePeopleTable {
+  person_id: number
+  region_code: string
+  employer_id: number
+  title_series: string
+  title_level: string
+  application_year: number
+  ready: boolean
+  failing_years: number[]
+  short_total: string
+  integrity_ends_on: string | null
+  policy_version: string
+  computed_at: Timestamp
+}
+
+/** Met or short per person × CE year, as the check API evaluates the year (evaluateYear). */
+export interface CompliancePersonYearsTable {
+  person_id: number
+  ce_year: number
+  met: boolean
+  professional: string
+  public: string
+  short_professional: string
+  short_public: string
+  short_total: string
+  not_counted: string
+  policy_version: string
+}
+
+export type ComplianceMetric = 'people' | 'met' | 'ready'
+export interface ComplianceRollupsTable {
+  metric: ComplianceMetric
+  year: number
+  region_code: string
+  employer_id: number
+  title_series: string
+  title_level: string
+  n: number
+}
+
+export interface ComplianceStateTable {
+  id: number
+  application_year: number | null
+  policy_fingerprint: string | null
+  refreshed_at: Timestamp | null
+  rebuild_started_at: Timestamp | null
+}
+
+export interface ComplianceCampaignsTable {
+  id: Id
+  scope_region: string
+  filter: ColumnType<Record<string, unknown>, string, string>
+  title: string
+  message: string
+  channel: Generated<string>
+  status: Generated<'draft' | 'sending' | 'sent'>
+  recipients_total: number | null
+  created_by: number
+  created_at: Generated<Date>
+  sent_by: number | null
+  sent_at: Timestamp | null
+  finished_at: Timestamp | null
+}
+
+export interface ComplianceCampaignRecipientsTable {
+  campaign_id: number
+  person_id: number
+  notice_id: number | null
+  delivered_at: Timestamp | null
+}
+
+export interface ComplianceExportsTable {
+  id: Id
+  account_id: number
+  scope_region: string
+  filter: ColumnType<Record<string, unknown>, string, string>
+  format: 'xlsx' | 'csv'
+  full_ids: Generated<boolean>
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>
+  rows_total: number | null
+  rows_done: Generated<number>
+  file_path: string | null
+  file_bytes: string | null
+  error: string | null
+  created_at: Generated<Date>
+  finished_at: Timestamp | null
+  expires_at: Timestamp
 }
 
 export interface ApiClientsTable {
@@ -802,6 +913,15 @@ export interface Database {
   activity_exclusions: ActivityExclusionsTable
   roster_disputes: RosterDisputesTable
   hour_totals: HourTotalsTable
+  employers: EmployersTable
+  compliance_dirty: ComplianceDirtyTable
+  compliance_people: CompliancePeopleTable
+  compliance_person_years: CompliancePersonYearsTable
+  compliance_rollups: ComplianceRollupsTable
+  compliance_state: ComplianceStateTable
+  compliance_campaigns: ComplianceCampaignsTable
+  compliance_campaign_recipients: ComplianceCampaignRecipientsTable
+  compliance_exports: ComplianceExportsTable
   people: PeopleTable
   bases: BasesTable
   base_applications: BaseApplicationsTable

@@ -19,6 +19,7 @@ import * as m0016 from './20261130_0016_training_reports.ts'
 import * as m0017 from './20261130_0017_seminars.ts'
 import * as m0018 from './20261130_0018_seminar_delivery.ts'
 import * as m0019 from './20261130_0019_integrity_records.ts'
+import * as m0020 from './20261130_0020_compliance.ts'
 
 /**
  * Every migration, in order. Listed explicitly (not read from the folder at run time) so the
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '20261130_0017_seminars': m0017,
   '20261130_0018_seminar_delivery': m0018,
   '20261130_0019_integrity_records': m0019,
+  '20261130_0020_compliance': m0020,
 }
