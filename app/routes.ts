@@ -85,6 +85,13 @@ export default [
     route('integrity/new', 'routes/hr/integrity-new.tsx'),
     route('integrity/:recordId', 'routes/hr/integrity-record.tsx'),
     route('integrity/:recordId/evidence', 'routes/hr/integrity-evidence.ts'),
+    // Compliance oversight (issue 13, ADR 0025)
+    route('compliance', 'routes/hr/compliance.tsx'),
+    route('compliance/people', 'routes/hr/compliance-people.tsx'),
+    route('compliance/campaigns', 'routes/hr/compliance-campaigns.tsx'),
+    route('compliance/campaigns/:campaignId', 'routes/hr/compliance-campaign.tsx'),
+    route('compliance/exports', 'routes/hr/compliance-exports.tsx'),
+    route('compliance/exports/:exportId/file', 'routes/hr/compliance-export-file.ts'),
   ]),
 
   // base: staff of a training base
@@ -121,6 +128,7 @@ export default [
     route('seminars/import', 'routes/admin/seminar-import.tsx'),
     route('seminars/plan-template.xlsx', 'routes/admin/seminar-plan-template.ts'),
     route('staff', 'routes/admin/staff.tsx'),
+    route('employers', 'routes/admin/employers.tsx'),
   ]),
 
   // api: the credit-hours check API for the title-application system (bearer keys)

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 
+import { refreshBatch } from '#app/domain/compliance/refresh.server.ts'
 import { closeDb, getDb } from '#app/lib/db.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { getLogger } from '#app/lib/log.server.ts'
@@ -66,6 +67,21 @@ async function dailyLoop() {
   if (!stopping) dailyTimer = setTimeout(() => void dailyLoop(), 10 * 60_000)
 }
 void dailyLoop()
+// The compliance refresher (ADR 0025): recomputes the people triggers marked, a batch at a time;
+// several workers take turns (an advisory lock), and what a crash interrupts is still marked.
+let complianceTimer: NodeJS.Timeout | undefined
+async function complianceLoop() {
+  if (stopping) return
+  let processed = 0
+  try {
+    processed = (await refreshBatch(db)).processed
+    if (processed) log.debug({ processed }, 'compliance refreshed')
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'compliance refresh failed; will retry')
+  }
+  if (!stopping) complianceTimer = setTimeout(() => void complianceLoop(), processed ? 0 : 1000)
+}
+void complianceLoop()
 log.info({ queues: QUEUES }, 'worker started')
 
 async function shutdown(signal: string) {
@@ -74,6 +90,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'worker shutting down')
   clearTimeout(relayTimer)
   clearTimeout(dailyTimer)
+  clearTimeout(complianceTimer)
   const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref())
   await Promise.race([Promise.allSettled(workers.map((w) => w.close())), deadline])
   await Promise.allSettled(Object.values(queues).map((q) => q.close()))

@@ -6,7 +6,11 @@ import enAccount from './en/account.ts'
 import enAdmin from './en/admin.ts'
 import enBase from './en/base.ts'
 import enCommon from './en/common.ts'
+import enCompliance from './en/compliance.ts'
+import enComplianceCampaigns from './en/compliance-campaigns.ts'
+import enComplianceExports from './en/compliance-exports.ts'
 import enCourses from './en/courses.ts'
+import enEmployers from './en/employers.ts'
 import enForms from './en/forms.ts'
 import enHours from './en/hours.ts'
 import enHr from './en/hr.ts'
@@ -27,7 +31,11 @@ import zhAccount from './zh/account.ts'
 import zhAdmin from './zh/admin.ts'
 import zhBase from './zh/base.ts'
 import zhCommon from './zh/common.ts'
+import zhCompliance from './zh/compliance.ts'
+import zhComplianceCampaigns from './zh/compliance-campaigns.ts'
+import zhComplianceExports from './zh/compliance-exports.ts'
 import zhCourses from './zh/courses.ts'
+import zhEmployers from './zh/employers.ts'
 import zhForms from './zh/forms.ts'
 import zhHours from './zh/hours.ts'
 import zhHr from './zh/hr.ts'
@@ -65,6 +73,10 @@ export const areas = {
     seminarSurvey: zhSeminarSurvey,
     integrity: zhIntegrity,
     integrityMine: zhIntegrityMine,
+    employers: zhEmployers,
+    complianceExports: zhComplianceExports,
+    complianceCampaigns: zhComplianceCampaigns,
+    compliance: zhCompliance,
     integrityHr: zhIntegrityHr,
     admin: zhAdmin,
   },
@@ -87,6 +99,10 @@ export const areas = {
     seminarSurvey: enSeminarSurvey,
     integrity: enIntegrity,
     integrityMine: enIntegrityMine,
+    employers: enEmployers,
+    complianceExports: enComplianceExports,
+    complianceCampaigns: enComplianceCampaigns,
+    compliance: enCompliance,
     integrityHr: enIntegrityHr,
     admin: enAdmin,
   },
@@ -112,6 +128,10 @@ export const catalogs: Record<Lang, Messages> = {
     ...zhSeminarSurvey,
     ...zhIntegrity,
     ...zhIntegrityMine,
+    ...zhEmployers,
+    ...zhComplianceExports,
+    ...zhComplianceCampaigns,
+    ...zhCompliance,
     ...zhIntegrityHr,
     ...zhAdmin,
   },
@@ -134,6 +154,10 @@ export const catalogs: Record<Lang, Messages> = {
     ...enSeminarSurvey,
     ...enIntegrity,
     ...enIntegrityMine,
+    ...enEmployers,
+    ...enComplianceExports,
+    ...enComplianceCampaigns,
+    ...enCompliance,
     ...enIntegrityHr,
     ...enAdmin,
   },

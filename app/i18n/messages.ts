@@ -3,7 +3,11 @@ import type account from './zh/account.ts'
 import type admin from './zh/admin.ts'
 import type base from './zh/base.ts'
 import type common from './zh/common.ts'
+import type compliance from './zh/compliance.ts'
+import type complianceCampaigns from './zh/compliance-campaigns.ts'
+import type complianceExports from './zh/compliance-exports.ts'
 import type courses from './zh/courses.ts'
+import type employers from './zh/employers.ts'
 import type forms from './zh/forms.ts'
 import type hours from './zh/hours.ts'
 import type hr from './zh/hr.ts'
@@ -49,6 +53,10 @@ export type MessageKey = keyof (typeof common &
   typeof seminarSurvey &
   typeof integrity &
   typeof integrityMine &
+  typeof employers &
+  typeof complianceExports &
+  typeof complianceCampaigns &
+  typeof compliance &
   typeof integrityHr &
   typeof admin)
 export type Messages = Record<MessageKey, string>

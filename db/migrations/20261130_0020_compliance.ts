@@ -74,8 +74,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       policy_version text not null,
       computed_at timestamptz not null
     )`.execute(db)
-  await sql`create index compliance_people_group on compliance_people (region_code, employer_id, title_series, title_level, person_id)`.execute(db)
-  await sql`create index compliance_people_integrity on compliance_people (region_code, person_id) where integrity_ends_on is not null`.execute(db)
+  await sql`create index compliance_people_group on compliance_people (region_code, employer_id, title_series, title_level, person_id)`.execute(
+    db,
+  )
+  await sql`create index compliance_people_integrity on compliance_people (region_code, person_id) where integrity_ends_on is not null`.execute(
+    db,
+  )
 
   await sql`create table compliance_person_years (
       person_id bigint not null references people (id),

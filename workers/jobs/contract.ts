@@ -213,6 +213,29 @@ const seminarApprovalDeadline = defineJob({
   runAt: (p) => new Date(p.at),
 })
 
+/**
+ * Builds a compliance export file (XLSX or CSV) of the people behind a figure, streaming, with
+ * progress in its row (ADR 0025). On the `imports` queue: one heavy file job at a time per worker.
+ */
+const complianceExport = defineJob({
+  name: 'compliance.export',
+  queue: 'imports',
+  schema: z.object({ exportId: id }),
+  options: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, ...RETENTION },
+  redispatchAfterMs: 30 * 60_000,
+  key: (p) => `export-${p.exportId}`,
+})
+
+/** Sends a reminder campaign's notices, one per person per campaign, in batches (ADR 0025). */
+const complianceCampaignSend = defineJob({
+  name: 'compliance.campaign_send',
+  queue: 'notices',
+  schema: z.object({ campaignId: id }),
+  options: { attempts: 8, backoff: { type: 'exponential', delay: 5_000 }, ...RETENTION },
+  redispatchAfterMs: 15 * 60_000,
+  key: (p) => `campaign-${p.campaignId}`,
+})
+
 const DEFINITIONS = [
   noticeWelcome,
   certificateRender,
@@ -223,6 +246,8 @@ const DEFINITIONS = [
   seminarPromote,
   seminarExpireOffers,
   seminarApprovalDeadline,
+  complianceExport,
+  complianceCampaignSend,
 ] as const
 type Definition = (typeof DEFINITIONS)[number]
 

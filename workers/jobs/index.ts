@@ -5,6 +5,8 @@ import type { DB } from '#db/schema.ts'
 import * as baseDaily from './base-daily.ts'
 import * as baseRectificationReminder from './base-rectification-reminder.ts'
 import * as certificateRender from './certificate-render.ts'
+import * as complianceCampaignSend from './compliance-campaign-send.ts'
+import * as complianceExport from './compliance-export.ts'
 import { isJobName, type JobName, type JobPayload, JOBS } from './contract.ts'
 import * as importCommit from './import-commit.ts'
 import * as importStage from './import-stage.ts'
@@ -28,6 +30,8 @@ const PROCESSORS: { [N in JobName]: (db: DB, payload: JobPayload<N>) => Promise<
   [seminarPromote.job.name]: seminarPromote.process,
   [seminarExpireOffers.job.name]: seminarExpireOffers.process,
   [seminarApprovalDeadline.job.name]: seminarApprovalDeadline.process,
+  [complianceExport.job.name]: complianceExport.process,
+  [complianceCampaignSend.job.name]: complianceCampaignSend.process,
 }
 
 async function run<N extends JobName>(db: DB, name: N, data: unknown): Promise<unknown> {

@@ -1,8 +1,8 @@
 import {
   type Counted,
   evaluateCheck,
-  type Evaluation,
   evaluateYear,
+  type Evaluation,
   governingPolicy,
   type PolicyForCheck,
 } from '#app/domain/credit-api/credit-check.ts'

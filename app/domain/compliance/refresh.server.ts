@@ -23,7 +23,8 @@ import { complianceYears, type PersonTotals, policyFingerprint, readiness, yearS
 const LOCK = sql`pg_try_advisory_xact_lock(hashtext('xueshi:compliance-refresh'))`
 
 type Group = { region: string; employer: number; series: string; level: string }
-const keyOf = (metric: ComplianceMetric, year: number, g: Group) => `${metric}\u0001${year}\u0001${g.region}\u0001${g.employer}\u0001${g.series}\u0001${g.level}`
+const keyOf = (metric: ComplianceMetric, year: number, g: Group) =>
+  `${metric}\u0001${year}\u0001${g.region}\u0001${g.employer}\u0001${g.series}\u0001${g.level}`
 
 export type RefreshResult = { processed: number; rebuild: boolean }
 

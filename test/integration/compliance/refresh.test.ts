@@ -66,7 +66,10 @@ describe('compliance refresher', () => {
       for (const [i, p] of people.entries()) {
         if (i % 3 !== 0) continue
         for (let year = 2022; year <= 2026; year++)
-          for (const [category, hours] of [['professional', '60'], ['public', '30']] as const) {
+          for (const [category, hours] of [
+            ['professional', '60'],
+            ['public', '30'],
+          ] as const) {
             const { entry } = await credit(trx, {
               personId: p.personId,
               category,
