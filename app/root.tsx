@@ -63,6 +63,7 @@ const NAV: Record<Role, { to: string; key: MessageKey }[]> = {
   ],
   hr: [
     { to: '/hr', key: 'nav.hr' },
+    { to: '/hr/compliance', key: 'nav.hr.compliance' },
     { to: '/hr/claims', key: 'nav.hr.claims' },
     { to: '/hr/people', key: 'nav.hr.people' },
     { to: '/hr/title-changes', key: 'nav.hr.titleChanges' },

@@ -56,6 +56,7 @@ export default {
   'nav.hr.titleChanges': 'Title changes',
   'nav.hr.bases': 'Training bases',
   'nav.hr.reports': 'Training reports',
+  'nav.hr.compliance': 'Compliance',
   'nav.hr.disputes': 'Hours disputes',
   'nav.admin.bases': 'Training bases',
   'nav.bases': 'Training bases',

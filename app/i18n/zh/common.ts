@@ -53,6 +53,7 @@ export default {
   'nav.hr.titleChanges': '职称变更核实',
   'nav.hr.bases': '基地管理',
   'nav.hr.reports': '培训报送',
+  'nav.hr.compliance': '达标监管',
   'nav.hr.disputes': '学时争议',
   'nav.admin.bases': '基地管理',
   'nav.bases': '继续教育基地',

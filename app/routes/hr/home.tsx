@@ -56,6 +56,12 @@ export default function HrHome() {
       <div className="cards">
         <section className="card">
           <h2>
+            <Link to="/hr/compliance">{t('compliance.title')}</Link>
+          </h2>
+          <p>{t('compliance.home')}</p>
+        </section>
+        <section className="card">
+          <h2>
             <Link to="/hr/claims">{t('nav.hr.claims')}</Link>
           </h2>
           <p>{t('hr.link.claims')}</p>
