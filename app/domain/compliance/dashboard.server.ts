@@ -3,7 +3,9 @@ import { sql } from 'kysely'
 import { isProvinceScope } from '#app/domain/shared/scope.ts'
 import type { DB } from '#db/schema.ts'
 
-import type { ComplianceFilter } from './filter.ts'
+import type { ComplianceFilter, Dimension } from './filter.ts'
+
+export { type Dimension,DIMENSIONS } from './filter.ts'
 
 /**
  * The dashboard's figures (ADR 0025), read from the roll-up counters only: a few thousand rows
@@ -11,8 +13,6 @@ import type { ComplianceFilter } from './filter.ts'
  * Short = people − met; a rate is met / people. Every figure carries when the refresher last ran
  * and how many people it still has to look at again.
  */
-export const DIMENSIONS = ['region', 'employer', 'series', 'level'] as const
-export type Dimension = (typeof DIMENSIONS)[number]
 
 const COLUMN: Record<Dimension, string> = {
   region: 'region_code',
