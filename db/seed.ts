@@ -179,6 +179,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<'seeded' | 'alread
     await seedReports(db)
     await seedSeminars(db)
     await seedSeminarDelivery(db)
+    await seedCompliance(db)
   }
   return result
 }
@@ -775,6 +776,291 @@ async function seedSeminarDelivery(db: Kysely<Database>) {
   )
 }
 
+/**
+ * Employers (工作单位) registered by the admin, 13 across six regions, with how likely their
+ * people are to meet a year's requirement (`rate`), and employer names people wrote that match no
+ * registered employer (kept as text). 长春市城乡规划设计研究院 and 延边 are mostly short; 吉林市
+ * and the other 长春 employers mostly compliant.
+ */
+type DemoEmployer = { name: string; region: string; series: string; rate: number; code: 'public' | 'company' | null }
+const DEMO_EMPLOYERS: DemoEmployer[] = [
+  { name: '长春市城乡规划设计研究院', region: '220100', series: 'engineering', rate: 0.3, code: 'public' },
+  { name: '长春市第一中学', region: '220100', series: 'education', rate: 0.9, code: 'public' },
+  { name: '吉林省水利水电勘测设计研究院', region: '220100', series: 'engineering', rate: 0.8, code: 'public' },
+  { name: '吉林省建筑设计院（有限责任公司）', region: '220100', series: 'engineering', rate: 0.75, code: 'company' },
+  { name: '长春市中心医院', region: '220100', series: 'health', rate: 0.85, code: 'public' },
+  { name: '吉林市中心医院', region: '220200', series: 'health', rate: 0.85, code: 'public' },
+  { name: '吉林市第一中学', region: '220200', series: 'education', rate: 0.8, code: 'public' },
+  { name: '吉林化工工程设计研究院', region: '220200', series: 'engineering', rate: 0.7, code: null },
+  { name: '延边大学附属医院', region: '222400', series: 'health', rate: 0.45, code: 'public' },
+  { name: '延吉市第二中学', region: '222400', series: 'education', rate: 0.3, code: 'public' },
+  { name: '四平市农业技术推广总站', region: '220300', series: 'agriculture', rate: 0.6, code: 'public' },
+  { name: '通化市人民医院', region: '220500', series: 'health', rate: 0.7, code: null },
+  { name: '松原市水利勘测设计院', region: '220700', series: 'engineering', rate: 0.45, code: 'company' },
+]
+const DEMO_FREE_TEXT_EMPLOYERS: Omit<DemoEmployer, 'code'>[] = [
+  { name: '长春市宽城区社区卫生服务中心', region: '220100', series: 'health', rate: 0.6 },
+  { name: '吉林市昌邑区教师进修学校', region: '220200', series: 'education', rate: 0.75 },
+  { name: '和龙市林业局', region: '222400', series: 'agriculture', rate: 0.35 },
+  { name: '图们市人民医院', region: '222400', series: 'health', rate: 0.4 },
+]
+/** Area codes (first six ID digits) of districts in each region. */
+const DEMO_AREAS: Record<string, string[]> = {
+  '220100': ['220102', '220104', '220105', '220106'],
+  '220200': ['220202', '220203', '220204'],
+  '222400': ['222401', '222402', '222403'],
+  '220300': ['220302', '220303'],
+  '220500': ['220502'],
+  '220700': ['220702'],
+}
+const DEMO_SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何林高罗金朴崔'
+const DEMO_GIVEN = [
+  '伟',
+  '芳',
+  '秀英',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀兰',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '志刚',
+  '海燕',
+  '晓东',
+  '红梅',
+  '建华',
+  '玉兰',
+  '文博',
+  '雪松',
+]
+const DEMO_PUBLIC_TITLES = [
+  '专业技术人员职业道德与法治',
+  '数字经济与数字政府建设专题',
+  '习近平新时代中国特色社会主义思想专题培训',
+  '知识产权保护与成果转化',
+]
+const DEMO_PROFESSIONAL_TITLES: Record<string, string[]> = {
+  engineering: ['BIM技术在工程设计中的应用', '国土空间规划编制实务', '水利工程质量与安全管理'],
+  health: ['急危重症救治新进展', '医疗质量与患者安全', '合理用药与药事管理'],
+  education: ['新课标背景下的课堂教学设计', '中小学心理健康教育', '大单元教学设计实践'],
+  agriculture: ['现代农业技术推广', '林业有害生物防治', '高标准农田建设'],
+}
+/** Compliance demo learners: phones 13900000041–50; the first works at the 长春 employer that is short this year. */
+export const DEMO_COMPLIANCE_PHONES = Array.from({ length: 10 }, (_, i) => `139000000${41 + i}`)
+
+/** A small deterministic generator (LCG), so the demo is the same on every machine. */
+function demoRandom(seed: number) {
+  let s = seed >>> 0
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s / 2 ** 32
+  }
+  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! }
+}
+
+/**
+ * Figures for the compliance dashboard (issue 13): the employers above, created by the admin
+ * through the employers module (which links the people already here, e.g. 陈静, 赵磊, 孙丽), and
+ * 240 synthetic people (no login for most; ten learners with phones 13900000041–50) with hours
+ * for the last five CE years credited through the ledger in one statement, a few with a pending
+ * external claim that would close this year's gap. Ends by running the matching and refreshing
+ * the compliance figures, so the dashboard has them at once.
+ */
+async function seedCompliance(db: Kysely<Database>) {
+  const { createEmployer, matchAll } = await import('#app/domain/employers/employers.server.ts')
+  const { refreshAll } = await import('#app/domain/compliance/refresh.server.ts')
+  const { creditFromQuery } = await import('#app/domain/hours/ledger.server.ts')
+  const { submitClaim } = await import('#app/domain/claims/external-claims.server.ts')
+  const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')
+  const { chinaDay } = await import('#app/domain/bases/events.server.ts')
+  const { creditCodeCheckChar, idNumberCheckChar } = await import('#app/domain/shared/id-number.ts')
+  const { sql } = await import('kysely')
+  const rnd = demoRandom(20261130)
+  const now = new Date()
+  const thisYear = ceYearOf(now)
+  const today = chinaDay(now)
+  const admin = await db.selectFrom('accounts').select('id').where('phone', '=', DEMO_ACCOUNTS[0]!.phone).executeTakeFirstOrThrow()
+
+  // People: 16 per registered employer, 8 per unregistered name; a fifth of the first write the
+  // name differently (a space, half-width brackets), which the matching still recognises.
+  const groups = [
+    ...DEMO_EMPLOYERS.map((e) => ({ ...e, size: 16, registered: true })),
+    ...DEMO_FREE_TEXT_EMPLOYERS.map((e) => ({ ...e, size: 8, registered: false })),
+  ]
+  const spelling = (name: string) => {
+    const r = rnd.next()
+    if (r > 0.2) return name
+    if (name.includes('（')) return name.replace('（', '(').replace('）', ')')
+    return r < 0.1 ? `${name.slice(0, 3)} ${name.slice(3)}` : `${name.slice(0, 3)}\u3000${name.slice(3)} `
+  }
+  type Synthetic = { group: (typeof groups)[number]; idNumber: string; values: Record<string, unknown>; diligence: number }
+  const people: Synthetic[] = []
+  let serial = 0
+  for (const group of groups)
+    for (let k = 0; k < group.size; k++) {
+      serial += 1
+      const birth = new Date(Date.UTC(1965 + Math.floor(rnd.next() * 30), Math.floor(rnd.next() * 12), 1 + Math.floor(rnd.next() * 28)))
+      const first17 = `${rnd.pick(DEMO_AREAS[group.region]!)}${birth.toISOString().slice(0, 10).replaceAll('-', '')}${String(serial).padStart(3, '0')}`
+      const idNumber = first17 + idNumberCheckChar(first17)
+      const parsed = parseIdNumber(idNumber)
+      if (!parsed.ok) throw new Error(`demo compliance ID ${serial} is invalid (${parsed.problem})`)
+      const level = rnd.pick(['junior', 'intermediate', 'intermediate', 'intermediate', 'associate_senior', 'associate_senior', 'senior'])
+      people.push({
+        group,
+        idNumber,
+        diligence: Math.min(0.98, Math.max(0.05, group.rate + (rnd.next() - 0.5) * 0.2)),
+        values: {
+          id_number_enc: encryptPii(idNumber),
+          id_number_hash: lookupHash(idNumber),
+          name: rnd.pick([...DEMO_SURNAMES]) + rnd.pick(DEMO_GIVEN),
+          gender: parsed.id.gender,
+          birth_date: parsed.id.birthDate,
+          employer: group.registered ? spelling(group.name) : group.name,
+          region_code: group.region,
+          title_series: group.series,
+          title_level: level,
+          title_year: 2010 + Math.floor(rnd.next() * 14),
+        },
+      })
+    }
+  const inserted = await db
+    .insertInto('people')
+    .values(people.map((p) => p.values) as never)
+    .returning('id')
+    .execute()
+  const personIds = inserted.map((r) => r.id)
+
+  // Ten learner logins: the first of each of the first ten employers, 长春市城乡规划设计研究院 first.
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  const holders = DEMO_EMPLOYERS.slice(0, 10).map((e) => people.findIndex((p) => p.group.name === e.name))
+  await db
+    .insertInto('accounts')
+    .values(
+      holders.map((i, k) => ({
+        person_id: personIds[i]!,
+        phone: DEMO_COMPLIANCE_PHONES[k]!,
+        password_hash: passwordHash,
+        role: 'learner' as const,
+      })),
+    )
+    .execute()
+  const alwaysShort = holders[0]!
+
+  // Hours: in each of the last five CE years a person meets the requirement with their employer's
+  // likelihood (a little less this year, still under way); otherwise 专业, 公需 or both fall short.
+  const rows: {
+    person: number
+    year: number
+    category: 'professional' | 'public'
+    hours: number
+    kind: string
+    title: string
+    at: Date
+  }[] = []
+  const claimCandidates: { person: number; short: number }[] = []
+  const yearStart = (y: number) => Date.UTC(y, 0, 1) - 8 * 3600_000
+  for (const [i, p] of people.entries()) {
+    for (let year = thisYear - 4; year <= thisYear; year++) {
+      const current = year === thisYear
+      const met = i !== alwaysShort || !current ? rnd.next() < (current ? p.diligence * 0.85 : p.diligence) : false
+      let pub = rnd.pick([30, 32, 36])
+      let prof = rnd.pick([60, 64, 66, 72])
+      if (!met) {
+        const how = i === alwaysShort ? 0.5 : rnd.next()
+        if (how < 0.35) pub = rnd.pick([12, 18, 24])
+        else if (how < 0.8) prof = rnd.pick([24, 36, 42, 48, 54])
+        else [pub, prof] = [rnd.pick([0, 6, 12]), rnd.pick([0, 12, 18])]
+      }
+      if (current && !met && pub >= 30 && prof >= 42 && i !== alwaysShort) claimCandidates.push({ person: i, short: 60 - prof })
+      // A date in that year, never later than a day ago.
+      const end = current ? Math.max(yearStart(year) + 3600_000, now.getTime() - 86_400_000) : yearStart(year + 1) - 3600_000
+      const dateIn = () => new Date(yearStart(year) + Math.floor(rnd.next() * (end - yearStart(year))))
+      if (pub > 0)
+        rows.push({
+          person: i,
+          year,
+          category: 'public',
+          hours: pub,
+          kind: 'base_training',
+          title: rnd.pick(DEMO_PUBLIC_TITLES),
+          at: dateIn(),
+        })
+      if (prof > 0)
+        rows.push({
+          person: i,
+          year,
+          category: 'professional',
+          hours: prof,
+          kind: rnd.next() < 0.3 ? 'seminar' : 'base_training',
+          title: rnd.pick(DEMO_PROFESSIONAL_TITLES[p.group.series]!),
+          at: dateIn(),
+        })
+    }
+  }
+  await db.transaction().execute(async (trx) => {
+    await creditFromQuery(
+      trx,
+      sql`select u.person_id, u.ce_year, u.category, u.hours, u.source_kind, 'demo-compliance'::text,
+                 jsonb_build_object('title', u.title, 'demo', true), null::text, u.key, u.occurred_at, null::bigint, null::text
+          from unnest(${rows.map((r) => personIds[r.person]!)}::bigint[], ${rows.map((r) => r.year)}::int[],
+                      ${rows.map((r) => r.category)}::text[], ${rows.map((r) => String(r.hours))}::numeric[],
+                      ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.title)}::text[],
+                      ${rows.map((r) => `demo-compliance:${people[r.person]!.idNumber.slice(-8)}:${r.year}:${r.category}`)}::text[],
+                      ${rows.map((r) => r.at.toISOString())}::timestamptz[])
+            as u(person_id, ce_year, category, hours, source_kind, title, key, occurred_at)`,
+    )
+  })
+
+  // Pending external claims (进修) that would close this year's 专业 gap, waiting for HR.
+  const occurredOn = today.slice(0, 4) === String(thisYear) && today.slice(5) > '01-20' ? `${thisYear}-01-15` : today
+  for (const c of claimCandidates.slice(0, 8)) {
+    const r = await submitClaim(
+      db,
+      personIds[c.person]!,
+      {
+        activity: 'further_study',
+        title: `${thisYear}年${people[c.person]!.group.name}业务进修`,
+        category: 'professional',
+        units: String(Math.ceil(c.short / 6)),
+        occurredOn,
+      },
+      { filename: '进修证明.pdf', bytes: DEMO_EVIDENCE },
+      now,
+    )
+    if (!r.ok) throw new Error(`demo compliance claim refused: ${JSON.stringify(r.errors)}`)
+  }
+
+  // The admin registers the employers; each links the people of its region who wrote its name.
+  for (const [i, e] of DEMO_EMPLOYERS.entries()) {
+    const first17 = e.code === null ? null : `${e.code === 'public' ? '12' : '91'}${e.region}MB${String(2026000 + i)}`
+    const created = await db
+      .transaction()
+      .execute((trx) =>
+        createEmployer(
+          trx,
+          { accountId: admin.id },
+          { name: e.name, region: e.region, creditCode: first17 ? first17 + creditCodeCheckChar(first17) : undefined },
+        ),
+      )
+    if (!created.ok) throw new Error(`demo employer ${e.name} refused: ${created.code}`)
+  }
+  await matchAll(db)
+  await refreshAll(db, { now })
+}
+
 async function seedPendingClaim(db: Kysely<Database>) {
   const { submitClaim } = await import('#app/domain/claims/external-claims.server.ts')
   const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')
@@ -869,7 +1155,8 @@ async function seedPeopleAndHours(db: Kysely<Database>): Promise<'seeded' | 'alr
 
 export function demoLoginsText(): string {
   const lines = DEMO_ACCOUNTS.map((a) => `  ${a.note.padEnd(34)} ${a.idNumber}  or  ${a.phone}`)
-  return [`Demo logins (password for all: ${DEMO_PASSWORD}):`, ...lines].join('\n')
+  const compliance = `  ${'compliance demo learners'.padEnd(34)} ${DEMO_COMPLIANCE_PHONES[0]} … ${DEMO_COMPLIANCE_PHONES.at(-1)}`
+  return [`Demo logins (password for all: ${DEMO_PASSWORD}):`, ...lines, compliance].join('\n')
 }
 
 // `npm run db:seed`

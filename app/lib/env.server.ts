@@ -45,6 +45,11 @@ const EnvSchema = z.object({
   XUESHI_SMS_URL: z.string().url({ message: 'XUESHI_SMS_URL must be the http(s) address of the SMS provider' }).optional(),
   XUESHI_SMS_KEY: z.string().optional(),
   XUESHI_SMS_LOCAL: z.enum(['0', '1']).optional(),
+  /**
+   * Where the worker writes compliance export files and the web process reads them for download
+   * (both must see the same folder). Unset: `xueshi-exports` under the system's temporary folder.
+   */
+  XUESHI_EXPORT_DIR: z.string().min(1).optional(),
   /** Number of proxy hops to trust for X-Forwarded-* (0 = none). */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
 })

@@ -1,5 +1,6 @@
 import { designateDue } from '#app/domain/bases/decisions.server.ts'
 import { sendOverdueNotices } from '#app/domain/bases/rectification.server.ts'
+import { removeExpiredExports } from '#app/domain/compliance/exports.server.ts'
 import { confirmOverdueApprovals } from '#app/domain/seminars/approval.server.ts'
 import { remindPackagesDue } from '#app/domain/seminars/package.server.ts'
 import type { DB } from '#db/schema.ts'
@@ -17,5 +18,13 @@ export async function process(db: DB, payload: JobPayload<'base.daily'>) {
   // Redis lost, within a day.
   const approvals = await confirmOverdueApprovals(db, new Date())
   const packagesReminded = await remindPackagesDue(db, payload.day)
-  return { designated, overdue, approvalsConfirmed: approvals.confirmed.length, packagesReminded: packagesReminded.length }
+  // Compliance export files past their expiry (the rows stay, without a file).
+  const exportsRemoved = await removeExpiredExports(db, new Date())
+  return {
+    designated,
+    overdue,
+    approvalsConfirmed: approvals.confirmed.length,
+    packagesReminded: packagesReminded.length,
+    exportsRemoved,
+  }
 }

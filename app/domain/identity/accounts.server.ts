@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2'
 import type { Transaction } from 'kysely'
 
 import { addMember } from '#app/domain/bases/members.server.ts'
+import { matchPersonEmployer } from '#app/domain/employers/employers.server.ts'
 import { maskedIdNumber } from '#app/domain/identity/pii.server.ts'
 import type { ParsedIdNumber } from '#app/domain/shared/id-number.ts'
 import { maskIdNumber, parseIdNumber, parseMobile } from '#app/domain/shared/id-number.ts'
@@ -82,6 +83,7 @@ export async function registerLearner(db: DB, input: RegistrationInput): Promise
         title_level: input.titleLevel,
         title_year: input.titleYear,
       })
+      await matchPersonEmployer(trx, personId)
       const taken = await trx.selectFrom('accounts').select('id').where('person_id', '=', personId).executeTakeFirst()
       if (taken) throw new DuplicateError('idNumber')
       const account = await trx
@@ -226,6 +228,7 @@ export async function listStaff(db: DB) {
       'accounts.scope_region',
       'accounts.disabled_at',
       'accounts.created_at',
+      'accounts.can_export_full_ids',
       'people.name',
       'people.id_number_enc',
       'bases.name as base_name',
@@ -305,5 +308,31 @@ export async function setAccountDisabled(trx: DB, accountId: number, disabled: b
       .where('revoked_at', 'is', null)
       .execute()
   await audit(trx, { actorAccountId, action: disabled ? 'account.disable' : 'account.enable', targetType: 'account', targetId: accountId })
+  return ok({ changed: true })
+}
+
+export type FullIdExportResult = Result<{ changed: boolean }, 'not_found' | 'not_hr'>
+
+/**
+ * Grants or takes back an HR officer's permission to export full ID numbers (compliance exports
+ * mask them otherwise). Audited; a no-op when nothing changes.
+ */
+export async function setFullIdExport(trx: DB, accountId: number, allowed: boolean, actorAccountId: number): Promise<FullIdExportResult> {
+  const row = await trx
+    .selectFrom('accounts')
+    .select(['role', 'can_export_full_ids'])
+    .where('id', '=', accountId)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!row) return err('not_found')
+  if (row.role !== 'hr') return err('not_hr')
+  if (row.can_export_full_ids === allowed) return ok({ changed: false })
+  await trx.updateTable('accounts').set({ can_export_full_ids: allowed }).where('id', '=', accountId).execute()
+  await audit(trx, {
+    actorAccountId,
+    action: allowed ? 'account.full_id_export_granted' : 'account.full_id_export_revoked',
+    targetType: 'account',
+    targetId: accountId,
+  })
   return ok({ changed: true })
 }

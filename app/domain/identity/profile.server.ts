@@ -1,3 +1,4 @@
+import { matchPersonEmployer } from '#app/domain/employers/employers.server.ts'
 import { err, ok, type Result } from '#app/domain/shared/result.ts'
 import { type HrActor, isProvinceScope } from '#app/domain/shared/scope.ts'
 import type { DB } from '#db/schema.ts'
@@ -35,8 +36,10 @@ export async function updateOwnProfile(db: DB, accountId: number, input: Profile
         .forUpdate()
         .executeTakeFirstOrThrow()
       if (input.phone !== me.phone) await trx.updateTable('accounts').set({ phone: input.phone }).where('id', '=', accountId).execute()
-      if (input.employer !== me.employer)
+      if (input.employer !== me.employer) {
         await trx.updateTable('people').set({ employer: input.employer }).where('id', '=', me.personId).execute()
+        await matchPersonEmployer(trx, me.personId)
+      }
       const titleYear = input.titleLevel === 'none' ? null : input.titleYear
       const sameTitle = input.titleSeries === me.title_series && input.titleLevel === me.title_level && titleYear === me.title_year
       const pending = await trx

@@ -38,6 +38,9 @@ export default function AdminHome() {
         <Link className="button" to="/admin/staff">
           {t('nav.admin.staff')}
         </Link>
+        <Link className="button button-secondary" to="/admin/employers">
+          {t('employers.title')}
+        </Link>
         <Link className="button button-secondary" to="/admin/audit">
           {t('nav.admin.audit')}
         </Link>

@@ -8,8 +8,9 @@ import type { z } from 'zod'
 import { requireRole } from '#app/auth/auth.server.ts'
 import { ANSWERED_ELSEWHERE, FormAlert, Notice, SelectField, TextField } from '#app/components/form.tsx'
 import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
+import { FullIdPermissionSchema } from '#app/domain/compliance/exports.schema.ts'
 import { STAFF_ROLES, StaffActionSchema } from '#app/domain/identity/accounts.schema.ts'
-import { createStaffAccount, listBases, listStaff, setAccountDisabled } from '#app/domain/identity/accounts.server.ts'
+import { createStaffAccount, listBases, listStaff, setAccountDisabled, setFullIdExport } from '#app/domain/identity/accounts.server.ts'
 import { revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
 import { PROVINCE, regionName, REGIONS } from '#app/domain/shared/reference.ts'
 import { pageTitle, plural, useLang, useT } from '#app/i18n/index.ts'
@@ -37,6 +38,7 @@ type ActionData =
   | { intent: 'create'; ok: false; result: SubmissionResult }
   | { intent: 'revoke'; revoked: number }
   | { intent: 'disable' | 'enable'; ok: boolean; error?: 'self' }
+  | { intent: 'grant-full-ids' | 'revoke-full-ids'; ok: boolean }
   | ResetActionData
 
 // The password is never sent back to the page.
@@ -46,6 +48,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, ['admin'])
   const formData = await request.formData()
   if (formData.get('intent') === 'reset-password') return resetPasswordAction(admin.accountId, formData)
+  if (formData.get('intent') === 'grant-full-ids' || formData.get('intent') === 'revoke-full-ids')
+    return fullIdAction(admin.accountId, formData)
   const submission = parseWithZod(formData, { schema: StaffActionSchema, disableAutoCoercion: true })
   const db = getDb()
   const intent = formData.get('intent')
@@ -74,6 +78,21 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     )
   return { intent: 'create', ok: true, result: submission.reply({ resetForm: true }) } satisfies ActionData
+}
+
+/** "May export full ID numbers" (compliance exports) for an HR account; granting asks first. */
+async function fullIdAction(adminAccountId: number, formData: FormData) {
+  const submission = parseWithZod(formData, { schema: FullIdPermissionSchema })
+  // Only a forged form lacks a valid account id.
+  if (submission.status !== 'success') throw new Response('Bad Request', { status: 400 })
+  const { intent, accountId } = submission.value
+  if (intent === 'grant-full-ids' && !isConfirmed(formData)) throw new Response('Bad Request', { status: 400 })
+  const r = await getDb()
+    .transaction()
+    .execute((trx) => setFullIdExport(trx, accountId, intent === 'grant-full-ids', adminAccountId))
+  if (!r.ok && r.code === 'not_found') throw new Response('Not Found', { status: 404 })
+  if (!r.ok) return data<ActionData>({ intent, ok: false }, { status: 400 })
+  return { intent, ok: true } satisfies ActionData
 }
 
 export default function AdminStaff() {
@@ -107,6 +126,12 @@ export default function AdminStaff() {
         </Notice>
       ) : null}
       {actionData?.intent === 'reset-password' && !actionData.ok ? <FormAlert>{t(actionData.error)}</FormAlert> : null}
+      {(actionData?.intent === 'grant-full-ids' || actionData?.intent === 'revoke-full-ids') && actionData.ok ? (
+        <Notice>{t(actionData.intent === 'grant-full-ids' ? 'complianceExports.staff.granted' : 'complianceExports.staff.revoked')}</Notice>
+      ) : null}
+      {(actionData?.intent === 'grant-full-ids' || actionData?.intent === 'revoke-full-ids') && !actionData.ok ? (
+        <FormAlert>{t('complianceExports.staff.notHr')}</FormAlert>
+      ) : null}
       {(actionData?.intent === 'disable' || actionData?.intent === 'enable') && !actionData.ok ? (
         <FormAlert>{t('admin.staff.err.self')}</FormAlert>
       ) : null}
@@ -138,6 +163,9 @@ export default function AdminStaff() {
                     ) : (
                       <span className="badge badge-designated">{t('admin.staff.activeBadge')}</span>
                     )}
+                    {s.role === 'hr' && s.can_export_full_ids ? (
+                      <div className="small">{t('complianceExports.staff.fullIdsBadge')}</div>
+                    ) : null}
                   </td>
                   <td>
                     <div className="row-actions">
@@ -176,6 +204,35 @@ export default function AdminStaff() {
                               {t('admin.staff.resetPassword')}
                             </button>
                           </Form>
+                          {s.role === 'hr' ? (
+                            s.can_export_full_ids ? (
+                              <Form method="post">
+                                <input type="hidden" name="accountId" value={s.id} />
+                                <button
+                                  type="submit"
+                                  name="intent"
+                                  value="revoke-full-ids"
+                                  className="link-button"
+                                  aria-label={t('complianceExports.staff.revoke.label', { name: s.name })}
+                                  disabled={busy}
+                                >
+                                  {t('complianceExports.staff.revoke')}
+                                </button>
+                              </Form>
+                            ) : (
+                              <Confirm
+                                label={t('complianceExports.staff.grant')}
+                                triggerLabel={t('complianceExports.staff.grant.label', { name: s.name })}
+                                title={t('complianceExports.staff.grant.title')}
+                                body={<p>{t('complianceExports.staff.grant.body', { name: s.name })}</p>}
+                                confirmLabel={t('complianceExports.staff.grant.confirm')}
+                                intent="grant-full-ids"
+                                fields={{ accountId: s.id }}
+                                busy={busy}
+                                tone="primary"
+                              />
+                            )
+                          ) : null}
                         </>
                       )}
                     </div>

@@ -2,8 +2,10 @@ import { data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 
 import { requireHr } from '#app/auth/hr.server.ts'
+import { ExportButtons } from '#app/components/compliance/export-form.tsx'
 import { type Column, DataTable } from '#app/components/ui/data-table.tsx'
 import { freshness, summary } from '#app/domain/compliance/dashboard.server.ts'
+import { canExportFullIds } from '#app/domain/compliance/exports.server.ts'
 import { type ComplianceFilter, filterToParams, parseFilter, STATUSES } from '#app/domain/compliance/filter.ts'
 import { checkFilter, countPeople, coveredYears, listPeople } from '#app/domain/compliance/people.server.ts'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
@@ -34,12 +36,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const s = await summary(db, hr.scopeRegion, f, fresh.applicationYear ?? ceYearOf(new Date()) + 1)
     return { short: s.short, met: s.met, not_ready: s.notReady, ready: s.ready }[f.status]
   }
-  const [page, total, employer] = await Promise.all([
+  const [page, total, employer, allowFullIds] = await Promise.all([
     listPeople(db, hr.scopeRegion, f, { after, limit: 50 }),
     count(),
     f.employer ? db.selectFrom('employers').select('name').where('id', '=', f.employer).executeTakeFirst() : undefined,
+    canExportFullIds(db, hr.accountId),
   ])
-  return { ...base, ok: true as const, filter: f, page, total, fresh, employerName: employer?.name ?? null, paged: after !== undefined }
+  return {
+    ...base,
+    ok: true as const,
+    filter: f,
+    page,
+    total,
+    fresh,
+    employerName: employer?.name ?? null,
+    paged: after !== undefined,
+    allowFullIds,
+  }
 }
 
 type Loaded = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { ok: true }>
@@ -199,7 +212,7 @@ function PeopleList({ d }: { d: Loaded }) {
         <Link to={link({}, '/hr/compliance/campaigns')}>{t('compliance.people.remind')}</Link>
         <Link to="/hr/compliance/exports">{t('compliance.exports')}</Link>
       </p>
-      <div id="export-slot" data-params={params.toString()} />
+      <ExportButtons params={params} allowFullIds={d.allowFullIds} />
       {d.page.rows.length === 0 ? (
         <p className="muted">{t('compliance.people.none')}</p>
       ) : (

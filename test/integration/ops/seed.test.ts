@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { courseProgress } from '#app/domain/courses/progress.server.ts'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 import { getDb } from '#app/lib/db.server.ts'
-import { seedDemo } from '#db/seed.ts'
+import { DEMO_COMPLIANCE_PHONES, seedDemo } from '#db/seed.ts'
 
 describe('demo data', () => {
   test('seeds once; online study goes through the real rules: a completed course credited this CE year, others part-way', async () => {
@@ -86,5 +86,67 @@ describe('demo data', () => {
       .where('source_kind', '=', 'reversal')
       .execute()
     expect(reversals).toHaveLength(0)
+
+    // Compliance demo (issue 13): employers registered, people linked to them by their employer
+    // text (the earlier demo people too), and every person's figures computed already.
+    const employers = await getDb().selectFrom('employers').select(['id', 'name', 'region_code']).execute()
+    expect(employers.length).toBeGreaterThanOrEqual(12)
+    expect(new Set(employers.map((e) => e.region_code))).toEqual(new Set(['220100', '220200', '222400', '220300', '220500', '220700']))
+    const employerOf = async (phone: string) =>
+      await getDb()
+        .selectFrom('accounts')
+        .innerJoin('people', 'people.id', 'accounts.person_id')
+        .leftJoin('employers', 'employers.id', 'people.employer_id')
+        .select(['people.id', 'people.region_code', 'employers.name'])
+        .where('accounts.phone', '=', phone)
+        .executeTakeFirstOrThrow()
+    expect((await employerOf('13900000011')).name).toBe('长春市第一中学')
+    expect((await employerOf('13900000013')).name).toBe('延边大学附属医院')
+    const count = async (q: 'people' | 'linked' | 'unlinked' | 'cp') => {
+      if (q === 'cp')
+        return Number(
+          (
+            await getDb()
+              .selectFrom('compliance_people')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
+      let query = getDb()
+        .selectFrom('people')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+      if (q === 'linked') query = query.where('employer_id', 'is not', null)
+      if (q === 'unlinked') query = query.where('employer_id', 'is', null).where('employer', 'is not', null)
+      return Number((await query.executeTakeFirstOrThrow()).n)
+    }
+    expect(await count('people')).toBeGreaterThan(240)
+    expect(await count('linked')).toBeGreaterThan(200)
+    expect(await count('unlinked')).toBeGreaterThan(0) // employer names kept as text
+    expect(await count('cp')).toBe(await count('people'))
+    // Ten compliance learners; the first is in 长春 at an employer that is short this year.
+    const logins = await getDb().selectFrom('accounts').select('phone').where('phone', 'in', DEMO_COMPLIANCE_PHONES).execute()
+    expect(logins).toHaveLength(10)
+    const short = await employerOf(DEMO_COMPLIANCE_PHONES[0]!)
+    expect(short).toMatchObject({ region_code: '220100', name: '长春市城乡规划设计研究院' })
+    const thisYear = await getDb()
+      .selectFrom('compliance_person_years')
+      .select('met')
+      .where('person_id', '=', short.id)
+      .where('ce_year', '=', ceYearOf(new Date()))
+      .executeTakeFirstOrThrow()
+    expect(thisYear.met).toBe(false)
+    // Some regions mostly compliant, others mostly short, and claims waiting that would close gaps.
+    const rates = await getDb()
+      .selectFrom('compliance_person_years as y')
+      .innerJoin('compliance_people as p', 'p.person_id', 'y.person_id')
+      .select(['p.region_code', (eb) => eb.fn.avg<string>(eb.cast<number>('y.met', 'integer')).as('rate')])
+      .where('y.ce_year', '=', ceYearOf(new Date()) - 1)
+      .groupBy('p.region_code')
+      .execute()
+    const rate = (r: string) => Number(rates.find((x) => x.region_code === r)?.rate)
+    expect(rate('220200')).toBeGreaterThan(0.6)
+    expect(rate('222400')).toBeLessThan(0.5)
+    const pending = await getDb().selectFrom('external_claims').select('id').where('status', '=', 'pending').execute()
+    expect(pending.length).toBeGreaterThan(2)
   })
 })
