@@ -24,3 +24,11 @@ export async function listNotices(db: DB, personId: number) {
     .limit(50)
     .execute()
 }
+
+/** The learner marks one of their own notices read (once: a second mark keeps the first time). False: not theirs. */
+export async function markNoticeRead(db: DB, personId: number, noticeId: number, now = new Date()): Promise<boolean> {
+  const own = await db.selectFrom('notices').select('id').where('id', '=', noticeId).where('person_id', '=', personId).executeTakeFirst()
+  if (!own) return false
+  await db.updateTable('notices').set({ read_at: now }).where('id', '=', noticeId).where('read_at', 'is', null).execute()
+  return true
+}

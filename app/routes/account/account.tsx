@@ -1,13 +1,16 @@
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 
 import { requireUser } from '#app/auth/auth.server.ts'
 import { Notice } from '#app/components/form.tsx'
+import { ReminderNotice } from '#app/components/reminder-notice.tsx'
 import { Confirm, isConfirmed } from '#app/components/ui/confirm.tsx'
+import { REMINDER_KIND } from '#app/domain/compliance/campaigns.schema.ts'
+import { reminderGaps } from '#app/domain/compliance/campaigns.server.ts'
 import { getOwnProfile } from '#app/domain/identity/accounts.server.ts'
-import { listNotices } from '#app/domain/identity/notices.server.ts'
+import { listNotices, markNoticeRead } from '#app/domain/identity/notices.server.ts'
 import { pendingTitleChange } from '#app/domain/identity/profile.server.ts'
 import { listActiveSessions, revokeAllSessions } from '#app/domain/identity/sessions.server.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
@@ -28,6 +31,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listActiveSessions(db, user.accountId),
     pendingTitleChange(db, user.personId),
   ])
+  // A reminder (compliance.reminder) shows the learner's own gap in its CE year, as last computed.
+  const gaps = await reminderGaps(
+    db,
+    user.personId,
+    notices.flatMap((n) => (n.kind === REMINDER_KIND ? [Number((n.params as { year?: unknown }).year)] : [])).filter(Number.isInteger),
+  )
   return {
     profile,
     titlePending: titlePending && { ...titlePending, created_at: titlePending.created_at.toISOString() },
@@ -36,6 +45,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       kind: n.kind,
       params: n.params as Record<string, string>,
       createdAt: n.created_at.toISOString(),
+      readAt: n.read_at?.toISOString() ?? null,
+      gap: n.kind === REMINDER_KIND ? (gaps.get(Number((n.params as { year?: unknown }).year)) ?? null) : null,
     })),
     sessions: sessions.map((s) => ({
       key: s.id.toString('hex').slice(0, 12),
@@ -46,8 +57,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-/** The page's buttons, one intent each (only one so far). */
-const AccountActionSchema = z.discriminatedUnion('intent', [z.object({ intent: z.literal('revoke-others') })])
+/** The page's buttons, one intent each. */
+const AccountActionSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('revoke-others') }),
+  z.object({ intent: z.literal('read-notice'), noticeId: z.string().regex(/^[1-9]\d{0,17}$/) }),
+])
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
@@ -55,6 +69,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (formData.get('intent') === 'profile') return profileAction(user, formData)
   const submission = parseWithZod(formData, { schema: AccountActionSchema, disableAutoCoercion: true })
   if (submission.status !== 'success') return data({ revoked: null }, { status: 400 })
+  if (submission.value.intent === 'read-notice') {
+    // Marking one's own notice read changes nothing anyone else sees: no confirmation.
+    const read = await markNoticeRead(getDb(), user.personId, Number(submission.value.noticeId))
+    if (!read) throw new Response('Not Found', { status: 404 })
+    return { read: Number(submission.value.noticeId) }
+  }
   // Signing out everywhere asks first: without the confirmation step's field nothing changes.
   if (!isConfirmed(formData)) return data({ revoked: null }, { status: 400 })
   const count = await revokeAllSessions(getDb(), user.accountId, { except: user.sessionId })
@@ -180,11 +200,31 @@ export default function AccountPage() {
               <ul className="notices">
                 {notices.map((n) => (
                   <li key={n.id}>
-                    <strong>{t.issue(`notice.${n.kind}.title`)}</strong>
-                    <p>{t.issue(`notice.${n.kind}.body`, n.params)}</p>
+                    {n.kind === REMINDER_KIND ? (
+                      <ReminderNotice
+                        title={n.params.title ?? ''}
+                        message={n.params.message ?? ''}
+                        year={Number(n.params.year)}
+                        gap={n.gap}
+                      />
+                    ) : (
+                      <>
+                        <strong>{t.issue(`notice.${n.kind}.title`)}</strong>
+                        <p>{t.issue(`notice.${n.kind}.body`, n.params)}</p>
+                      </>
+                    )}
                     <time dateTime={n.createdAt} className="muted small">
                       {formatDate(lang, n.createdAt, 'dateTime')}
                     </time>
+                    {n.readAt ? null : (
+                      <Form method="post" className="inline">
+                        <input type="hidden" name="noticeId" value={n.id} />{' '}
+                        <span className="badge">{t('complianceCampaigns.notice.unread')}</span>{' '}
+                        <button type="submit" name="intent" value="read-notice" className="link-button">
+                          {t('complianceCampaigns.notice.markRead')}
+                        </button>
+                      </Form>
+                    )}
                   </li>
                 ))}
               </ul>
