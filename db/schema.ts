@@ -470,7 +470,10 @@ export interface CompliancePersonYearsTable {
 }
 
 export type ComplianceMetric = 'people' | 'met' | 'ready'
+/** Which dimensions a roll-up row keeps (ADR 0025): region×series×level, region×employer, or all four. */
+export type ComplianceGrain = 'rsl' | 're' | 'full'
 export interface ComplianceRollupsTable {
+  grain: ComplianceGrain
   metric: ComplianceMetric
   year: number
   region_code: string

@@ -97,7 +97,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index compliance_person_years_short on compliance_person_years (ce_year, person_id) where not met`.execute(db)
 
   // metric 'people' (year 0), 'met' (CE year), 'ready' (application year). region_code '' = none.
+  // Three grains of the same counts, so a figure sums few rows whatever the number of people:
+  // 'rsl' (region × series × level; employer_id -1), 're' (region × employer; series/level '*') and
+  // 'full' (all four, for an employer filter combined with a series or level filter).
   await sql`create table compliance_rollups (
+      grain text not null check (grain in ('rsl','re','full')),
       metric text not null check (metric in ('people','met','ready')),
       year int not null,
       region_code text not null,
@@ -106,7 +110,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       title_level text not null,
       -- No CHECK (n >= 0): PostgreSQL checks a proposed row before ON CONFLICT, and a decrement is proposed as a negative row.
       n int not null,
-      primary key (metric, year, region_code, employer_id, title_series, title_level)
+      primary key (grain, metric, year, region_code, employer_id, title_series, title_level)
     )`.execute(db)
 
   await sql`create table compliance_state (

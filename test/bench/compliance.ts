@@ -370,12 +370,14 @@ async function explainSummary(c: pg.Client) {
      select coalesce(sum(n) filter (where metric = 'people'), 0) as people, coalesce(sum(n) filter (where metric = 'met'), 0) as met,
             coalesce(sum(n) filter (where metric = 'ready'), 0) as ready
      from compliance_rollups
-     where ((metric = 'people' and year = 0) or (metric = 'met' and year = 2026) or (metric = 'ready' and year = 2027))`,
+     where grain = 'rsl' and ((metric = 'people' and year = 0) or (metric = 'met' and year = 2026) or (metric = 'ready' and year = 2027))`,
   )
   console.log('  EXPLAIN ANALYZE of summary(220000):')
   for (const row of r.rows) console.log(`    ${row['QUERY PLAN']}`)
-  const g = await c.query<{ metric: string; n: string }>('select metric, count(*) n from compliance_rollups group by 1 order by 1')
-  console.log(`  roll-up rows per metric: ${g.rows.map((x) => `${x.metric} ${int(Number(x.n))}`).join(', ')}`)
+  const g = await c.query<{ metric: string; n: string }>(
+    "select grain || ' ' || metric as metric, count(*) n from compliance_rollups group by 1 order by 1",
+  )
+  console.log(`  roll-up rows per grain and metric: ${g.rows.map((x) => `${x.metric} ${int(Number(x.n))}`).join(', ')}`)
 }
 
 // ---------------------------------------------------------------------------------------- credits

@@ -1,15 +1,15 @@
 import { sql } from 'kysely'
 
 import { isProvinceScope } from '#app/domain/shared/scope.ts'
-import type { DB } from '#db/schema.ts'
+import type { ComplianceGrain, DB } from '#db/schema.ts'
 
 import type { ComplianceFilter, Dimension } from './filter.ts'
 
-export { type Dimension,DIMENSIONS } from './filter.ts'
+export { type Dimension, DIMENSIONS } from './filter.ts'
 
 /**
- * The dashboard's figures (ADR 0025), read from the roll-up counters only: a few thousand rows
- * whatever the number of people, so a page costs the same at 100,000 people as at 1,000,000.
+ * The dashboard's figures (ADR 0025), read from the roll-up counters only, at the coarsest grain
+ * that answers (a few thousand rows whatever the number of people), so a page costs the same at 100,000 people as at 1,000,000.
  * Short = people − met; a rate is met / people. Every figure carries when the refresher last ran
  * and how many people it still has to look at again.
  */
@@ -24,16 +24,34 @@ const COLUMN: Record<Dimension, string> = {
 export type Figures = { people: number; met: number; short: number; ready: number; notReady: number }
 export type Row = Figures & { key: string; label?: string }
 
-function where(scopeRegion: string, f: ComplianceFilter, applicationYear: number) {
-  const parts = [
-    sql`((metric = 'people' and year = 0) or (metric = 'met' and year = ${f.year}) or (metric = 'ready' and year = ${applicationYear}))`,
-  ]
+/**
+ * The grain that answers a question with the fewest rows: region×series×level unless an employer
+ * is involved, region×employer when only the employer is, all four when both are (ADR 0025).
+ */
+export function grainFor(f: Pick<ComplianceFilter, 'employer' | 'series' | 'level'>, dim?: Dimension): ComplianceGrain {
+  const employer = Boolean(f.employer) || dim === 'employer'
+  const titled = Boolean(f.series || f.level) || dim === 'series' || dim === 'level'
+  return employer ? (titled ? 'full' : 're') : 'rsl'
+}
+
+function filters(scopeRegion: string, f: ComplianceFilter, grain: ComplianceGrain) {
+  const parts = [sql`grain = ${grain}`]
   if (!isProvinceScope(scopeRegion)) parts.push(sql`region_code = ${scopeRegion}`)
   if (f.region) parts.push(sql`region_code = ${f.region}`)
   if (f.employer) parts.push(sql`employer_id = ${f.employer}`)
   if (f.series) parts.push(sql`title_series = ${f.series}`)
   if (f.level) parts.push(sql`title_level = ${f.level}`)
-  return sql.join(parts, sql` and `)
+  return parts
+}
+
+function where(scopeRegion: string, f: ComplianceFilter, applicationYear: number, grain: ComplianceGrain) {
+  return sql.join(
+    [
+      ...filters(scopeRegion, f, grain),
+      sql`((metric = 'people' and year = 0) or (metric = 'met' and year = ${f.year}) or (metric = 'ready' and year = ${applicationYear}))`,
+    ],
+    sql` and `,
+  )
 }
 
 function figures(r: { people: string | number; met: string | number; ready: string | number }): Figures {
@@ -63,7 +81,7 @@ export async function freshness(db: DB) {
 /** Totals for the filter (status is ignored: a figure shows met and short side by side). */
 export async function summary(db: DB, scopeRegion: string, f: ComplianceFilter, applicationYear: number): Promise<Figures> {
   const r = await sql<{ people: string; met: string; ready: string }>`
-    select ${SUMS} from compliance_rollups where ${where(scopeRegion, f, applicationYear)}`.execute(db)
+    select ${SUMS} from compliance_rollups where ${where(scopeRegion, f, applicationYear, grainFor(f))}`.execute(db)
   return figures(r.rows[0] ?? { people: 0, met: 0, ready: 0 })
 }
 
@@ -72,7 +90,7 @@ export async function breakdown(db: DB, scopeRegion: string, f: ComplianceFilter
   const col = sql.ref(COLUMN[dim])
   const r = await sql<{ key: string; people: string; met: string; ready: string; name: string | null }>`
     with g as (
-      select ${col}::text as key, ${SUMS} from compliance_rollups where ${where(scopeRegion, f, applicationYear)} group by 1)
+      select ${col}::text as key, ${SUMS} from compliance_rollups where ${where(scopeRegion, f, applicationYear, grainFor(f, dim))} group by 1)
     select g.*, ${dim === 'employer' ? sql`e.name` : sql`null::text`} as name from g
     ${dim === 'employer' ? sql`left join employers e on e.id::text = g.key` : sql``}
     where g.people > 0
@@ -82,12 +100,7 @@ export async function breakdown(db: DB, scopeRegion: string, f: ComplianceFilter
 
 /** Met share per CE year for the filter's scope: the trend chart. */
 export async function trend(db: DB, scopeRegion: string, f: ComplianceFilter, years: number[]) {
-  const parts = [sql`(metric = 'met' and year = any(${years}::int[]))`]
-  if (!isProvinceScope(scopeRegion)) parts.push(sql`region_code = ${scopeRegion}`)
-  if (f.region) parts.push(sql`region_code = ${f.region}`)
-  if (f.employer) parts.push(sql`employer_id = ${f.employer}`)
-  if (f.series) parts.push(sql`title_series = ${f.series}`)
-  if (f.level) parts.push(sql`title_level = ${f.level}`)
+  const parts = [...filters(scopeRegion, f, grainFor(f)), sql`metric = 'met'`, sql`year = any(${years}::int[])`]
   const [met, people] = await Promise.all([
     sql<{
       year: number

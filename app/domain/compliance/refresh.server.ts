@@ -23,8 +23,13 @@ import { complianceYears, type PersonTotals, policyFingerprint, readiness, yearS
 const LOCK = sql`pg_try_advisory_xact_lock(hashtext('xueshi:compliance-refresh'))`
 
 type Group = { region: string; employer: number; series: string; level: string }
-const keyOf = (metric: ComplianceMetric, year: number, g: Group) =>
-  `${metric}\u0001${year}\u0001${g.region}\u0001${g.employer}\u0001${g.series}\u0001${g.level}`
+const SEP = '\u0001'
+/** The keys a person's count goes to, one per grain (the dropped dimensions as -1 / '*'). */
+const keysOf = (metric: ComplianceMetric, year: number, g: Group) => [
+  ['rsl', metric, year, g.region, -1, g.series, g.level].join(SEP),
+  ['re', metric, year, g.region, g.employer, '*', '*'].join(SEP),
+  ['full', metric, year, g.region, g.employer, g.series, g.level].join(SEP),
+]
 
 export type RefreshResult = { processed: number; rebuild: boolean }
 
@@ -91,8 +96,7 @@ async function recompute(trx: Transaction<Database>, ids: number[], policies: Ma
   ])
   const deltas = new Map<string, number>()
   const bump = (metric: ComplianceMetric, year: number, g: Group, d: number) => {
-    const k = keyOf(metric, year, g)
-    deltas.set(k, (deltas.get(k) ?? 0) + d)
+    for (const k of keysOf(metric, year, g)) deltas.set(k, (deltas.get(k) ?? 0) + d)
   }
   // What each person counted for before: take it all away ...
   const oldGroup = new Map<number, Group>()
@@ -199,12 +203,14 @@ async function recompute(trx: Transaction<Database>, ids: number[], policies: Ma
   }
   const changed = [...deltas].filter(([, d]) => d !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   if (changed.length) {
-    const cols = changed.map(([k]) => k.split('\u0001'))
+    const cols = changed.map(([k]) => k.split(SEP))
     await sql`
-      insert into compliance_rollups as r (metric, year, region_code, employer_id, title_series, title_level, n)
-      select * from unnest(${cols.map((c) => c[0])}::text[], ${cols.map((c) => Number(c[1]))}::int[], ${cols.map((c) => c[2])}::text[],
-        ${cols.map((c) => Number(c[3]))}::bigint[], ${cols.map((c) => c[4])}::text[], ${cols.map((c) => c[5])}::text[],
-        ${changed.map(([, d]) => d)}::int[])
-      on conflict (metric, year, region_code, employer_id, title_series, title_level) do update set n = r.n + excluded.n`.execute(trx)
+      insert into compliance_rollups as r (grain, metric, year, region_code, employer_id, title_series, title_level, n)
+      select * from unnest(${cols.map((c) => c[0])}::text[], ${cols.map((c) => c[1])}::text[], ${cols.map((c) => Number(c[2]))}::int[],
+        ${cols.map((c) => c[3])}::text[], ${cols.map((c) => Number(c[4]))}::bigint[], ${cols.map((c) => c[5])}::text[],
+        ${cols.map((c) => c[6])}::text[], ${changed.map(([, d]) => d)}::int[])
+      on conflict (grain, metric, year, region_code, employer_id, title_series, title_level) do update set n = r.n + excluded.n`.execute(
+      trx,
+    )
   }
 }

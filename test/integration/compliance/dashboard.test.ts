@@ -39,7 +39,8 @@ async function population() {
   return { cc: [...cc, cc3], yb }
 }
 
-const get = (mod: { loader: (a: never) => unknown }, path: string, cookie: string) => call(mod.loader as never, makeRequest(path, { cookie }))
+const get = (mod: { loader: (a: never) => unknown }, path: string, cookie: string) =>
+  call(mod.loader as never, makeRequest(path, { cookie }))
 
 describe('compliance dashboard', () => {
   test('a 市州 officer sees only their region in every figure and list; the province sees all', async () => {

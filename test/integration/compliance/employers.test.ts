@@ -253,7 +253,9 @@ describe('employers', () => {
       Number(
         (
           await sql<{ n: string | null }>`select sum(n) as n from compliance_rollups
-            where metric = ${metric} and year = ${year} and region_code = '220300' and employer_id = ${employerId}`.execute(db)
+            where grain = 're' and metric = ${metric} and year = ${year} and region_code = '220300' and employer_id = ${employerId}`.execute(
+            db,
+          )
         ).rows[0]?.n ?? 0,
       )
     expect(await n('people', 0, made.employerId)).toBe(3)

@@ -30,7 +30,7 @@ function rng(seed: number) {
 async function recountMismatches() {
   // Counters against a recount of the per-person rows ...
   const fromRows = await sql<{ n: number }>`
-    with recount as (
+    with base as (
       select 'people' as metric, 0 as year, region_code, employer_id, title_series, title_level, count(*)::int as n
         from compliance_people group by 2, 3, 4, 5, 6
       union all
@@ -38,9 +38,15 @@ async function recountMismatches() {
         from compliance_person_years y join compliance_people p using (person_id) where y.met group by 2, 3, 4, 5, 6
       union all
       select 'ready', application_year, region_code, employer_id, title_series, title_level, count(*)::int
-        from compliance_people where ready group by 2, 3, 4, 5, 6)
-    select count(*)::int as n from recount full join (select * from compliance_rollups where n > 0) r
-      using (metric, year, region_code, employer_id, title_series, title_level)
+        from compliance_people where ready group by 2, 3, 4, 5, 6),
+    recount as (
+      select 'full' as grain, metric, year, region_code, employer_id, title_series, title_level, sum(n)::int as n from base group by 1, 2, 3, 4, 5, 6, 7
+      union all
+      select 'rsl', metric, year, region_code, -1, title_series, title_level, sum(n)::int from base group by 1, 2, 3, 4, 5, 6, 7
+      union all
+      select 're', metric, year, region_code, employer_id, '*', '*', sum(n)::int from base group by 1, 2, 3, 4, 5, 6, 7)
+    select count(*)::int as n from recount full join (select * from compliance_rollups where n <> 0) r
+      using (grain, metric, year, region_code, employer_id, title_series, title_level)
     where recount.n is distinct from r.n`.execute(db)
   return fromRows.rows[0]!.n
 }
