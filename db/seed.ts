@@ -1059,6 +1059,33 @@ async function seedCompliance(db: Kysely<Database>) {
   }
   await matchAll(db)
   await refreshAll(db, { now })
+  await seedReminder(db, now)
+}
+
+/**
+ * A reminder Changchun HR sent to the people of 长春 short this year (delivered at once here; the
+ * worker does it in the platform), so 13900000041 finds it on 我的账户.
+ */
+async function seedReminder(db: Kysely<Database>, now: Date) {
+  const { createCampaign, deliverCampaign, sendCampaign } = await import('#app/domain/compliance/campaigns.server.ts')
+  const { ceYearOf } = await import('#app/domain/shared/ce-year.ts')
+  const hr = await db.selectFrom('accounts').select('id').where('phone', '=', '13900000003').executeTakeFirstOrThrow()
+  const actor = { accountId: hr.id, scopeRegion: '220100' }
+  const draft = await createCampaign(
+    db,
+    actor,
+    {
+      filter: { year: ceYearOf(now), status: 'short' },
+      title: '请在年底前完成本年度继续教育学时',
+      message: '根据平台记录，您本年度的继续教育学时尚未达标。请在 12 月 31 日前补齐，以免影响明年的职称申报。',
+    },
+    now,
+  )
+  if (!draft.ok) throw new Error(`demo campaign refused: ${draft.code}`)
+  const sent = await sendCampaign(db, actor, draft.campaignId, now)
+  if (!sent.ok) throw new Error(`demo campaign not sent: ${sent.code}`)
+  const delivered = await deliverCampaign(db, draft.campaignId, { now })
+  if (!delivered.ok) throw new Error(`demo campaign not delivered: ${delivered.code}`)
 }
 
 async function seedPendingClaim(db: Kysely<Database>) {

@@ -282,6 +282,22 @@ const SHOTS: Shot[] = [
     heading: /^诚信档案记录 #\d+$/,
     as: DEMO.hrProvince.login,
   },
+  // Compliance oversight (issue 13): the province by region, Changchun by employer, lists, reminders, exports
+  { name: 'hr-compliance', path: '/hr/compliance', heading: '学时达标监管', as: DEMO.hrProvince.login },
+  { name: 'hr-compliance-en', path: '/hr/compliance', heading: 'Compliance oversight', as: DEMO.hrProvince.login, lang: 'en' },
+  { name: 'hr-compliance-changchun', path: '/hr/compliance?by=employer', heading: '学时达标监管', as: DEMO.hrChangchun.login },
+  { name: 'hr-compliance-people', path: '/hr/compliance/people?status=short', heading: '达标名单', as: DEMO.hrChangchun.login },
+  {
+    name: 'hr-compliance-people-en',
+    path: '/hr/compliance/people?status=short',
+    heading: 'People',
+    as: DEMO.hrChangchun.login,
+    lang: 'en',
+  },
+  { name: 'hr-compliance-campaigns', path: '/hr/compliance/campaigns?status=short', heading: '达标提醒', as: DEMO.hrChangchun.login },
+  { name: 'hr-compliance-exports', path: '/hr/compliance/exports', heading: '导出文件', as: DEMO.hrChangchun.login },
+  { name: 'admin-employers', path: '/admin/employers', heading: '工作单位', as: DEMO.admin.login },
+  { name: 'account-reminder', path: '/account', heading: /./, as: '13900000041' },
   { name: '404', path: '/no-such-page', heading: '页面不存在' },
 ]
 

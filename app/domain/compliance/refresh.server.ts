@@ -34,7 +34,7 @@ const keysOf = (metric: ComplianceMetric, year: number, g: Group) => [
 export type RefreshResult = { processed: number; rebuild: boolean }
 
 export async function refreshBatch(db: DB, opts: { limit?: number; now?: Date } = {}): Promise<RefreshResult> {
-  const limit = opts.limit ?? 1000
+  const limit = opts.limit ?? 2000
   const now = opts.now ?? new Date()
   const currentYear = ceYearOf(now)
   // Read fresh (not the 30 s cache): a new version must reach the figures on the next batch.
