@@ -84,6 +84,17 @@ async function recompute(trx: Transaction<Database>, ids: number[], policies: Ma
       .selectFrom('people')
       .select(['id', 'region_code', 'employer_id', 'title_series', 'title_level', 'title_year'])
       .where('id', 'in', ids)
+      // Officials (HR, admins) and base-only staff accounts are not the population being overseen.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('accounts as a')
+              .select('a.id')
+              .whereRef('a.person_id', '=', 'people.id')
+              .where('a.role', 'in', ['hr', 'admin', 'base_staff']),
+          ),
+        ),
+      )
       .execute(),
     trx.selectFrom('compliance_people').selectAll().where('person_id', 'in', ids).execute(),
     trx.selectFrom('compliance_person_years').select(['person_id', 'ce_year', 'met']).where('person_id', 'in', ids).execute(),

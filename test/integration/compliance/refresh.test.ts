@@ -154,6 +154,15 @@ describe('compliance refresher', () => {
     expect(ready).toBeLessThan(people.length)
   })
 
+  it('does not count officials or base-only staff', async () => {
+    const learner = await learnerFrom(db)
+    const hr = await createStaff(db, 'hr', { scopeRegion: '220100' })
+    await refreshAll(db, { now: NOW })
+    const rows = await db.selectFrom('compliance_people').select('person_id').execute()
+    expect(rows.map((r) => Number(r.person_id))).toEqual([learner.personId])
+    expect(rows.map((r) => Number(r.person_id))).not.toContain(hr.personId)
+  })
+
   it('refreshes nothing it cannot see committed, and picks it up on the next batch', async () => {
     const p = await learnerFrom(db)
     await refreshAll(db, { now: NOW })

@@ -102,7 +102,7 @@ describe('demo data', () => {
         .executeTakeFirstOrThrow()
     expect((await employerOf('13900000011')).name).toBe('长春市第一中学')
     expect((await employerOf('13900000013')).name).toBe('延边大学附属医院')
-    const count = async (q: 'people' | 'linked' | 'unlinked' | 'cp') => {
+    const count = async (q: 'people' | 'linked' | 'unlinked' | 'cp' | 'overseen') => {
       if (q === 'cp')
         return Number(
           (
@@ -117,12 +117,25 @@ describe('demo data', () => {
         .select((eb) => eb.fn.countAll<string>().as('n'))
       if (q === 'linked') query = query.where('employer_id', 'is not', null)
       if (q === 'unlinked') query = query.where('employer_id', 'is', null).where('employer', 'is not', null)
+      // everyone but officials and base-only staff is overseen
+      if (q === 'overseen')
+        query = query.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('accounts')
+                .select('accounts.id')
+                .whereRef('accounts.person_id', '=', 'people.id')
+                .where('accounts.role', 'in', ['hr', 'admin', 'base_staff']),
+            ),
+          ),
+        )
       return Number((await query.executeTakeFirstOrThrow()).n)
     }
     expect(await count('people')).toBeGreaterThan(240)
     expect(await count('linked')).toBeGreaterThan(200)
     expect(await count('unlinked')).toBeGreaterThan(0) // employer names kept as text
-    expect(await count('cp')).toBe(await count('people'))
+    expect(await count('cp')).toBe(await count('overseen'))
+    expect(await count('overseen')).toBeLessThan(await count('people'))
     // Ten compliance learners; the first is in 长春 at an employer that is short this year.
     const logins = await getDb().selectFrom('accounts').select('phone').where('phone', 'in', DEMO_COMPLIANCE_PHONES).execute()
     expect(logins).toHaveLength(10)
