@@ -109,7 +109,7 @@ function PeopleList({ d }: { d: Loaded }) {
         <>
           {r.name}
           <br />
-          <span className="small muted">{r.idNumberMasked}</span>
+          <span className="small muted nowrap">{r.idNumberMasked}</span>
         </>
       ),
     },
