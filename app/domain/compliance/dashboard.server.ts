@@ -111,3 +111,20 @@ export async function trend(db: DB, scopeRegion: string, f: ComplianceFilter, ye
   const byYear = new Map(met.rows.map((r) => [r.year, Number(r.met)]))
   return years.map((year) => ({ year, people: people.people, met: byYear.get(year) ?? 0 }))
 }
+
+/**
+ * People with an integrity record in force when next year begins, for the filter's scope (a
+ * partial index holds only them, so this is no scan of everyone).
+ */
+export async function withIntegrityRecord(db: DB, scopeRegion: string, f: ComplianceFilter): Promise<number> {
+  let q = db
+    .selectFrom('compliance_people')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('integrity_ends_on', 'is not', null)
+  if (!isProvinceScope(scopeRegion)) q = q.where('region_code', '=', scopeRegion)
+  if (f.region) q = q.where('region_code', '=', f.region)
+  if (f.employer) q = q.where('employer_id', '=', f.employer)
+  if (f.series) q = q.where('title_series', '=', f.series)
+  if (f.level) q = q.where('title_level', '=', f.level)
+  return Number((await q.executeTakeFirstOrThrow()).n)
+}

@@ -29,6 +29,7 @@ export default {
   'compliance.card.short': 'Short in {year}',
   'compliance.card.rate': 'Met rate',
   'compliance.card.notReady': 'Would be refused a title application in {year}',
+  'compliance.card.integrity': 'With an integrity record in force',
   'compliance.card.notReadyHint': 'Computed with the same rules as the credit-check API (integrity records included).',
   'compliance.viewList': 'View the list',
   'compliance.remind': 'Remind the people who are short',

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireHr } from '#app/auth/hr.server.ts'
 import { MetShortBars, RateTrend } from '#app/components/compliance/charts.tsx'
 import { type Column, DataTable } from '#app/components/ui/data-table.tsx'
-import { breakdown, freshness, summary, trend } from '#app/domain/compliance/dashboard.server.ts'
+import { breakdown, freshness, summary, trend, withIntegrityRecord } from '#app/domain/compliance/dashboard.server.ts'
 import { type ComplianceFilter, type Dimension, DIMENSIONS, filterToParams, parseFilter } from '#app/domain/compliance/filter.ts'
 import { checkFilter, coveredYears } from '#app/domain/compliance/people.server.ts'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
@@ -35,13 +35,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!checked.ok) return data({ ...base, ok: false as const, problems: [checked.code] }, { status: 400 })
   const fresh = await freshness(db)
   const applicationYear = fresh.applicationYear ?? ceYearOf(new Date()) + 1
-  const [totals, groups, points, employer] = await Promise.all([
+  const [totals, groups, points, employer, integrity] = await Promise.all([
     summary(db, hr.scopeRegion, f, applicationYear),
     breakdown(db, hr.scopeRegion, f, applicationYear, by, by === 'employer' ? EMPLOYER_ROWS : 100),
     trend(db, hr.scopeRegion, f, [...years].reverse()),
     f.employer ? db.selectFrom('employers').select(['id', 'name']).where('id', '=', f.employer).executeTakeFirst() : undefined,
+    withIntegrityRecord(db, hr.scopeRegion, f),
   ])
-  return { ...base, ok: true as const, filter: f, fresh, applicationYear, totals, groups, points, employerName: employer?.name ?? null }
+  return {
+    ...base,
+    ok: true as const,
+    filter: f,
+    fresh,
+    applicationYear,
+    totals,
+    groups,
+    points,
+    integrity,
+    employerName: employer?.name ?? null,
+  }
 }
 
 type Loaded = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { ok: true }>
@@ -138,7 +150,9 @@ function Dashboard({ d }: { d: Loaded }) {
   return (
     <>
       <p className="small muted" data-testid="computed-at">
-        {fresh.computedAt ? t('compliance.computedAt', { at: formatDate(lang, fresh.computedAt, 'dateTimeSeconds') }) : t('compliance.never')}{' '}
+        {fresh.computedAt
+          ? t('compliance.computedAt', { at: formatDate(lang, fresh.computedAt, 'dateTimeSeconds') })
+          : t('compliance.never')}{' '}
         {fresh.backlog > 10_000 ? t('compliance.backlogMany') : fresh.backlog > 0 ? t('compliance.backlog', { n: fresh.backlog }) : null}
       </p>
       <Form method="get" className="filters" role="search" aria-label={t('compliance.filters')}>
@@ -227,6 +241,12 @@ function Dashboard({ d }: { d: Loaded }) {
             <Link to={listLink('not_ready')}>{d.totals.notReady}</Link>
           </span>
           <span className="stat-label">{t('compliance.card.notReady', { year: d.applicationYear })}</span>
+        </div>
+        <div className="stat">
+          <span className="stat-value">
+            <Link to={listLink('all', { integrity: 'in_force' })}>{d.integrity}</Link>
+          </span>
+          <span className="stat-label">{t('compliance.card.integrity')}</span>
         </div>
       </div>
       <p className="small muted">{t('compliance.card.notReadyHint')}</p>

@@ -131,5 +131,10 @@ describe('compliance dashboard', () => {
     expect(ids).not.toContain(other.personId)
     expect(r.data.page.rows[0].integrity_ends_on).not.toBeNull()
     expect(r.data.page.rows[0].ready).toBe(false)
+    // The dashboard counts them, in scope only.
+    const figures = await get(dashboard, `/hr/compliance?year=${YEAR}`, officer.cookie)
+    expect(figures.data.integrity).toBe(1)
+    const yanbian = await hr('222400')
+    expect((await get(dashboard, `/hr/compliance?year=${YEAR}`, yanbian.cookie)).data.integrity).toBe(0)
   })
 })
