@@ -75,7 +75,10 @@ export default function CompliancePeople() {
             problems: formatList(
               lang,
               d.problems.map((p) =>
-                t(`compliance.problem.${p}` as 'compliance.problem.bad_year', { region: regionName(d.scope, lang), years: d.years.join('、') }),
+                t(`compliance.problem.${p}` as 'compliance.problem.bad_year', {
+                  region: regionName(d.scope, lang),
+                  years: d.years.join('、'),
+                }),
               ),
             ),
           })}
@@ -172,7 +175,9 @@ function PeopleList({ d }: { d: Loaded }) {
                 ? t('compliance.people.failing', { years: r.failing_years.join('、'), h: h(r.application_short) })
                 : null}
           </li>
-          {r.integrity_ends_on ? <li>{t('compliance.people.integrity', { date: formatDate(lang, r.integrity_ends_on, 'date') })}</li> : null}
+          {r.integrity_ends_on ? (
+            <li>{t('compliance.people.integrity', { date: formatDate(lang, r.integrity_ends_on, 'date') })}</li>
+          ) : null}
         </ul>
       ),
     },
@@ -188,8 +193,14 @@ function PeopleList({ d }: { d: Loaded }) {
       <p className="lead">{t('compliance.people.lead', { year: f.year, status: t(`compliance.status.${f.status}`), n: d.total })}</p>
       {d.employerName ? <p className="small">{t('compliance.f.employerChip', { name: d.employerName })}</p> : null}
       <p className="small muted">
-        {d.fresh.computedAt ? t('compliance.computedAt', { at: formatDate(lang, d.fresh.computedAt, 'dateTimeSeconds') }) : t('compliance.never')}{' '}
-        {d.fresh.backlog > 10_000 ? t('compliance.backlogMany') : d.fresh.backlog > 0 ? t('compliance.backlog', { n: d.fresh.backlog }) : null}
+        {d.fresh.computedAt
+          ? t('compliance.computedAt', { at: formatDate(lang, d.fresh.computedAt, 'dateTimeSeconds') })
+          : t('compliance.never')}{' '}
+        {d.fresh.backlog > 10_000
+          ? t('compliance.backlogMany')
+          : d.fresh.backlog > 0
+            ? t('compliance.backlog', { n: d.fresh.backlog })
+            : null}
       </p>
       <ul className="view-tabs">
         {STATUSES.map((s) => (
