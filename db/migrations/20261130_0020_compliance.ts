@@ -57,6 +57,9 @@ export async function up(db: Kysely<any>): Promise<void> {
             when (row(old.region_code, old.employer_id, old.title_series, old.title_level, old.title_year)
                   is distinct from row(new.region_code, new.employer_id, new.title_series, new.title_level, new.title_year))
             execute function compliance_mark_person()`.execute(db)
+  // An account made an official (or base-only staff) leaves the overseen population.
+  await sql`create trigger accounts_compliance after insert or update of role on accounts
+            for each row execute function compliance_mark_dirty()`.execute(db)
   await sql`create trigger integrity_records_compliance after insert or update of status, starts_on, ends_on on integrity_records
             for each row when (new.person_id is not null) execute function compliance_mark_dirty()`.execute(db)
 
@@ -179,6 +182,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   ])
     await db.schema.dropTable(t).execute()
   await sql`drop trigger integrity_records_compliance on integrity_records`.execute(db)
+  await sql`drop trigger accounts_compliance on accounts`.execute(db)
   await sql`drop trigger people_compliance_update on people`.execute(db)
   await sql`drop trigger people_compliance_insert on people`.execute(db)
   await sql`drop trigger hour_totals_compliance on hour_totals`.execute(db)

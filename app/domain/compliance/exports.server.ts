@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
@@ -268,7 +269,8 @@ export async function runExport(
     return { rows: 0, bytes: 0 }
   }
   const file = finalPath(job.id, job.created_at, job.format)
-  const part = `${file}.part`
+  // One file per attempt: a stalled job run again beside the first never writes into its file.
+  const part = `${file}.${randomUUID()}.part`
   try {
     const filter = ComplianceFilterSchema.parse(job.filter)
     const total = await countPeople(db, job.scope_region, filter)
@@ -282,7 +284,8 @@ export async function runExport(
       await db.updateTable('compliance_exports').set({ rows_done: done }).where('id', '=', exportId).execute()
     }
     const rows = exportRows(db, job.scope_region, filter, opts.chunk ?? EXPORT_CHUNK, progress)
-    const ctx = { year: filter.year, fullIds: job.full_ids }
+    // A permission revoked after the request is honoured: the file gets masked ID numbers.
+    const ctx = { year: filter.year, fullIds: job.full_ids && (await canExportFullIds(db, job.account_id)) }
     const n = job.format === 'xlsx' ? await writeXlsx(part, rows, ctx) : await writeCsv(part, rows, ctx)
     await rename(part, file)
     const bytes = (await stat(file)).size
@@ -290,6 +293,7 @@ export async function runExport(
       .updateTable('compliance_exports')
       .set({ status: 'done', rows_done: n, file_path: file, file_bytes: String(bytes), finished_at: new Date() })
       .where('id', '=', exportId)
+      .where('status', '=', 'running')
       .execute()
     return { rows: n, bytes }
   } catch (e) {
@@ -365,6 +369,8 @@ export async function exportFile(
   if (!row) return err('not_found')
   if (row.expires_at <= now) return err('expired')
   if (row.status !== 'done' || !row.file_path) return err('not_ready')
+  // Full ID numbers only while the permission holds (an admin may have revoked it since).
+  if (row.full_ids && !(await canExportFullIds(db, accountId))) return err('not_found')
   const size = await stat(row.file_path).then(
     (s) => s.size,
     () => null,

@@ -47,8 +47,10 @@ export function scopedPeople(db: DB, scopeRegion: string, f: ComplianceFilter) {
     .innerJoin('compliance_person_years as cy', (j) => j.onRef('cy.person_id', '=', 'cp.person_id').on('cy.ce_year', '=', f.year))
     .innerJoin('people as p', 'p.id', 'cp.person_id')
     .leftJoin('employers as e', 'e.id', 'p.employer_id')
-  if (!isProvinceScope(scopeRegion)) q = q.where('cp.region_code', '=', scopeRegion)
-  if (f.region) q = q.where('cp.region_code', '=', f.region)
+  // The stored region (indexed) and the person's region now: a person who moved is never shown
+  // to their old region while the refresher has yet to reach them.
+  if (!isProvinceScope(scopeRegion)) q = q.where('cp.region_code', '=', scopeRegion).where('p.region_code', '=', scopeRegion)
+  if (f.region) q = q.where('cp.region_code', '=', f.region).where('p.region_code', '=', f.region)
   if (f.employer) q = q.where('cp.employer_id', '=', f.employer)
   if (f.series) q = q.where('cp.title_series', '=', f.series)
   if (f.level) q = q.where('cp.title_level', '=', f.level)
@@ -119,12 +121,19 @@ export async function listPeople(db: DB, scopeRegion: string, f: ComplianceFilte
       application_short: normalizeHours(r.application_short),
       pending: pending.get(Number(r.person_id)) ?? null,
       /** Pending hours that would close the year's total gap if accepted. */
-      pendingClosesGap:
-        !r.met &&
-        pending.has(Number(r.person_id)) &&
-        toCents(pending.get(Number(r.person_id))!.total) >= toCents(normalizeHours(r.short_total)),
+      pendingClosesGap: !r.met && closesGap(pending.get(Number(r.person_id)), r),
     })),
   }
+}
+
+/** Pending hours close a year's gap when they cover every category's shortfall and the total's. */
+function closesGap(p: Pending | undefined, r: { short_professional: string; short_public: string; short_total: string }): boolean {
+  if (!p) return false
+  return (
+    toCents(p.professional) >= toCents(normalizeHours(r.short_professional)) &&
+    toCents(p.public) >= toCents(normalizeHours(r.short_public)) &&
+    toCents(p.total) >= toCents(normalizeHours(r.short_total))
+  )
 }
 
 /** How many people a filter selects (a campaign's preview, an export's total). */

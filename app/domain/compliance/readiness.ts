@@ -90,7 +90,13 @@ export function readiness(input: {
     applicationYear: input.currentYear + 1,
     ready: evaluation.eligible,
     failingYears: failing.map((y) => y.year),
-    shortTotal: fromCents(failing.reduce((s, y) => s + toCents(y.shortfall.total), 0)),
+    // A year can fail on one category with its total met: count what is missing either way.
+    shortTotal: fromCents(
+      failing.reduce(
+        (s, y) => s + Math.max(toCents(y.shortfall.total), toCents(y.shortfall.professional) + toCents(y.shortfall.public)),
+        0,
+      ),
+    ),
     integrityEndsOn: input.integrity?.endsOn ?? null,
     policyVersion: evaluation.policyVersion,
     evaluation,

@@ -39,10 +39,10 @@ export async function refreshBatch(db: DB, opts: { limit?: number; now?: Date } 
   const currentYear = ceYearOf(now)
   // Read fresh (not the 30 s cache): a new version must reach the figures on the next batch.
   const policies = (await policiesInForce(db)) as Map<number, PolicyForCheck>
+  const rebuild = await markAllOnChange(db, currentYear + 1, policyFingerprint(policies))
   return db.transaction().execute(async (trx) => {
     const got = await sql<{ ok: boolean }>`select ${LOCK} as ok`.execute(trx)
-    if (!got.rows[0]?.ok) return { processed: 0, rebuild: false }
-    const rebuild = await markAllOnChange(trx, currentYear + 1, policyFingerprint(policies))
+    if (!got.rows[0]?.ok) return { processed: 0, rebuild }
     const claimed = await sql<{ person_id: string }>`
       delete from compliance_dirty where person_id in (
         select person_id from compliance_dirty order by person_id limit ${limit} for update skip locked)
@@ -64,12 +64,25 @@ export async function refreshAll(db: DB, opts: { limit?: number; now?: Date } = 
   }
 }
 
-async function markAllOnChange(trx: Transaction<Database>, applicationYear: number, fingerprint: string): Promise<boolean> {
-  await sql`insert into compliance_state (id) values (1) on conflict (id) do nothing`.execute(trx)
-  const state = await trx.selectFrom('compliance_state').selectAll().where('id', '=', 1).forUpdate().executeTakeFirstOrThrow()
+/**
+ * A new application year or policy version: marks everyone, in id order and in chunks of its own
+ * statements, so no lock is held long and ledger writers (which mark in person order too) never
+ * deadlock with it. Two workers doing it at once only mark twice.
+ */
+async function markAllOnChange(db: DB, applicationYear: number, fingerprint: string): Promise<boolean> {
+  await sql`insert into compliance_state (id) values (1) on conflict (id) do nothing`.execute(db)
+  const state = await db.selectFrom('compliance_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
   if (state.application_year === applicationYear && state.policy_fingerprint === fingerprint) return false
-  await sql`insert into compliance_dirty (person_id) select id from people on conflict (person_id) do nothing`.execute(trx)
-  await trx
+  for (let after = 0; ;) {
+    const r = await sql<{ last: string | null }>`
+      with chunk as (select id from people where id > ${after} order by id limit 10000),
+      marked as (insert into compliance_dirty (person_id) select id from chunk on conflict (person_id) do nothing)
+      select max(id) as last from chunk`.execute(db)
+    const last = r.rows[0]?.last
+    if (last === null || last === undefined) break
+    after = Number(last)
+  }
+  await db
     .updateTable('compliance_state')
     .set({ application_year: applicationYear, policy_fingerprint: fingerprint, rebuild_started_at: new Date() })
     .where('id', '=', 1)

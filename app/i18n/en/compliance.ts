@@ -30,7 +30,8 @@ export default {
   'compliance.card.rate': 'Met rate',
   'compliance.card.notReady': 'Would be refused a title application in {year}',
   'compliance.card.integrity': 'With an integrity record in force',
-  'compliance.card.notReadyHint': 'Computed with the same rules as the credit-check API (integrity records included).',
+  'compliance.card.notReadyHint':
+    'Computed with the same rules as the credit-check API; integrity records count if in force on 1 January {year}.',
   'compliance.viewList': 'View the list',
   'compliance.remind': 'Remind the people who are short',
   'compliance.exports': 'My exports',

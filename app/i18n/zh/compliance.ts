@@ -27,7 +27,7 @@ export default {
   'compliance.card.rate': '达标率',
   'compliance.card.notReady': '{year} 年申报职称将不符合学时条件',
   'compliance.card.integrity': '有生效中的诚信档案记录',
-  'compliance.card.notReadyHint': '按学时核验接口的同一规则计算（含诚信档案）。',
+  'compliance.card.notReadyHint': '按学时核验接口的同一规则计算；诚信档案记录按 {year} 年 1 月 1 日是否生效计。',
   'compliance.viewList': '查看名单',
   'compliance.remind': '向未达标人员发送提醒',
   'compliance.exports': '我的导出文件',

@@ -10,6 +10,7 @@ import { type ComplianceFilter, filterToParams, parseFilter, STATUSES } from '#a
 import { checkFilter, countPeople, coveredYears, listPeople } from '#app/domain/compliance/people.server.ts'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
+import { isProvinceScope } from '#app/domain/shared/scope.ts'
 import { formatDate, formatHours, formatList, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
@@ -39,7 +40,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [page, total, employer, allowFullIds] = await Promise.all([
     listPeople(db, hr.scopeRegion, f, { after, limit: 50 }),
     count(),
-    f.employer ? db.selectFrom('employers').select('name').where('id', '=', f.employer).executeTakeFirst() : undefined,
+    f.employer
+      ? db
+          .selectFrom('employers')
+          .select('name')
+          .where('id', '=', f.employer)
+          .$if(!isProvinceScope(hr.scopeRegion), (q) => q.where('region_code', '=', hr.scopeRegion))
+          .executeTakeFirst()
+      : undefined,
     canExportFullIds(db, hr.accountId),
   ])
   return {

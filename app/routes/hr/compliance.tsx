@@ -39,7 +39,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     summary(db, hr.scopeRegion, f, applicationYear),
     breakdown(db, hr.scopeRegion, f, applicationYear, by, by === 'employer' ? EMPLOYER_ROWS : 100),
     trend(db, hr.scopeRegion, f, [...years].reverse()),
-    f.employer ? db.selectFrom('employers').select(['id', 'name']).where('id', '=', f.employer).executeTakeFirst() : undefined,
+    f.employer
+      ? db
+          .selectFrom('employers')
+          .select(['id', 'name'])
+          .where('id', '=', f.employer)
+          .$if(!isProvinceScope(hr.scopeRegion), (q) => q.where('region_code', '=', hr.scopeRegion))
+          .executeTakeFirst()
+      : undefined,
     withIntegrityRecord(db, hr.scopeRegion, f),
   ])
   return {
@@ -249,7 +256,7 @@ function Dashboard({ d }: { d: Loaded }) {
           <span className="stat-label">{t('compliance.card.integrity')}</span>
         </div>
       </div>
-      <p className="small muted">{t('compliance.card.notReadyHint')}</p>
+      <p className="small muted">{t('compliance.card.notReadyHint', { year: d.applicationYear })}</p>
       <p className="filters-actions">
         <Link className="button" to={listLink('short')}>
           {t('compliance.viewList')}

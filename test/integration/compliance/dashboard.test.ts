@@ -75,6 +75,12 @@ describe('compliance dashboard', () => {
     expect(other.status).toBe(400)
     expect(other.data.problems).toEqual(['region_out_of_scope'])
     for (const p of yb) expect(JSON.stringify(list.data)).not.toContain(`"person_id":${p.personId},`)
+
+    // Someone moves to Yanbian: before the refresher has counted the move, Changchun's list no
+    // longer shows them (the list checks the person's region now, not only the stored one).
+    await db().updateTable('people').set({ region_code: '222400' }).where('id', '=', cc[0]!.personId).execute()
+    const after = await get(peoplePage, `/hr/compliance/people?year=${YEAR}&status=all`, changchun.cookie)
+    expect(after.data.page.rows.map((r: { person_id: number }) => r.person_id)).not.toContain(cc[0]!.personId)
   })
 
   test('nonsense filters are refused with what is wrong, and change nothing', async () => {

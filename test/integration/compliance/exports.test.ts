@@ -243,6 +243,8 @@ describe('compliance exports', () => {
     )
     expect(await audits('account.full_id_export_revoked')).toHaveLength(1)
     expect(await requestExport(db, w.actor, filter, 'csv', true)).toEqual({ ok: false, code: 'full_ids_not_allowed' })
+    // The file made while it was held is not handed out any more.
+    expect(await exportFile(db, w.hr.accountId, r.exportId)).toEqual({ ok: false, code: 'not_found' })
   })
 
   test('past its expiry: 410 and err expired; the daily cleanup deletes the file and keeps the row', async () => {

@@ -161,6 +161,10 @@ describe('compliance refresher', () => {
     const rows = await db.selectFrom('compliance_people').select('person_id').execute()
     expect(rows.map((r) => Number(r.person_id))).toEqual([learner.personId])
     expect(rows.map((r) => Number(r.person_id))).not.toContain(hr.personId)
+    // A person already counted who is given an official's account leaves the count.
+    await db.updateTable('accounts').set({ role: 'hr', scope_region: '220100' }).where('id', '=', learner.accountId).execute()
+    await refreshAll(db, { now: NOW })
+    expect(await db.selectFrom('compliance_people').select('person_id').execute()).toEqual([])
   })
 
   it('refreshes nothing it cannot see committed, and picks it up on the next batch', async () => {
