@@ -1,5 +1,6 @@
 import { Link } from '@remix-run/react'
 
+import { fromCents, toCents } from '#app/domain/shared/decimal.ts'
 import { useT } from '#app/i18n/index.ts'
 
 /**
@@ -33,7 +34,8 @@ export function ReminderNotice({
         <p className="small">
           {t('complianceCampaigns.notice.gap', {
             year,
-            total: gap.shortTotal,
+            // What it takes: the total's gap or the categories' together, whichever is more.
+            total: fromCents(Math.max(toCents(gap.shortTotal), toCents(gap.shortProfessional) + toCents(gap.shortPublic))),
             professional: gap.shortProfessional,
             public: gap.shortPublic,
           })}

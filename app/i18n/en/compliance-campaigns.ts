@@ -65,7 +65,8 @@ export default {
   'complianceCampaigns.send.body': '{count} people will get an in-app notice. A sent reminder cannot be recalled or sent again.',
   'complianceCampaigns.send.confirm': 'Send',
   'complianceCampaigns.notice.gapPreview': 'Learners also see their own shortfall for {year}.',
-  'complianceCampaigns.notice.gap': 'You are {total} hours short for {year} (professional {professional}, general {public}).',
+  'complianceCampaigns.notice.gap':
+    'You need at least {total} more hours to meet {year}: {professional} professional and {public} general hours short.',
   'complianceCampaigns.notice.met': 'Your hours for {year} are complete.',
   'complianceCampaigns.notice.next': 'What you can do next',
   'complianceCampaigns.notice.myHours': 'see my hours',

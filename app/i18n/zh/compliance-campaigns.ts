@@ -60,7 +60,8 @@ export default {
   'complianceCampaigns.send.body': '将向 {count} 人发送站内消息。发送后不能撤回，也不能再次发送。',
   'complianceCampaigns.send.confirm': '确认发送',
   'complianceCampaigns.notice.gapPreview': '学员还会看到本人 {year} 年度的学时缺口。',
-  'complianceCampaigns.notice.gap': '您 {year} 年度还差 {total} 学时（专业科目 {professional}，公需科目 {public}）。',
+  'complianceCampaigns.notice.gap':
+    '您 {year} 年度还需至少 {total} 学时才能达标：专业科目还差 {professional} 学时，公需科目还差 {public} 学时。',
   'complianceCampaigns.notice.met': '您 {year} 年度的学时已达标。',
   'complianceCampaigns.notice.next': '接下来可以',
   'complianceCampaigns.notice.myHours': '查看我的学时',

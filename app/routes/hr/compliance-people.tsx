@@ -9,6 +9,7 @@ import { canExportFullIds } from '#app/domain/compliance/exports.server.ts'
 import { type ComplianceFilter, filterToParams, parseFilter, STATUSES } from '#app/domain/compliance/filter.ts'
 import { checkFilter, countPeople, coveredYears, listPeople } from '#app/domain/compliance/people.server.ts'
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
+import { toCents } from '#app/domain/shared/decimal.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { isProvinceScope } from '#app/domain/shared/scope.ts'
 import { formatDate, formatHours, formatList, pageTitle, useLang, useT } from '#app/i18n/index.ts'
@@ -160,7 +161,10 @@ function PeopleList({ d }: { d: Loaded }) {
           {r.met ? <li>{t('compliance.people.metYear')}</li> : null}
           {!r.met && r.short_professional !== '0' ? <li>{t('compliance.people.shortProf', { h: h(r.short_professional) })}</li> : null}
           {!r.met && r.short_public !== '0' ? <li>{t('compliance.people.shortPub', { h: h(r.short_public) })}</li> : null}
-          {!r.met && r.short_total !== '0' ? <li>{t('compliance.people.shortTotal', { h: h(r.short_total) })}</li> : null}
+          {/* The total's gap only where the categories' gaps do not already cover it (a total above their sum). */}
+          {!r.met && toCents(r.short_total) > toCents(r.short_professional) + toCents(r.short_public) ? (
+            <li>{t('compliance.people.shortTotal', { h: h(r.short_total) })}</li>
+          ) : null}
           {r.not_counted !== '0' ? <li>{t('compliance.people.notCounted', { h: h(r.not_counted) })}</li> : null}
           {r.pending ? (
             <li>
