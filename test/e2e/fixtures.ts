@@ -115,3 +115,11 @@ export const test = base.extend<{ loginAs: (page: Page, login: string, password?
     { scope: 'worker' },
   ],
 })
+
+/** Reloads until `text` shows: for what the worker does in the background (builds, deliveries, counts). */
+export async function reloadUntil(page: Page, text: string | RegExp, timeout = 60_000) {
+  await expect(async () => {
+    await page.reload()
+    await expect(page.getByText(text).first()).toBeVisible({ timeout: 1_000 })
+  }).toPass({ timeout })
+}

@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { isProvinceScope } from '#app/domain/shared/scope.ts'
 import type { ComplianceGrain, DB } from '#db/schema.ts'
 
-import type { ComplianceFilter, Dimension } from './filter.ts'
+import { BACKLOG_CAP, type ComplianceFilter, type Dimension } from './filter.ts'
 
 export { type Dimension, DIMENSIONS } from './filter.ts'
 
@@ -68,7 +68,7 @@ const SUMS = sql`coalesce(sum(n) filter (where metric = 'people'), 0) as people,
 export async function freshness(db: DB) {
   const [state, backlog] = await Promise.all([
     db.selectFrom('compliance_state').select(['refreshed_at', 'application_year']).where('id', '=', 1).executeTakeFirst(),
-    sql<{ n: number }>`select count(*)::int as n from (select 1 from compliance_dirty limit 10001) x`.execute(db),
+    sql<{ n: number }>`select count(*)::int as n from (select 1 from compliance_dirty limit ${BACKLOG_CAP + 1}) x`.execute(db),
   ])
   return {
     computedAt: state?.refreshed_at ? new Date(state.refreshed_at).toISOString() : null,

@@ -8,6 +8,9 @@ import { REGION_CODES, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/ref
  * application-readiness status (`not_ready`, `ready`: next year's title application) is shown with.
  * A value that is not a known code is refused (the message key is the issue's code).
  */
+/** Marks counted exactly up to this many; more reads as "more than" (freshness). */
+export const BACKLOG_CAP = 10_000
+
 /** What the dashboard breaks figures down by. */
 export const DIMENSIONS = ['region', 'employer', 'series', 'level'] as const
 export type Dimension = (typeof DIMENSIONS)[number]

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 
 import { requireHr } from '#app/auth/hr.server.ts'
 import { ExportButtons } from '#app/components/compliance/export-form.tsx'
+import { FilterProblems, Freshness } from '#app/components/compliance/status.tsx'
 import { type Column, DataTable } from '#app/components/ui/data-table.tsx'
 import { freshness, summary } from '#app/domain/compliance/dashboard.server.ts'
 import { canExportFullIds } from '#app/domain/compliance/exports.server.ts'
@@ -12,7 +13,7 @@ import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 import { toCents } from '#app/domain/shared/decimal.ts'
 import { nameOf, regionName, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { isProvinceScope } from '#app/domain/shared/scope.ts'
-import { formatDate, formatHours, formatList, pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { formatDate, formatHours, pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('compliance.people.title')
@@ -69,30 +70,13 @@ type Loaded = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { ok: tru
 export default function CompliancePeople() {
   const d = useLoaderData<typeof loader>()
   const t = useT()
-  const lang = useLang()
   return (
     <>
       <p className="small">
         <Link to="/hr/compliance">← {t('compliance.people.back')}</Link>
       </p>
       <h1>{t('compliance.people.title')}</h1>
-      {d.ok ? (
-        <PeopleList d={d} />
-      ) : (
-        <p role="alert" className="alert alert-error">
-          {t('compliance.bad', {
-            problems: formatList(
-              lang,
-              d.problems.map((p) =>
-                t(`compliance.problem.${p}` as 'compliance.problem.bad_year', {
-                  region: regionName(d.scope, lang),
-                  years: d.years.join('、'),
-                }),
-              ),
-            ),
-          })}
-        </p>
-      )}
+      {d.ok ? <PeopleList d={d} /> : <FilterProblems problems={d.problems} scope={d.scope} years={d.years} />}
     </>
   )
 }
@@ -204,16 +188,7 @@ function PeopleList({ d }: { d: Loaded }) {
     <>
       <p className="lead">{t('compliance.people.lead', { year: f.year, status: t(`compliance.status.${f.status}`), n: d.total })}</p>
       {d.employerName ? <p className="small">{t('compliance.f.employerChip', { name: d.employerName })}</p> : null}
-      <p className="small muted">
-        {d.fresh.computedAt
-          ? t('compliance.computedAt', { at: formatDate(lang, d.fresh.computedAt, 'dateTimeSeconds') })
-          : t('compliance.never')}{' '}
-        {d.fresh.backlog > 10_000
-          ? t('compliance.backlogMany')
-          : d.fresh.backlog > 0
-            ? t('compliance.backlog', { n: d.fresh.backlog })
-            : null}
-      </p>
+      <Freshness computedAt={d.fresh.computedAt} backlog={d.fresh.backlog} />
       <ul className="view-tabs">
         {STATUSES.map((s) => (
           <li key={s}>

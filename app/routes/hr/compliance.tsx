@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 
 import { requireHr } from '#app/auth/hr.server.ts'
 import { MetShortBars, RateTrend } from '#app/components/compliance/charts.tsx'
+import { FilterProblems, Freshness } from '#app/components/compliance/status.tsx'
 import { type Column, DataTable } from '#app/components/ui/data-table.tsx'
 import { breakdown, freshness, summary, trend, withIntegrityRecord } from '#app/domain/compliance/dashboard.server.ts'
 import { type ComplianceFilter, type Dimension, DIMENSIONS, filterToParams, parseFilter } from '#app/domain/compliance/filter.ts'
@@ -10,7 +11,7 @@ import { checkFilter, coveredYears } from '#app/domain/compliance/people.server.
 import { ceYearOf } from '#app/domain/shared/ce-year.ts'
 import { nameOf, regionName, REGIONS, TITLE_LEVELS, TITLE_SERIES } from '#app/domain/shared/reference.ts'
 import { isProvinceScope } from '#app/domain/shared/scope.ts'
-import { formatDate, formatList, pageTitle, useLang, useT } from '#app/i18n/index.ts'
+import { pageTitle, useLang, useT } from '#app/i18n/index.ts'
 import { getDb } from '#app/lib/db.server.ts'
 
 export const meta = pageTitle('compliance.title')
@@ -84,19 +85,7 @@ export default function ComplianceDashboard() {
         <Dashboard d={d} />
       ) : (
         <>
-          <p role="alert" className="alert alert-error">
-            {t('compliance.bad', {
-              problems: formatList(
-                lang,
-                d.problems.map((p) =>
-                  t(`compliance.problem.${p}` as 'compliance.problem.bad_year', {
-                    region: regionName(d.scope, lang),
-                    years: d.years.join('、'),
-                  }),
-                ),
-              ),
-            })}
-          </p>
+          <FilterProblems problems={d.problems} scope={d.scope} years={d.years} />
           <p>
             <Link to="/hr/compliance">{t('compliance.f.clear')}</Link>
           </p>
@@ -156,12 +145,7 @@ function Dashboard({ d }: { d: Loaded }) {
   const fresh = d.fresh
   return (
     <>
-      <p className="small muted" data-testid="computed-at">
-        {fresh.computedAt
-          ? t('compliance.computedAt', { at: formatDate(lang, fresh.computedAt, 'dateTimeSeconds') })
-          : t('compliance.never')}{' '}
-        {fresh.backlog > 10_000 ? t('compliance.backlogMany') : fresh.backlog > 0 ? t('compliance.backlog', { n: fresh.backlog }) : null}
-      </p>
+      <Freshness computedAt={fresh.computedAt} backlog={fresh.backlog} />
       <Form method="get" className="filters" role="search" aria-label={t('compliance.filters')}>
         <div className="field">
           <label htmlFor="c-year">{t('compliance.f.year')}</label>

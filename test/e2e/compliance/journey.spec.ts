@@ -7,15 +7,8 @@
 import ExcelJS from 'exceljs'
 
 import { createEmployer } from '#app/domain/employers/employers.server.ts'
-import { expect, test } from '#test/e2e/fixtures.ts'
+import { expect, reloadUntil, test } from '#test/e2e/fixtures.ts'
 import { createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
-
-async function reloadUntil(page: import('@playwright/test').Page, text: string | RegExp, timeout = 60_000) {
-  await expect(async () => {
-    await page.reload()
-    await expect(page.getByText(text).first()).toBeVisible({ timeout: 1_000 })
-  }).toPass({ timeout })
-}
 
 test('HR Changchun drills into an employer, exports the short list, sends a reminder; the learner sees it', async ({
   page,

@@ -9,22 +9,14 @@
  * The seminar is made by the factory with two short blocks that ended minutes ago (their sign-in
  * and sign-out windows still open), so the journey runs in real time.
  */
-import type { Page } from '@playwright/test'
 
-import { expect, freshIdNumber, test } from '#test/e2e/fixtures.ts'
+import { expect, freshIdNumber, reloadUntil, test } from '#test/e2e/fixtures.ts'
 import { createBase, createLearner, createStaff, PASSWORD } from '#test/factories/people.ts'
 import { createSeminar } from '#test/factories/seminars.ts'
 
 const MINUTE = 60_000
 
 /** Reloads until `text` shows (work done by the worker in the background). */
-async function reloadUntil(page: Page, text: string | RegExp, timeout = 60_000) {
-  await expect(async () => {
-    await page.reload()
-    await expect(page.getByText(text).first()).toBeVisible({ timeout: 1_000 })
-  }).toPass({ timeout })
-}
-
 test('a Beijing learner is waitlisted, promoted when someone cancels, scans in and out of each block, answers the survey, gets hours and a certificate', async ({
   page,
   browser,
